@@ -1,0 +1,219 @@
+"""Conflict map dashboard. UI only: every piece of logic lives in ``geo/``.
+
+Run: ``streamlit run app.py`` (store: ``-- --db PATH``, else $GEO_DB, else data/geo.sqlite).
+On an empty store the bundled sample articles in ``data/samples/`` are ingested first.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import DATA_DIR
+from geo.articles import read_articles, read_upload
+from geo.assets import ensure_static_assets
+from geo.export import export_csv, export_geojson, export_html, export_png
+from geo.mapview import build_map
+from geo.parties import load_parties
+from geo.pipeline import default_extractor, ingest
+from geo.regions import load_regions
+from geo.store import open_store, resolve_db
+from geo.views import figures_per_party, highlight_article, item_label
+
+SAMPLES_DIR = DATA_DIR / "samples"
+
+st.set_page_config(page_title="Conflict map", layout="wide")
+
+
+def _db_argument() -> str | None:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    return parser.parse_known_args(sys.argv[1:])[0].db
+
+
+DB = resolve_db(_db_argument())
+
+
+# --- shared, loaded once per server process -------------------------------------------------
+@st.cache_resource(show_spinner="Loading the language model and gazetteer...")
+def extractor():
+    return default_extractor()
+
+
+@st.cache_resource
+def static_assets():
+    return ensure_static_assets()
+
+
+@st.cache_resource
+def parties():
+    return load_parties()
+
+
+@st.cache_resource
+def regions():
+    return load_regions()
+
+
+# --- cached queries: keyed by the store's version so new ingests show at once ---------------
+def store_version() -> int:
+    with open_store(DB) as store:
+        return store.version()
+
+
+@st.cache_data(show_spinner=False)
+def query(db: str, version: int, date_from, date_to, party_ids: tuple, kinds: tuple):
+    with open_store(db) as store:
+        return store.query(date_from=date_from, date_to=date_to,
+                           parties=set(party_ids) or None, kinds=set(kinds) or None)
+
+
+@st.cache_data(show_spinner=False)
+def articles_table(db: str, version: int) -> pd.DataFrame:
+    with open_store(db) as store:
+        return store.articles()
+
+
+@st.cache_data(show_spinner=False)
+def article_detail(db: str, version: int, article_id: str) -> dict:
+    with open_store(db) as store:
+        return store.article(article_id)
+
+
+@st.cache_data(show_spinner="Rendering the PNG snapshot...")
+def png_bytes(map_html: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "map.png"
+        export_png(map_html, out)
+        return out.read_bytes()
+
+
+def run_ingest(items) -> list:
+    with open_store(DB) as store:
+        return list(ingest(items, store, extractor()))
+
+
+# --- first run: the bundled sample ----------------------------------------------------------
+if articles_table(DB, store_version()).empty and SAMPLES_DIR.exists():
+    with st.spinner("First run: ingesting the bundled sample articles..."):
+        run_ingest(read_articles([SAMPLES_DIR]))
+
+version = store_version()
+all_articles = articles_table(DB, version)
+party_table = parties()
+
+# --- sidebar: filters and upload ------------------------------------------------------------
+with st.sidebar:
+    st.header("Filters")
+    dates = pd.to_datetime(all_articles["date"], errors="coerce").dropna()
+    lo = dates.min().date() if not dates.empty else date(2000, 1, 1)
+    hi = dates.max().date() if not dates.empty else date.today()
+    picked = st.date_input("Date range", value=(lo, hi), key="date_range")
+    date_from, date_to = (picked if isinstance(picked, tuple) and len(picked) == 2
+                          else (lo, hi))
+    with open_store(DB) as store:
+        in_use = sorted(store.parties_in_use())
+    party_names = {pid: (party_table.get(pid).name if party_table.get(pid) else pid)
+                   for pid in in_use}
+    chosen = st.multiselect("Parties", options=in_use, format_func=party_names.get,
+                            key="parties", help="Show items by or about these parties")
+    kinds = st.multiselect("Show", options=["casualty", "claim", "place"],
+                           default=["casualty", "claim", "place"], key="kinds")
+    online = st.toggle("OpenStreetMap tiles (needs internet)", value=False, key="online")
+
+    st.header("Add articles")
+    uploads = st.file_uploader("Text, Markdown, HTML, JSON or JSONL files",
+                               accept_multiple_files=True, key="uploads")
+    if uploads and st.button("Ingest uploaded files", key="ingest"):
+        items = [item for up in uploads for item in read_upload(up.name, up.getvalue())]
+        for result in run_ingest(items):
+            message = f"{result.status}: {result.path} {result.reason}"
+            (st.success if result.status == "ok" else
+             st.info if result.status == "duplicate" else st.error)(message)
+        st.cache_data.clear()
+    st.caption(f"Store: `{DB}`")
+
+frame = query(DB, version, date_from.isoformat(), date_to.isoformat(), tuple(chosen),
+              tuple(kinds))
+
+st.title("Conflict map")
+n_by_kind = frame["kind"].value_counts()
+cols = st.columns(4)
+cols[0].metric("Articles", len(all_articles))
+cols[1].metric("Places", int(n_by_kind.get("place", 0)))
+cols[2].metric("Casualty figures", int(n_by_kind.get("casualty", 0)))
+cols[3].metric("Claims", int(n_by_kind.get("claim", 0)))
+
+tab_map, tab_figures, tab_claims, tab_articles, tab_parties = st.tabs(
+    ["Map", "Figures per party", "Claims", "Articles", "Parties"])
+
+with tab_map:
+    assets = static_assets()
+    fmap = build_map(frame, parties=party_table, regions=regions(), online_tiles=online,
+                     asset_mode="static", static_urls=assets)
+    st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
+    standalone = export_html(frame, None, parties=party_table, regions=regions(),
+                             online_tiles=online)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button("Map as HTML", standalone, file_name="conflict-map.html",
+                       mime="text/html", key="dl_html")
+    if c2.button("Render PNG snapshot", key="png"):
+        st.session_state["png"] = png_bytes(export_html(frame, None, parties=party_table,
+                                                        regions=regions(), online_tiles=False))
+    if st.session_state.get("png"):
+        c2.download_button("Download PNG", st.session_state["png"], file_name="conflict-map.png",
+                           mime="image/png", key="dl_png")
+    with tempfile.TemporaryDirectory() as tmp:
+        export_csv(frame, Path(tmp) / "items.csv")
+        export_geojson(frame, Path(tmp) / "items.geojson")
+        c3.download_button("Data as CSV", (Path(tmp) / "items.csv").read_bytes(),
+                           file_name="conflict-items.csv", mime="text/csv", key="dl_csv")
+        c4.download_button("Data as GeoJSON", (Path(tmp) / "items.geojson").read_bytes(),
+                           file_name="conflict-items.geojson", mime="application/geo+json",
+                           key="dl_geojson")
+
+with tab_figures:
+    st.subheader("Casualty figures per party")
+    st.caption("Victims' party by row; the reporter is who gives the figure. Vague figures "
+               "count their conservative low bound.")
+    st.dataframe(figures_per_party(frame, party_table), use_container_width=True)
+    casualties = frame[frame["kind"] == "casualty"]
+    if not casualties.empty:
+        table = casualties.assign(figure=[item_label(r, party_table)
+                                          for r in casualties.itertuples()])
+        st.dataframe(table[["figure", "date", "place", "sentence", "title", "source"]],
+                     use_container_width=True, hide_index=True)
+
+with tab_claims:
+    claims = frame[frame["kind"] == "claim"]
+    if claims.empty:
+        st.info("No claims match the filters.")
+    else:
+        st.dataframe(claims[["claimant", "stance", "target", "claim_text", "date", "place",
+                             "title", "source"]], use_container_width=True, hide_index=True)
+
+with tab_articles:
+    st.dataframe(all_articles, use_container_width=True, hide_index=True)
+    if not all_articles.empty:
+        pick = st.selectbox("Read an article", all_articles["id"], key="article",
+                            format_func=lambda i: str(
+                                all_articles.set_index("id").loc[i, "title"] or i))
+        detail = article_detail(DB, version, pick)
+        st.markdown(f"**{html.escape(detail['title'] or '')}** · {html.escape(detail['source'] or '')}"
+                    f" · {html.escape(detail['date'] or '')}", unsafe_allow_html=True)
+        # highlight_article escapes the article text; only its own <mark> tags are HTML
+        st.markdown(highlight_article(detail, party_table), unsafe_allow_html=True)
+
+with tab_parties:
+    st.caption("Edit data/parties.csv to add actors, aliases or colours.")
+    st.dataframe(pd.DataFrame([{"id": p.id, "name": p.name, "color": p.color,
+                                "side": p.side, "aliases": ", ".join(p.aliases)}
+                               for p in party_table]), use_container_width=True,
+                 hide_index=True)

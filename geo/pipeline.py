@@ -1,0 +1,92 @@
+"""From one Article to one Extraction: places, casualty figures and claims.
+
+``extract`` touches no store and no network; ``ingest`` is ``extract`` plus one store
+transaction per article. The heavy objects (spaCy pipeline, gazetteer, boundaries, party
+table) load once per process through ``default_extractor()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional
+
+from geo.records import Article, Extraction
+
+
+class ExtractionError(Exception):
+    """An article could not be processed; the batch goes on without it."""
+
+
+@dataclass
+class Extractor:
+    nlp: object
+    gazetteer: object
+    regions: object
+    parties: object
+
+    def extract(self, article: Article) -> Extraction:
+        from geo.events import extract_events
+        from geo.places import find_places
+
+        if len(article.text) > self.nlp.max_length:
+            raise ExtractionError(
+                f"text too long for the NLP pipeline ({len(article.text):,} characters > "
+                f"{self.nlp.max_length:,})")
+        doc = self.nlp(article.text)
+        places = find_places(doc, article, gazetteer=self.gazetteer, regions=self.regions)
+        casualties, claims = extract_events(doc, article, places, parties=self.parties)
+        return Extraction(article=article, places=places, casualties=casualties, claims=claims)
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    from geo.gazetteer import load_gazetteer
+    from geo.parties import load_parties
+    from geo.places import load_place_pipeline
+    from geo.regions import load_regions
+
+    gazetteer = load_gazetteer()
+    return Extractor(nlp=load_place_pipeline(gazetteer), gazetteer=gazetteer,
+                     regions=load_regions(), parties=load_parties())
+
+
+def extract(article: Article, extractor: Optional[Extractor] = None) -> Extraction:
+    return (extractor or default_extractor()).extract(article)
+
+
+@dataclass
+class IngestResult:
+    """One line of the ingest summary."""
+    path: str
+    article_id: Optional[str]
+    status: str  # "ok" | "duplicate" | "error"
+    reason: str = ""
+    title: Optional[str] = None
+    counts: tuple[int, int, int] = (0, 0, 0)  # places, casualties, claims
+
+
+def ingest(items: Iterable, store, extractor: Optional[Extractor] = None) -> Iterator[IngestResult]:
+    """Extract and store each article; errors are reported per item and never stop the batch.
+
+    ``items`` yields Article or ArticleError (from ``geo.articles.read_articles``).
+    """
+    from geo.articles import ArticleError
+
+    for item in items:
+        if isinstance(item, ArticleError):
+            yield IngestResult(path=str(item.path), article_id=None, status="error",
+                               reason=item.reason)
+            continue
+        path = str(item.path or item.id)
+        if store.has(item.id):
+            yield IngestResult(path, item.id, "duplicate", "already in the store", item.title)
+            continue
+        try:
+            extraction = extract(item, extractor)
+            status = store.add(extraction)
+        except Exception as err:  # one bad article must not stop the batch
+            yield IngestResult(path, item.id, "error", f"{type(err).__name__}: {err}", item.title)
+            continue
+        yield IngestResult(path, item.id, status, "", item.title,
+                           (len(extraction.places), len(extraction.casualties),
+                            len(extraction.claims)))

@@ -1,0 +1,89 @@
+"""The real dashboard in headless Chromium, with every non-local request blocked.
+
+Starts ``streamlit run app.py`` on an empty store (so the bundled sample is ingested), checks
+the map rendered its markers and legend, applies a party filter, downloads the HTML export.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser import browser_page, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _marker_classes(frame) -> list[str]:
+    return frame.locator("path.geo-marker").evaluate_all(
+        "els => els.map(e => e.getAttribute('class'))")
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    db = tmp_path_factory.mktemp("app") / "store.sqlite"
+    with streamlit_server(db) as url:
+        with browser_page() as page:
+            page.goto(url)
+            yield page
+
+
+def _map(page):
+    page.wait_for_selector(MAP_FRAME, timeout=120_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.geo-casualty").first.wait_for(timeout=60_000)
+    return frame
+
+
+def test_map_renders_the_sample_with_markers_and_legend(dashboard, tmp_path_factory):
+    frame = _map(dashboard)
+    classes = _marker_classes(frame)
+    kinds = {k for c in classes for k in ("geo-place", "geo-casualty", "geo-claim") if k in c}
+    assert kinds == {"geo-place", "geo-casualty", "geo-claim"}, classes
+    assert sum("geo-casualty" in c for c in classes) >= 3
+    assert frame.locator(".leaflet-tile-pane, .leaflet-overlay-pane").count() >= 1
+    legend = frame.locator(".geo-legend").inner_text()
+    assert "Azerbaijan" in legend and "Armenia" in legend
+    dashboard.screenshot(path=str(tmp_path_factory.getbasetemp() / "dashboard.png"))
+
+
+def test_party_filter_keeps_only_that_partys_items(dashboard):
+    frame = _map(dashboard)
+    before = _marker_classes(frame)
+    sidebar = dashboard.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Parties", exact=True).wait_for()
+    box = sidebar.locator('[data-testid="stMultiSelect"]').first
+    box.click()
+    dashboard.keyboard.type("Azerbaijan")
+    dashboard.keyboard.press("Enter")
+    dashboard.keyboard.press("Escape")
+
+    def filtered():
+        classes = _marker_classes(dashboard.frame_locator(MAP_FRAME))
+        casualties = [c for c in classes if "geo-casualty" in c]
+        return classes if casualties and len(classes) < len(before) else None
+
+    for _ in range(120):
+        after = filtered()
+        if after:
+            break
+        dashboard.wait_for_timeout(500)
+    else:
+        pytest.fail(f"the party filter did not change the map: {before}")
+    casualties = [c for c in after if "geo-casualty" in c]
+    assert all("party-azerbaijan" in c for c in casualties), casualties
+
+
+def test_html_export_downloads_a_standalone_map(dashboard, tmp_path):
+    button = dashboard.get_by_role("button", name="Map as HTML")
+    with dashboard.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / "export.html"
+    info.value.save_as(path)
+    html = path.read_text(encoding="utf-8")
+    assert "geo-casualty" in html and "L.map(" in html
+    # standalone: Leaflet is inlined, no script or stylesheet is fetched from elsewhere
+    assert not re.search(r'<script[^>]+src="https?://', html)
+    assert not re.search(r'<link[^>]+href="https?://', html)
