@@ -1,0 +1,536 @@
+"""The store: extractions in SQLite (stdlib ``sqlite3``), behind a small interface.
+
+``open_store()`` picks the database (argument, else ``$GEO_DB``, else ``DATA_DIR/geo.sqlite``);
+``Store`` is the interface the commands and the dashboard use, ``SQLiteStore`` the one
+implementation so far. A PostGIS class can come later behind the same methods and tests.
+
+One article is one transaction: ``add()`` writes the article and all its items or nothing.
+The dashboard reads while ``ingest`` writes, hence WAL mode and a busy timeout.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Optional, Union
+
+import pandas as pd
+
+from . import DATA_DIR
+from .articles import content_hash
+from .records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
+
+SCHEMA_VERSION = 1
+DEFAULT_DB_NAME = "geo.sqlite"
+ENV_VAR = "GEO_DB"
+KINDS = ("place", "casualty", "claim")
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The store could not do what was asked; the database is left as it was."""
+
+
+class SchemaVersionError(StoreError):
+    pass
+
+
+# --------------------------------------------------------------------------------------------
+# Where the database is
+
+
+def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
+    """The database location every command and the dashboard use.
+
+    Order: the argument, else ``$GEO_DB``, else ``DATA_DIR/geo.sqlite``. A plain path or a
+    ``sqlite:///relative`` / ``sqlite:////absolute`` URL gives a file path; ``:memory:`` and
+    ``sqlite://`` give ``:memory:``; ``postgresql://`` URLs are returned unchanged.
+    """
+    value = url_or_path if url_or_path not in (None, "") else os.environ.get(ENV_VAR) or None
+    if value is None:
+        return str(DATA_DIR / DEFAULT_DB_NAME)
+    value = os.fspath(value)
+    if value in (":memory:", "sqlite://", "sqlite:///:memory:"):
+        return ":memory:"
+    if value.startswith("sqlite:///"):
+        return str(Path(value[len("sqlite:///"):]).expanduser())
+    if value.startswith(("postgresql://", "postgres://", "postgresql+")):
+        return value
+    if "://" in value:
+        scheme = value.split("://", 1)[0]
+        raise ValueError(f"unsupported database URL scheme {scheme!r}: expected a path, "
+                         "sqlite:///path or postgresql://...")
+    return str(Path(value).expanduser())
+
+
+def open_store(url_or_path: Union[str, os.PathLike, None] = None) -> "Store":
+    location = resolve_db(url_or_path)
+    if location.startswith(("postgresql", "postgres://")):
+        raise NotImplementedError(
+            "PostGIS store not implemented yet: use a SQLite path or sqlite:///path "
+            f"(got {location.split('@')[-1]!r})")
+    return SQLiteStore(location)
+
+
+# --------------------------------------------------------------------------------------------
+# The interface
+
+
+class Store(ABC):
+    """What the commands and the dashboard need from a store."""
+
+    @abstractmethod
+    def add(self, extraction: Extraction) -> str:
+        """'ok' or 'duplicate' (same article id already stored: nothing changes)."""
+
+    @abstractmethod
+    def has(self, article_id: str) -> bool: ...
+
+    @abstractmethod
+    def delete(self, article_id: str) -> bool: ...
+
+    @abstractmethod
+    def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
+              parties: Optional[Iterable[str]] = None,
+              kinds: Optional[Iterable[str]] = None) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def articles(self) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def article(self, article_id: str) -> Optional[dict]: ...
+
+    @abstractmethod
+    def get_extraction(self, article_id: str) -> Optional[Extraction]: ...
+
+    @abstractmethod
+    def parties_in_use(self) -> list[str]: ...
+
+    @abstractmethod
+    def date_range(self) -> tuple[Optional[str], Optional[str]]: ...
+
+    @abstractmethod
+    def version(self) -> int:
+        """A number that changes whenever the stored content does (cache key)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------------------------
+# SQLite
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+-- "changes" goes up with every add/delete: a cheap cache key for the dashboard.
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('changes', 0);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT, date TEXT, source TEXT, url TEXT, path TEXT,
+    text TEXT NOT NULL,
+    boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
+    content_hash TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS places (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    lat REAL, lon REAL, precision TEXT, country_code TEXT, admin1 TEXT, region TEXT,
+    resolved_name TEXT, gazetteer_id TEXT, confidence REAL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS casualties (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    outcome TEXT NOT NULL, count_best INTEGER, count_low INTEGER, count_high INTEGER,
+    qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
+    place TEXT, lat REAL, lon REAL, date TEXT,
+    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    claimant TEXT, stance TEXT NOT NULL, target TEXT, text TEXT NOT NULL,
+    place TEXT, lat REAL, lon REAL, date TEXT,
+    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
+CREATE INDEX IF NOT EXISTS casualties_article ON casualties(article_id);
+CREATE INDEX IF NOT EXISTS casualties_date ON casualties(date);
+CREATE INDEX IF NOT EXISTS casualties_party ON casualties(party);
+CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
+CREATE INDEX IF NOT EXISTS claims_party ON claims(claimant);
+"""
+
+_PLACE_COLS = ("name", "start", "end", "lat", "lon", "precision", "country_code", "admin1",
+               "region", "resolved_name", "gazetteer_id", "confidence")
+_CASUALTY_COLS = ("outcome", "count_best", "count_low", "count_high", "qualifier", "vague_word",
+                  "victim", "party", "reported_by", "place", "lat", "lon", "date", "sentence",
+                  "sentence_start", "start", "end")
+_CLAIM_COLS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date", "sentence",
+               "sentence_start", "start", "end")
+
+
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in ("article_id", "idx") + cols)
+    marks = ", ".join("?" for _ in range(len(cols) + 2))
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"
+
+
+def _select_cols(cols: tuple[str, ...]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+# One SELECT per kind, each shaped to MAP_COLUMNS. Places have no party and no own date: their
+# date is the article's. {where} takes the filters built in ``query``.
+_ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
+_MAP_SELECTS = {
+    "place": f"""
+        SELECT 'place' AS kind, {_ARTICLE_COLS}, a.date AS date,
+               p.lat, p.lon, COALESCE(p.resolved_name, p.name) AS place, p.precision,
+               p.country_code, p.admin1,
+               NULL AS party, NULL AS reported_by,
+               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word,
+               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
+               NULL AS sentence, p."start" AS "start", p."end" AS "end"
+        FROM places p JOIN articles a ON a.id = p.article_id
+        WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL {{where}}""",
+    "casualty": f"""
+        SELECT 'casualty' AS kind, {_ARTICLE_COLS}, COALESCE(c.date, a.date) AS date,
+               c.lat, c.lon, c.place, NULL AS precision, NULL AS country_code, NULL AS admin1,
+               c.party AS party, c.reported_by,
+               c.outcome, c.count_best, c.count_low, c.count_high,
+               c.qualifier, c.victim, c.vague_word,
+               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
+               c.sentence, c."start" AS "start", c."end" AS "end"
+        FROM casualties c JOIN articles a ON a.id = c.article_id
+        WHERE 1 = 1 {{where}}""",
+    "claim": f"""
+        SELECT 'claim' AS kind, {_ARTICLE_COLS}, COALESCE(k.date, a.date) AS date,
+               k.lat, k.lon, k.place, NULL AS precision, NULL AS country_code, NULL AS admin1,
+               k.claimant AS party, NULL AS reported_by,
+               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word,
+               k.stance, k.claimant, k.target, k.text AS claim_text,
+               k.sentence, k."start" AS "start", k."end" AS "end"
+        FROM claims k JOIN articles a ON a.id = k.article_id
+        WHERE 1 = 1 {{where}}""",
+}
+# Per kind: the item's date expression and the columns a party filter looks at.
+_DATE_EXPR = {"place": "a.date", "casualty": "COALESCE(c.date, a.date)",
+              "claim": "COALESCE(k.date, a.date)"}
+_PARTY_COLS = {"casualty": ("c.party", "c.reported_by"), "claim": ("k.claimant", "k.target")}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# Stable dtypes whatever the rows: floats for coordinates, nullable ints for counts and offsets,
+# and None (not NaN) for missing text, so the map, tables and exports see one shape.
+_MAP_DTYPES = {"lat": "float64", "lon": "float64", "count_best": "Int64", "count_low": "Int64",
+               "count_high": "Int64", "start": "Int64", "end": "Int64"}
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in frame.columns:
+        if col in _MAP_DTYPES:
+            frame[col] = pd.to_numeric(frame[col]).astype(_MAP_DTYPES[col])
+        else:
+            values = frame[col].astype(object)
+            frame[col] = values.where(values.notna(), None)
+    return frame
+
+
+def _row_values(obj: Any, cols: tuple[str, ...]) -> list:
+    return [getattr(obj, c) for c in cols]
+
+
+def _validate_kinds(kinds: Optional[Iterable[str]]) -> tuple[str, ...]:
+    if not kinds:
+        return KINDS
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = tuple(dict.fromkeys(kinds))
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(f"unknown kind(s) {bad}: expected a subset of {list(KINDS)}")
+    return kinds
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves (one transaction per article).
+            # check_same_thread=False + a lock: Streamlit shares one cached store across threads.
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                         timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open database {path}: {err}") from err
+        self._lock = threading.RLock()
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.journal_mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
+            self._init_schema()
+        except sqlite3.Error as err:
+            self._conn.close()
+            raise StoreError(f"cannot open database {path}: {err}") from err
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def _current_version(self) -> Optional[int]:
+        try:
+            return self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        except sqlite3.OperationalError:  # no such table: a new database
+            return None
+
+    def _init_schema(self) -> None:
+        version = self._current_version()
+        if version == SCHEMA_VERSION:
+            return  # the usual case: no write lock taken just to open the store
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"database {self.path} has schema version {version}, newer than this "
+                f"code's {SCHEMA_VERSION}: upgrade the code")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in _SCHEMA.split(";"):
+                    if stmt.strip():
+                        self._conn.execute(stmt)
+                row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+                version = row[0]
+                if version is None:
+                    self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
+                                       (SCHEMA_VERSION,))
+                elif version > SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"database {self.path} has schema version {version}, newer than this "
+                        f"code's {SCHEMA_VERSION}: upgrade the code")
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, extraction: Extraction) -> str:
+        a = extraction.article
+        if not a.id:
+            raise StoreError("article has no id")
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                raise StoreError(f"cannot start a write transaction: {err}") from err
+            try:
+                if self._has(a.id):
+                    self._conn.execute("ROLLBACK")
+                    return "duplicate"
+                self._conn.execute(
+                    "INSERT INTO articles (id, title, date, source, url, path, text, boilerplate,"
+                    " content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.id, a.title, a.date, a.source, a.url, a.path, a.text,
+                     json.dumps([list(s) for s in a.boilerplate]), content_hash(a.text), _now()))
+                for table, cols, items in (("places", _PLACE_COLS, extraction.places),
+                                           ("casualties", _CASUALTY_COLS, extraction.casualties),
+                                           ("claims", _CLAIM_COLS, extraction.claims)):
+                    sql = _insert_sql(table, cols)
+                    for idx, item in enumerate(items):
+                        self._conn.execute(sql, [a.id, idx, *_row_values(item, cols)])
+                self._bump()
+                self._conn.execute("COMMIT")
+            except BaseException as err:
+                # Never leave a half-written article behind.
+                self._conn.execute("ROLLBACK")
+                if isinstance(err, (sqlite3.Error, TypeError, ValueError)):
+                    raise StoreError(f"could not store article {a.id}: {err}") from err
+                raise
+        return "ok"
+
+    def delete(self, article_id: str) -> bool:
+        """Remove an article and its items (ON DELETE CASCADE). True when it existed."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                cur = self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+                deleted = cur.rowcount > 0
+                if deleted:
+                    self._bump()
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise StoreError(f"could not delete article {article_id}: {err}") from err
+            return deleted
+
+    def _bump(self) -> None:
+        self._conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'changes'")
+
+    def version(self) -> int:
+        with self._lock:
+            return self._conn.execute(
+                "SELECT value FROM counters WHERE name = 'changes'").fetchone()[0]
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _has(self, article_id: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM articles WHERE id = ?",
+                                  (article_id,)).fetchone() is not None
+
+    def has(self, article_id: str) -> bool:
+        with self._lock:
+            return self._has(article_id)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
+              parties: Optional[Iterable[str]] = None,
+              kinds: Optional[Iterable[str]] = None) -> pd.DataFrame:
+        """Map items as a frame with exactly ``MAP_COLUMNS``: resolved place mentions, casualty
+        figures and claims (with or without coordinates), with their article's provenance.
+
+        Filters (None or empty = no filter): ``date_from``/``date_to`` (inclusive, YYYY-MM-DD)
+        on the item's ``date``, so undated items drop out when a date filter is set;
+        ``parties``: casualties whose party or reported_by, claims whose claimant or target is
+        in the set, and places of the articles that have such a casualty or claim (places
+        carry no party of their own); ``kinds``: subset of 'place', 'casualty', 'claim'.
+        """
+        kinds = _validate_kinds(kinds)
+        if isinstance(parties, str):
+            parties = [parties]
+        parties = sorted({p for p in parties or () if p})
+        parts, params = [], []
+        for kind in kinds:
+            where, args = [], []
+            if date_from:
+                where.append(f"{_DATE_EXPR[kind]} >= ?")
+                args.append(str(date_from)[:10])
+            if date_to:
+                where.append(f"{_DATE_EXPR[kind]} <= ?")
+                args.append(str(date_to)[:10])
+            if parties:
+                marks = ", ".join("?" for _ in parties)
+                if kind == "place":
+                    where.append(
+                        f"a.id IN (SELECT article_id FROM casualties WHERE party IN ({marks})"
+                        f" OR reported_by IN ({marks}) UNION SELECT article_id FROM claims"
+                        f" WHERE claimant IN ({marks}) OR target IN ({marks}))")
+                    args.extend(parties * 4)
+                else:
+                    where.append("(" + " OR ".join(f"{c} IN ({marks})"
+                                                  for c in _PARTY_COLS[kind]) + ")")
+                    args.extend(parties * len(_PARTY_COLS[kind]))
+            clause = "".join(f" AND {w}" for w in where)
+            parts.append(_MAP_SELECTS[kind].format(where=clause))
+            params.extend(args)
+        sql = (" UNION ALL ".join(parts)
+               + ' ORDER BY article_date, article_id, kind, "start"')
+        with self._lock:
+            frame = pd.read_sql_query(sql, self._conn, params=params)
+        return _typed(frame.reindex(columns=list(MAP_COLUMNS)))
+
+    def articles(self) -> pd.DataFrame:
+        sql = """
+            SELECT a.id, a.title, a.date, a.source, a.url,
+                   (SELECT COUNT(*) FROM places p WHERE p.article_id = a.id) AS n_places,
+                   (SELECT COUNT(*) FROM casualties c WHERE c.article_id = a.id) AS n_casualties,
+                   (SELECT COUNT(*) FROM claims k WHERE k.article_id = a.id) AS n_claims
+            FROM articles a ORDER BY a.date, a.id"""
+        with self._lock:
+            return pd.read_sql_query(sql, self._conn)
+
+    def _items(self, table: str, cols: tuple[str, ...], article_id: str) -> list[dict]:
+        rows = self._conn.execute(
+            f"SELECT {_select_cols(cols)} FROM {table} WHERE article_id = ? ORDER BY idx",
+            (article_id,)).fetchall()
+        return [dict(zip(cols, row)) for row in rows]
+
+    def article(self, article_id: str) -> Optional[dict]:
+        """The article with its text, boilerplate spans and items (for the highlighted view);
+        None when it is not stored."""
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM articles WHERE id = ?",
+                                     (article_id,)).fetchone()
+            if row is None:
+                return None
+            out = dict(row)
+            out["boilerplate"] = [tuple(s) for s in json.loads(out["boilerplate"] or "[]")]
+            out["places"] = self._items("places", _PLACE_COLS, article_id)
+            out["casualties"] = self._items("casualties", _CASUALTY_COLS, article_id)
+            out["claims"] = self._items("claims", _CLAIM_COLS, article_id)
+        return out
+
+    def get_extraction(self, article_id: str) -> Optional[Extraction]:
+        d = self.article(article_id)
+        if d is None:
+            return None
+        names = {f.name for f in fields(Article)}
+        article = Article(**{k: v for k, v in d.items() if k in names})
+        return Extraction(
+            article=article,
+            places=[Place(**p) for p in d["places"]],
+            casualties=[Casualty(**c) for c in d["casualties"]],
+            claims=[Claim(**c) for c in d["claims"]],
+        )
+
+    def parties_in_use(self) -> list[str]:
+        sql = """
+            SELECT party FROM casualties UNION SELECT reported_by FROM casualties
+            UNION SELECT claimant FROM claims UNION SELECT target FROM claims"""
+        with self._lock:
+            return sorted(r[0] for r in self._conn.execute(sql) if r[0])
+
+    def date_range(self) -> tuple[Optional[str], Optional[str]]:
+        """Earliest and latest date over articles and items; (None, None) when nothing is dated."""
+        sql = """
+            SELECT MIN(d), MAX(d) FROM (
+                SELECT date AS d FROM articles UNION ALL SELECT date FROM casualties
+                UNION ALL SELECT date FROM claims) WHERE d IS NOT NULL"""
+        with self._lock:
+            lo, hi = self._conn.execute(sql).fetchone()
+        return lo, hi
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+__all__ = ["Store", "SQLiteStore", "StoreError", "SchemaVersionError", "open_store",
+           "resolve_db", "SCHEMA_VERSION", "KINDS"]

@@ -1,0 +1,301 @@
+"""geo.store: resolution of the database, transactions, round trips, map queries."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo import DATA_DIR
+from geo.records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
+from geo.store import (
+    SQLiteStore, SchemaVersionError, StoreError, open_store, resolve_db,
+    _CASUALTY_COLS, _CLAIM_COLS, _PLACE_COLS,
+)
+
+TEXT = ("Azerbaijani authorities say 14 civilians were killed. Armenia claimed that a Turkish "
+        "jet shot down a plane near Hadrut.")
+
+
+def make_extraction(id="a1", date="2020-09-30", casualty_date=None, party="Azerbaijan",
+                    claimant="Armenia", target="Turkey") -> Extraction:
+    article = Article(id=id, text=TEXT, title=f"Title {id}", date=date, source="VG",
+                      url=f"https://example.org/{id}", path=f"/tmp/{id}.txt",
+                      boilerplate=[(0, 3), (10, 12)])
+    return Extraction(
+        article=article,
+        places=[
+            Place("Hadrut", 116, 122, 39.52, 47.03, "city", "AZ", "Xocavand", "Hadrut",
+                  "geonames:1", 0.9, "Nagorno-Karabakh"),
+            Place("Armenia", 55, 62),  # unresolved: kept in the article, not on the map
+        ],
+        casualties=[Casualty("killed", 14, "exact", "civilian", party, party, 28, 39,
+                             sentence=TEXT[:54], sentence_start=0, place="Azerbaijan",
+                             lat=40.1, lon=47.5, date=casualty_date)],
+        claims=[Claim(claimant, "accusation", target, TEXT[55:], 55, len(TEXT),
+                      sentence=TEXT[55:], sentence_start=55)],
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "geo.sqlite") as s:
+        yield s
+
+
+# ---------------------------------------------------------------- where the database is
+
+
+def test_resolve_default(monkeypatch):
+    monkeypatch.delenv("GEO_DB", raising=False)
+    assert resolve_db() == str(DATA_DIR / "geo.sqlite")
+
+
+def test_resolve_env_honoured(monkeypatch, tmp_path):
+    monkeypatch.setenv("GEO_DB", str(tmp_path / "env.sqlite"))
+    assert resolve_db() == str(tmp_path / "env.sqlite")
+    assert resolve_db(tmp_path / "arg.sqlite") == str(tmp_path / "arg.sqlite")  # argument wins
+    with open_store() as s:
+        assert s.path == str(tmp_path / "env.sqlite")
+    assert (tmp_path / "env.sqlite").exists()
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("sqlite:///rel/geo.sqlite", "rel/geo.sqlite"),
+    ("sqlite:////abs/geo.sqlite", "/abs/geo.sqlite"),
+    (":memory:", ":memory:"),
+    ("sqlite://", ":memory:"),
+    ("postgresql://u@h/db", "postgresql://u@h/db"),
+])
+def test_resolve_urls(given, expected):
+    assert resolve_db(given) == expected
+
+
+def test_postgres_not_implemented():
+    with pytest.raises(NotImplementedError, match="PostGIS store not implemented"):
+        open_store("postgresql://user:secret@host/db")
+
+
+def test_unknown_scheme():
+    with pytest.raises(ValueError, match="unsupported database URL scheme 'mysql'"):
+        resolve_db("mysql://host/db")
+
+
+def test_wal_foreign_keys_busy_timeout(store):
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # persistent per file
+    conn.close()
+    assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store._conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+
+
+def test_schema_version(tmp_path):
+    path = tmp_path / "v.sqlite"
+    with open_store(path) as s:
+        assert s.schema_version == 1
+        s._conn.execute("INSERT INTO schema_version (version) VALUES (99)")
+    with pytest.raises(SchemaVersionError, match="newer than this code"):
+        open_store(path)
+
+
+def test_not_a_database(tmp_path):
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("this is not a database, just text " * 50)
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_store(bad)
+
+
+def test_version_changes_with_content(store):
+    v0 = store.version()
+    store.add(make_extraction())
+    v1 = store.version()
+    store.add(make_extraction())  # duplicate: nothing changed
+    assert store.version() == v1 > v0
+    store.delete("a1")
+    assert store.version() > v1
+    store.delete("a1")  # nothing to delete
+    assert store.version() == v1 + 1
+
+
+def test_reopen_takes_no_write_lock(tmp_path):
+    path = tmp_path / "busy.sqlite"
+    open_store(path).close()
+    with open_store(path) as writer:
+        writer._conn.execute("BEGIN IMMEDIATE")  # a long ingest holds the write lock
+        with open_store(path) as reader:  # the dashboard can still open and read
+            assert reader.query().empty
+        writer._conn.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize("cls,cols", [(Place, _PLACE_COLS), (Casualty, _CASUALTY_COLS),
+                                      (Claim, _CLAIM_COLS)])
+def test_every_record_field_is_stored(cls, cols):
+    # A field added to records.py must get a column here, or round trips would drop it.
+    assert set(cols) == {f.name for f in fields(cls)}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def test_round_trip(store):
+    ex = make_extraction()
+    assert store.add(ex) == "ok"
+    assert store.has("a1") and len(store) == 1
+    assert store.get_extraction("a1") == ex
+
+
+def test_duplicate_changes_nothing(store):
+    ex = make_extraction()
+    assert store.add(ex) == "ok"
+    changed = make_extraction()
+    changed.article.title = "Other title"
+    changed.places = []
+    assert store.add(changed) == "duplicate"
+    assert store.get_extraction("a1") == ex
+
+
+def test_failed_insert_rolls_back(store):
+    ex = make_extraction()
+    ex.claims[0].target = {"not": "bindable"}  # fails after the article, places and casualties
+    with pytest.raises(StoreError, match="could not store article a1"):
+        store.add(ex)
+    assert not store.has("a1")
+    for table in ("articles", "places", "casualties", "claims"):
+        assert store._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+    assert store.add(make_extraction()) == "ok"  # the store is still usable
+
+
+def test_delete_cascades(store):
+    store.add(make_extraction())
+    assert store.delete("a1") is True
+    assert store.delete("a1") is False
+    assert store.query().empty
+    for table in ("places", "casualties", "claims"):
+        assert store._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_missing_article(store):
+    assert store.article("nope") is None
+    assert store.get_extraction("nope") is None
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_query_columns_exact(store):
+    assert tuple(store.query().columns) == MAP_COLUMNS  # empty store too
+    store.add(make_extraction())
+    frame = store.query()
+    assert tuple(frame.columns) == MAP_COLUMNS
+    assert sorted(frame["kind"]) == ["casualty", "claim", "place"]  # unresolved place left out
+
+
+def test_query_row_contents(store):
+    store.add(make_extraction(casualty_date="2020-09-29"))
+    rows = {r["kind"]: r for r in store.query().to_dict("records")}
+    place, cas, claim = rows["place"], rows["casualty"], rows["claim"]
+    assert (place["place"], place["party"], place["date"], place["lat"]) == (
+        "Hadrut", None, "2020-09-30", 39.52)
+    assert (cas["party"], cas["reported_by"], cas["count_best"], cas["date"],
+            cas["article_date"]) == ("Azerbaijan", "Azerbaijan", 14, "2020-09-29", "2020-09-30")
+    assert (claim["party"], claim["claimant"], claim["target"], claim["stance"]) == (
+        "Armenia", "Armenia", "Turkey", "accusation")
+    assert pd.isna(claim["lat"])  # rows without coordinates are still returned
+    assert claim["claim_text"] == TEXT[55:] and claim["start"] == 55
+    assert place["title"] == "Title a1" and place["url"] == "https://example.org/a1"
+
+
+@pytest.fixture
+def filled(store):
+    store.add(make_extraction("a1", "2020-09-28", party="Azerbaijan", claimant="Armenia",
+                              target="Turkey"))
+    store.add(make_extraction("a2", "2020-10-05", party="Armenia", claimant="Russia",
+                              target="Azerbaijan"))
+    store.add(make_extraction("a3", None, party="Ukraine", claimant="Ukraine", target=None))
+    return store
+
+
+@pytest.mark.parametrize("kwargs,expected", [
+    ({}, {"a1", "a2", "a3"}),
+    ({"date_from": "2020-10-01"}, {"a2"}),
+    ({"date_to": "2020-09-30"}, {"a1"}),
+    ({"date_from": "2020-09-28", "date_to": "2020-10-05"}, {"a1", "a2"}),
+    ({"parties": ["Turkey"]}, {"a1"}),  # as a claim's target
+    ({"parties": ["Azerbaijan"]}, {"a1", "a2"}),  # victims in a1, target in a2
+    ({"parties": ["Ukraine"], "date_from": "2020-01-01"}, set()),  # undated drops out
+    ({"parties": ["Nobody"]}, set()),
+    ({"parties": []}, {"a1", "a2", "a3"}),  # empty = no filter
+])
+def test_query_filters(filled, kwargs, expected):
+    assert set(filled.query(**kwargs)["article_id"]) == expected
+
+
+def test_party_filter_rows(filled):
+    frame = filled.query(parties={"Turkey"})
+    # a1's claim targets Turkey and its places come along; its casualty (victims: Azerbaijan)
+    # does not involve Turkey
+    assert sorted(frame["kind"]) == ["claim", "place"]
+
+
+@pytest.mark.parametrize("kinds,expected", [
+    (["place"], {"place"}),
+    (["casualty", "claim"], {"casualty", "claim"}),
+    ("claim", {"claim"}),
+])
+def test_query_kinds(filled, kinds, expected):
+    assert set(filled.query(kinds=kinds)["kind"]) == expected
+
+
+def test_query_bad_kind(filled):
+    with pytest.raises(ValueError, match="unknown kind"):
+        filled.query(kinds=["event"])
+
+
+def test_articles_and_summary(filled):
+    frame = filled.articles()
+    assert list(frame.columns) == ["id", "title", "date", "source", "url", "n_places",
+                                   "n_casualties", "n_claims"]
+    row = frame.set_index("id").loc["a1"]
+    assert (row["n_places"], row["n_casualties"], row["n_claims"]) == (2, 1, 1)
+    assert filled.parties_in_use() == ["Armenia", "Azerbaijan", "Russia", "Turkey", "Ukraine"]
+    assert filled.date_range() == ("2020-09-28", "2020-10-05")
+
+
+def test_article_view(filled):
+    view = filled.article("a1")
+    assert view["text"] == TEXT
+    assert view["boilerplate"] == [(0, 3), (10, 12)]
+    assert [p["name"] for p in view["places"]] == ["Hadrut", "Armenia"]
+    assert view["casualties"][0]["count_best"] == 14
+    assert view["ingested_at"] and view["content_hash"]
+
+
+def test_empty_store_summaries(store):
+    assert store.articles().empty
+    assert store.parties_in_use() == []
+    assert store.date_range() == (None, None)
+
+
+def test_sql_injection_is_inert(filled):
+    evil = "x') OR 1=1 --"
+    assert filled.query(parties=[evil]).empty
+    assert filled.article(evil) is None
+    assert len(filled) == 3
+
+
+def test_reader_sees_committed_data_while_open(tmp_path):
+    # The dashboard keeps a store open while ingest writes through another connection.
+    path = tmp_path / "shared.sqlite"
+    with open_store(path) as reader, open_store(path) as writer:
+        assert reader.query().empty
+        writer.add(make_extraction())
+        assert reader.has("a1") and len(reader.query()) == 3
+
+
+def test_is_sqlite_store(tmp_path):
+    assert isinstance(open_store(tmp_path / "x.sqlite"), SQLiteStore)
+    nested = tmp_path / "new" / "dir" / "x.sqlite"
+    open_store(nested).close()
+    assert Path(nested).exists()
