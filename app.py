@@ -6,7 +6,6 @@ On an empty store the bundled sample articles in ``data/samples/`` are ingested 
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 import tempfile
 from datetime import date
@@ -87,14 +86,6 @@ def article_detail(db: str, version: int, article_id: str) -> dict:
         return store.article(article_id)
 
 
-@st.cache_data(show_spinner="Rendering the PNG snapshot...")
-def png_bytes(map_html: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "map.png"
-        export_png(map_html, out)
-        return out.read_bytes()
-
-
 def run_ingest(items) -> list:
     with open_store(DB) as store:
         return list(ingest(items, store, extractor()))
@@ -159,25 +150,36 @@ with tab_map:
     fmap = build_map(frame, parties=party_table, regions=regions(), online_tiles=online,
                      asset_mode="static", static_urls=assets)
     st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
-    standalone = export_html(frame, None, parties=party_table, regions=regions(),
-                             online_tiles=online)
+    # Exports are generated only when their button is pressed (deferred download data).
+    export_kwargs = dict(parties=party_table, regions=regions(), online_tiles=False)
+
+    def html_export() -> str:
+        return export_html(frame, None, **export_kwargs)
+
+    def png_export() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "map.png"
+            export_png(html_export(), out)
+            return out.read_bytes()
+
+    def file_export(writer, name: str):
+        def make() -> bytes:
+            with tempfile.TemporaryDirectory() as tmp:
+                writer(frame, Path(tmp) / name)
+                return (Path(tmp) / name).read_bytes()
+        return make
+
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button("Map as HTML", standalone, file_name="conflict-map.html",
-                       mime="text/html", key="dl_html")
-    if c2.button("Render PNG snapshot", key="png"):
-        st.session_state["png"] = png_bytes(export_html(frame, None, parties=party_table,
-                                                        regions=regions(), online_tiles=False))
-    if st.session_state.get("png"):
-        c2.download_button("Download PNG", st.session_state["png"], file_name="conflict-map.png",
-                           mime="image/png", key="dl_png")
-    with tempfile.TemporaryDirectory() as tmp:
-        export_csv(frame, Path(tmp) / "items.csv")
-        export_geojson(frame, Path(tmp) / "items.geojson")
-        c3.download_button("Data as CSV", (Path(tmp) / "items.csv").read_bytes(),
-                           file_name="conflict-items.csv", mime="text/csv", key="dl_csv")
-        c4.download_button("Data as GeoJSON", (Path(tmp) / "items.geojson").read_bytes(),
-                           file_name="conflict-items.geojson", mime="application/geo+json",
-                           key="dl_geojson")
+    c1.download_button("Map as HTML", html_export, file_name="conflict-map.html",
+                       mime="text/html", key="dl_html", on_click="ignore")
+    c2.download_button("Map as PNG", png_export, file_name="conflict-map.png",
+                       mime="image/png", key="dl_png", on_click="ignore")
+    c3.download_button("Data as CSV", file_export(export_csv, "items.csv"),
+                       file_name="conflict-items.csv", mime="text/csv", key="dl_csv",
+                       on_click="ignore")
+    c4.download_button("Data as GeoJSON", file_export(export_geojson, "items.geojson"),
+                       file_name="conflict-items.geojson", mime="application/geo+json",
+                       key="dl_geojson", on_click="ignore")
 
 with tab_figures:
     st.subheader("Casualty figures per party")
@@ -206,10 +208,11 @@ with tab_articles:
                             format_func=lambda i: str(
                                 all_articles.set_index("id").loc[i, "title"] or i))
         detail = article_detail(DB, version, pick)
-        st.markdown(f"**{html.escape(detail['title'] or '')}** · {html.escape(detail['source'] or '')}"
-                    f" · {html.escape(detail['date'] or '')}", unsafe_allow_html=True)
+        # article fields are untrusted: plain text only (st.text renders no markdown or HTML)
+        st.text(detail["title"] or pick)
+        st.text(" · ".join(str(v) for v in (detail["source"], detail["date"], detail["url"]) if v))
         # highlight_article escapes the article text; only its own <mark> tags are HTML
-        st.markdown(highlight_article(detail, party_table), unsafe_allow_html=True)
+        st.html(highlight_article(detail, party_table))
 
 with tab_parties:
     st.caption("Edit data/parties.csv to add actors, aliases or colours.")

@@ -8,6 +8,8 @@ import html
 
 import pandas as pd
 
+from geo.mapview import PartyNames, figure_phrase
+
 # conservative low bound for a vague figure, used only when it carries none (ACLED-like)
 _FIGURE_COLUMNS = ["party", "outcome", "figures", "count_best_sum", "count_low_sum",
                    "vague", "reported_by"]
@@ -18,6 +20,17 @@ def _party_name(parties, pid) -> str:
         return "unattributed"
     party = parties.get(pid) if parties is not None else None
     return party.name if party else str(pid)
+
+
+def item_label(row, parties=None) -> str:
+    """'Azerbaijan says: 14 civilians killed' (plain text; the reporter is kept apart)."""
+    row = row._asdict() if hasattr(row, "_asdict") else dict(row)
+    names = PartyNames(parties)
+    reporter = row.get("reported_by")
+    who = names.name(reporter, default="") if reporter is not None else ""
+    victims = names.name(row.get("party"), default="unattributed")
+    phrase = f"{figure_phrase(row)} ({victims} side)"
+    return f"{who} says: {phrase}" if who else phrase
 
 
 def figures_per_party(frame: pd.DataFrame, parties=None) -> pd.DataFrame:

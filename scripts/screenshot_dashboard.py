@@ -33,7 +33,7 @@ def main() -> int:
                 page.goto(url)
                 page.wait_for_selector(MAP_FRAME, timeout=120_000)
                 frame = page.frame_locator(MAP_FRAME)
-                frame.locator("path.geo-marker").first.wait_for(timeout=120_000)
+                frame.locator(".geo-marker").first.wait_for(timeout=120_000)
                 t_map = time.perf_counter() - t0
                 page.wait_for_timeout(1500)  # let tiles of the basemap settle
                 page.screenshot(path=args.out, full_page=False)

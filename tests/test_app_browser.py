@@ -17,7 +17,8 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _marker_classes(frame) -> list[str]:
-    return frame.locator("path.geo-marker").evaluate_all(
+    # places and casualties are SVG paths, claims are speech-bubble div icons
+    return frame.locator(".geo-marker").evaluate_all(
         "els => els.map(e => e.getAttribute('class'))")
 
 

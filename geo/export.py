@@ -1,0 +1,211 @@
+"""Exports of a map frame: standalone HTML map, PNG snapshot, CSV and GeoJSON.
+
+The HTML export inlines Leaflet, so it opens anywhere with no network; the PNG is that page
+shot by headless Chromium with every http(s) request blocked (unless online tiles are wanted).
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import html
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import pandas as pd
+
+from .records import MAP_COLUMNS
+
+FORMATS = ("html", "png", "csv", "geojson")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Cell prefixes a spreadsheet reads as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+PathLike = Union[str, os.PathLike]
+
+
+class BrowserNotFound(RuntimeError):
+    """No Chromium (or no playwright) to render the PNG with."""
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+def export_html(frame: pd.DataFrame, path: Optional[PathLike] = None, title: str = "Conflict map",
+                **map_kwargs: Any) -> str:
+    """A standalone HTML page of the map with Leaflet inlined; written to ``path`` if given.
+    ``map_kwargs`` go to ``mapview.build_map`` (parties, basemap, regions, online_tiles...)."""
+    from .mapview import build_map  # folium is heavy: import only when a map is made
+
+    if "asset_mode" in map_kwargs:
+        raise TypeError("export_html always inlines the assets; do not pass asset_mode")
+    fmap = build_map(frame, asset_mode="inline", **map_kwargs)
+    root = fmap.get_root()
+    root.title = html.escape(title)
+    page = root.render()
+    if path is not None:
+        Path(path).write_text(page, encoding="utf-8")
+    return page
+
+
+# --- PNG --------------------------------------------------------------------------------------
+
+def find_chromium() -> str:
+    """Path of the Chromium binary: $GEO_CHROMIUM, else the Debian locations, else PATH."""
+    env = os.environ.get("GEO_CHROMIUM")
+    candidates = ([env] if env else []) + list(CHROMIUM_CANDIDATES)
+    for cand in candidates:
+        if cand and Path(cand).is_file() and os.access(cand, os.X_OK):
+            return cand
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    raise BrowserNotFound("Chromium not found (looked at $GEO_CHROMIUM, "
+                          f"{', '.join(CHROMIUM_CANDIDATES)} and PATH): "
+                          "install it, e.g. `apt-get install chromium`")
+
+
+def _is_html_text(value: Any) -> bool:
+    return isinstance(value, str) and value.lstrip()[:1] == "<"
+
+
+def export_png(html_or_path: Union[str, PathLike], png_path: PathLike, width: int = 1200,
+               height: int = 800, allow_network: bool = False, timeout_ms: int = 20000) -> Path:
+    """Screenshot of an HTML map page (the page text, or a path to it) as a PNG.
+
+    The page is opened from a file:// URL in headless Chromium; http(s) requests are aborted
+    unless ``allow_network`` (online tiles). Waits for Leaflet to have drawn the map."""
+    args = (html_or_path, png_path, width, height, allow_network, timeout_ms)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _export_png(*args)
+    # Playwright's sync API refuses to run inside an event loop (notebooks, async servers)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_export_png, *args).result()
+
+
+def _export_png(html_or_path, png_path, width, height, allow_network, timeout_ms) -> Path:
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        raise BrowserNotFound("playwright is not installed: pip install playwright") from err
+    chromium = find_chromium()
+    png_path = Path(png_path)
+    with tempfile.TemporaryDirectory(prefix="geo-png-") as tmp:
+        if _is_html_text(html_or_path):
+            page_path = Path(tmp) / "map.html"
+            page_path.write_text(str(html_or_path), encoding="utf-8")
+        else:
+            page_path = Path(html_or_path).resolve()
+            if not page_path.is_file():
+                raise FileNotFoundError(f"no HTML page at {page_path}")
+        with sync_playwright() as pw:
+            try:
+                browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                             args=CHROMIUM_ARGS)
+            except PlaywrightError as err:
+                raise BrowserNotFound(f"could not start Chromium at {chromium}: {err}") from err
+            try:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                if not allow_network:
+                    page.route(_is_remote, lambda route: route.abort())
+                page.goto(page_path.as_uri(), wait_until="load", timeout=timeout_ms)
+                wait_for_map(page, timeout_ms, tiles=allow_network)
+                png_path.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(png_path), full_page=False)
+            finally:
+                browser.close()
+    return png_path
+
+
+def _is_remote(url: str) -> bool:
+    return url.startswith(("http://", "https://", "ws://", "wss://"))
+
+
+def wait_for_map(page, timeout_ms: int = 20000, tiles: bool = False) -> None:
+    """Until Leaflet has built the map container and painted two frames (and, with online
+    tiles, the network is idle)."""
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.leaflet-container');"
+        " return window.L && c && !c.classList.contains('leaflet-zoom-anim'); }",
+        timeout=timeout_ms)
+    if tiles:
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def guard_formula(value: Any) -> Any:
+    """A leading apostrophe for text a spreadsheet would run as a formula; else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    known = [c for c in MAP_COLUMNS if c in frame.columns]
+    return frame[known + [c for c in frame.columns if c not in known]]
+
+
+def export_csv(frame: pd.DataFrame, path: PathLike) -> Path:
+    """The frame as UTF-8 CSV (MAP_COLUMNS first), text cells guarded against formula
+    injection; numbers (e.g. negative longitudes) are left as numbers."""
+    out = _ordered(frame).copy()
+    for col in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
+            out[col] = out[col].map(guard_formula, na_action="ignore")
+    path = Path(path)
+    out.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def to_geodataframe(frame: pd.DataFrame):
+    """A GeoDataFrame in EPSG:4326 with point geometry; rows without valid coordinates are
+    kept, with a null geometry."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    out = _ordered(frame).copy()
+    lat = pd.to_numeric(out.get("lat"), errors="coerce")
+    lon = pd.to_numeric(out.get("lon"), errors="coerce")
+    ok = lat.between(-90, 90) & lon.between(-180, 180)
+    geometry = [Point(x, y) if good else None for x, y, good in zip(lon, lat, ok)]
+    return gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")
+
+
+def export_geojson(frame: pd.DataFrame, path: PathLike) -> Path:
+    """The frame as a GeoJSON FeatureCollection of points (WGS84)."""
+    gdf = to_geodataframe(frame)
+    path = Path(path)
+    # to_json rather than a GDAL driver: no surprises with mixed-type columns, and null
+    # geometries are written as "geometry": null
+    path.write_text(gdf.to_json(na="null", drop_id=True), encoding="utf-8")
+    return path
+
+
+# --- one entry point ---------------------------------------------------------------------------
+
+def export(frame: pd.DataFrame, fmt: str, path: PathLike, **kwargs: Any) -> Path:
+    """Write ``frame`` as ``fmt`` (html, png, csv, geojson) to ``path``. ``kwargs``: map options
+    (parties, basemap, regions, online_tiles...) for html/png, plus width/height for png."""
+    fmt = fmt.lower().lstrip(".")
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt: expected one of {FORMATS}, got {fmt!r}")
+    if fmt in ("csv", "geojson") and kwargs:
+        raise TypeError(f"{fmt} export takes no options, got {sorted(kwargs)}")
+    if fmt == "csv":
+        return export_csv(frame, path)
+    if fmt == "geojson":
+        return export_geojson(frame, path)
+    if fmt == "html":
+        export_html(frame, path, **kwargs)
+        return path
+    size = {k: kwargs.pop(k) for k in ("width", "height") if k in kwargs}
+    page = export_html(frame, None, **kwargs)
+    return export_png(page, path, allow_network=bool(kwargs.get("online_tiles")), **size)

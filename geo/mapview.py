@@ -1,0 +1,824 @@
+"""The folium map of a map frame (``records.MAP_COLUMNS``), renderable with no network at all.
+
+* Only Leaflet is loaded (from Streamlit's static folder, inlined, or - on request - a CDN):
+  folium's default jQuery/Bootstrap/awesome-markers/Font Awesome links are dropped, and popups
+  and tooltips are bound by small elements of our own because folium's use jQuery.
+* Basemap: country (and admin-1) outlines as GeoJSON over an ocean-coloured background; online
+  OpenStreetMap tiles only when asked for.
+* Markers: places = small grey dots, casualty figures = circles coloured by the victims' party
+  with area proportional to the count, claims = speech bubbles coloured by the claimant. One
+  FeatureGroup per party so the layer control toggles parties.
+* Every string that comes from an article is ``html.escape``d before it reaches the page, and
+  popup/tooltip HTML travels as an escaped JSON string (never inside a JS template literal).
+* Hooks for tests and the browser: each marker carries the classes
+  ``geo-marker geo-<kind> party-<id>`` (``path.geo-casualty``, ``div.geo-claim``...).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+from urllib.parse import urlparse
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from . import assets
+
+ASSET_MODES = ("static", "inline", "cdn")
+KINDS = ("place", "casualty", "claim")
+
+OCEAN = "#d6e6f2"
+LAND = "#f5f2ea"
+COUNTRY_LINE = "#9c978c"
+ADMIN1_LINE = "#c9c3b6"
+PLACE_COLOR = "#6e6e6e"
+UNATTRIBUTED_COLOR = "#555555"
+WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
+MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit: keeps jittered dots apart
+MAX_FIT_ZOOM = 10
+
+_CDN = {"leaflet_js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+        "leaflet_css": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"}
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+# --- small pure helpers ---------------------------------------------------------------------
+
+def clean(value: Any) -> Any:
+    """None for every flavour of missing (None, NaN, pd.NA, NaT), else the value."""
+    if value is None:
+        return None
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):  # lists, arrays: not a scalar "missing"
+        return value
+
+
+def esc(value: Any) -> str:
+    """Escaped text of an untrusted value ('' when missing)."""
+    value = clean(value)
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def as_int(value: Any) -> Optional[int]:
+    value = clean(value)
+    try:
+        return None if value is None else int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def fallback_color(key: Any) -> str:
+    """A stable mid-saturation colour for an id with no entry in the party table."""
+    digest = hashlib.sha1(str(key).encode("utf-8")).digest()
+    hue = digest[0] / 255 * 360
+    return _hsl_to_hex(hue, 0.55, 0.45)
+
+
+def _hsl_to_hex(h: float, s: float, lightness: float) -> str:
+    c = (1 - abs(2 * lightness - 1)) * s
+    x = c * (1 - abs((h / 60) % 2 - 1))
+    m = lightness - c / 2
+    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(h // 60) % 6]
+    return "#" + "".join(f"{round((v + m) * 255):02x}" for v in (r, g, b))
+
+
+def slug(value: Any) -> str:
+    """A CSS-class-safe form of a party id ('none' when missing)."""
+    value = clean(value)
+    if value is None:
+        return "none"
+    return re.sub(r"[^a-z0-9_-]+", "-", str(value).lower()).strip("-") or "x"
+
+
+def safe_url(url: Any) -> Optional[str]:
+    """The URL if it is a plain http(s) link with a host, else None (no javascript:, data:...)."""
+    url = clean(url)
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return None
+    return url if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
+
+
+class PartyNames:
+    """Display names and colours, from a PartyTable when there is one."""
+
+    def __init__(self, table=None):
+        self.table = table
+
+    def name(self, pid: Any, default: str = "Unattributed") -> str:
+        pid = clean(pid)
+        if pid is None:
+            return default
+        party = self.table.get(pid) if self.table is not None else None
+        return getattr(party, "name", None) or str(pid)
+
+    def color(self, pid: Any) -> str:
+        pid = clean(pid)
+        if pid is None:
+            return UNATTRIBUTED_COLOR
+        color = None
+        if self.table is not None:
+            try:
+                color = self.table.color(pid)
+            except (KeyError, AttributeError):
+                color = None
+        # a colour goes into style attributes: accept only #rrggbb
+        return color if isinstance(color, str) and _HEX.match(color) else fallback_color(pid)
+
+
+def js_string(text: str) -> str:
+    """``text`` as a JS string literal that is inert everywhere it lands: inside <script>
+    (``<``, ``>``, ``&`` escaped) and inside Jinja - folium/branca compile every rendered script
+    again as a Jinja template, so a ``{{ ... }}`` from an article would run on the server;
+    ``{`` and ``}`` are therefore \\u-escaped too."""
+    return (json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("'", "\\u0027")
+            .replace("{", "\\u007b").replace("}", "\\u007d"))
+
+
+def html_label(text: str) -> str:
+    """Escaped text for places folium passes on as HTML through its templates (layer names):
+    braces as entities for the same Jinja reason as ``js_string``."""
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class RawHtml(Element):
+    """Markup added to the page as is: a plain branca Element would compile it as a Jinja
+    template (inlined Leaflet or CSS must not be parsed for ``{{``/``{#``)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawHtml"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+# --- text of popups and tooltips ------------------------------------------------------------
+
+_VICTIM_NOUNS = {"civilian": ("civilian", "civilians"), "military": ("soldier", "soldiers"),
+                 "official": ("official", "officials"), "unknown": ("person", "people")}
+_NUMBER_WORDS = {"dozens", "hundreds", "thousands", "scores", "tens", "millions"}
+_STANCE_VERBS = {"claim": "claims", "denial": "denies", "accusation": "accuses",
+                 "demand": "demands", "call": "calls for", "statement": "says"}
+
+
+def count_text(row: Mapping) -> tuple[str, bool]:
+    """('at least 14', plural?) for a casualty row, as plain (unescaped) text."""
+    qualifier = clean(row.get("qualifier")) or "exact"
+    best, low, high = (as_int(row.get(k)) for k in ("count_best", "count_low", "count_high"))
+    if qualifier == "range" and low is not None and high is not None:
+        return f"{low}\u2013{high}", True
+    if best is None or qualifier == "vague":
+        word = str(clean(row.get("vague_word")) or "an unknown number of")
+        if word.lower() in _NUMBER_WORDS:
+            word += " of"
+        return word, True
+    prefix = {"approximate": "about ", "at_least": "at least ", "at_most": "up to "}.get(qualifier, "")
+    return f"{prefix}{best}", best != 1
+
+
+def figure_phrase(row: Mapping) -> str:
+    """'14 civilians killed' (plain text)."""
+    count, plural = count_text(row)
+    noun = _VICTIM_NOUNS.get(clean(row.get("victim")) or "unknown", _VICTIM_NOUNS["unknown"])
+    outcome = clean(row.get("outcome")) or "affected"
+    return f"{count} {noun[1] if plural else noun[0]} {outcome}"
+
+
+def highlight_sentence(sentence: Any, start: Any = None, end: Any = None,
+                       sentence_start: Any = None, needle: Any = None) -> str:
+    """The escaped sentence with one span in <mark>: ``start``/``end`` are article offsets and
+    ``sentence_start`` the sentence's own offset; without it, the first occurrence of
+    ``needle`` (e.g. a place name) is marked; failing both, the sentence is just escaped."""
+    sentence = clean(sentence)
+    if not sentence:
+        return ""
+    sentence = str(sentence)
+    a = b = None
+    s0, s, e = as_int(sentence_start), as_int(start), as_int(end)
+    if s0 is not None and s is not None and e is not None and 0 <= s - s0 < e - s0 <= len(sentence):
+        a, b = s - s0, e - s0
+    elif clean(needle):
+        found = sentence.lower().find(str(needle).lower())
+        if found >= 0:
+            a, b = found, found + len(str(needle))
+    if a is None:
+        return html.escape(sentence)
+    return (html.escape(sentence[:a]) + "<mark>" + html.escape(sentence[a:b]) + "</mark>"
+            + html.escape(sentence[b:]))
+
+
+def _quote(inner_html: str) -> str:
+    if not inner_html:
+        return ""
+    return ('<blockquote style="margin:6px 0;padding:2px 8px;border-left:3px solid #bbb;'
+            f'color:#333">{inner_html}</blockquote>')
+
+
+def article_meta_html(row: Mapping) -> str:
+    """Title, date, source, link (when http/https) and provenance of an item's article."""
+    title = esc(row.get("title")) or "(untitled article)"
+    bits = [b for b in (esc(row.get("date")) or esc(row.get("article_date")),
+                        esc(row.get("source"))) if b]
+    url = safe_url(row.get("url"))
+    link = (f' <a href="{html.escape(url, quote=True)}" target="_blank" '
+            'rel="noopener noreferrer">open article</a>') if url else ""
+    start, end = as_int(row.get("start")), as_int(row.get("end"))
+    span = f" \u00b7 chars {start}\u2013{end}" if start is not None and end is not None else ""
+    dot = " \u00b7 "
+    return (f'<div style="margin-top:4px"><b>{title}</b><br>'
+            f'<span style="color:#555">{dot.join(bits)}</span>{link}'
+            f'<div style="color:#888;font-size:11px">article {esc(row.get("article_id"))}{span}'
+            "</div></div>")
+
+
+def casualty_popup(row: Mapping, names: PartyNames) -> str:
+    reporter = clean(row.get("reported_by"))
+    says = f"{html.escape(names.name(reporter))} says" if reporter is not None else "Reported"
+    head = f"<b>{says}:</b> {html.escape(figure_phrase(row))}"
+    party = f"Victims' side: {html.escape(names.name(row.get('party')))}"
+    place = esc(row.get("place"))
+    where = f" \u00b7 at {place}" if place else ""
+    quote = highlight_sentence(row.get("sentence"), row.get("start"), row.get("end"),
+                               row.get("sentence_start"))
+    return f"{head}<br><span>{party}{where}</span>{_quote(quote)}{article_meta_html(row)}"
+
+
+def claim_popup(row: Mapping, names: PartyNames) -> str:
+    claimant = clean(row.get("claimant")) or clean(row.get("party"))
+    verb = _STANCE_VERBS.get(clean(row.get("stance")) or "claim", "says")
+    who = html.escape(names.name(claimant, default="Unattributed source"))
+    text = esc(row.get("claim_text")) or esc(row.get("sentence"))
+    head = f"<b>{who} {verb}:</b> \u201c{text}\u201d"
+    target = clean(row.get("target"))
+    about = f"<br>About: {html.escape(names.name(target))}" if target is not None else ""
+    place = esc(row.get("place"))
+    where = f"<br>Place: {place}" if place else ""
+    sentence = clean(row.get("sentence"))
+    quote = ""
+    if sentence and str(sentence).strip() != str(clean(row.get("claim_text")) or "").strip():
+        quote = highlight_sentence(sentence, row.get("start"), row.get("end"),
+                                   row.get("sentence_start"))
+    return f"{head}{about}{where}{_quote(quote)}{article_meta_html(row)}"
+
+
+MAX_PLACE_MENTIONS = 5
+
+
+def place_popup(rows: list[Mapping]) -> str:
+    """One popup for all mentions of a place: name, precision, region, then a few mentions."""
+    first = rows[0]
+    admin = ", ".join(b for b in (esc(first.get("admin1")), esc(first.get("country_code"))) if b)
+    head = (f"<b>{esc(first.get('place')) or '(unnamed place)'}</b>"
+            f"<br>Resolved to: {esc(first.get('precision')) or 'unknown precision'}"
+            + (f" \u00b7 {admin}" if admin else ""))
+    n_articles = len({clean(r.get("article_id")) for r in rows})
+    count = (f"<br>{len(rows)} mentions in {n_articles} article{'s' if n_articles != 1 else ''}"
+             if len(rows) > 1 else "")
+    mentions = []
+    for row in rows[:MAX_PLACE_MENTIONS]:
+        quote = highlight_sentence(row.get("sentence"), row.get("start"), row.get("end"),
+                                   row.get("sentence_start"), needle=row.get("place"))
+        mentions.append(_quote(quote) + article_meta_html(row))
+    more = (f'<div style="color:#888">and {len(rows) - MAX_PLACE_MENTIONS} more</div>'
+            if len(rows) > MAX_PLACE_MENTIONS else "")
+    return head + count + "<hr style='margin:4px 0'>".join([""] + mentions) + more
+
+
+def tooltip_text(kind: str, row: Mapping, names: PartyNames, n_rows: int = 1) -> str:
+    """Short escaped hover text."""
+    if kind == "casualty":
+        reporter = clean(row.get("reported_by"))
+        who = f"{names.name(reporter)}: " if reporter is not None else ""
+        return html.escape(f"{who}{figure_phrase(row)}")
+    if kind == "claim":
+        who = names.name(clean(row.get("claimant")) or clean(row.get("party")),
+                         default="Unattributed source")
+        verb = _STANCE_VERBS.get(clean(row.get("stance")) or "claim", "says")
+        text = str(clean(row.get("claim_text")) or clean(row.get("sentence")) or "")
+        if len(text) > 80:
+            text = text[:77] + "..."
+        return html.escape(f"{who} {verb}: {text}")
+    name = str(clean(row.get("place")) or "place")
+    return html.escape(name + (f" ({n_rows} mentions)" if n_rows > 1 else ""))
+
+
+# --- items and geometry -----------------------------------------------------------------------
+
+@dataclass
+class MapItem:
+    """One marker: a casualty figure, a claim, or all mentions of one place."""
+    kind: str
+    lat: float
+    lon: float
+    party: Optional[str]
+    rows: list[dict] = field(default_factory=list)
+    offset_of: int = 1  # how many items share this exact spot (>1: drawn slightly offset)
+
+    @property
+    def row(self) -> dict:
+        return self.rows[0]
+
+
+def frame_rows(frame: Optional[pd.DataFrame]) -> list[dict]:
+    """The frame's rows as dicts with missing values as None; checks the columns it needs."""
+    if frame is None or len(frame) == 0:
+        return []
+    missing = {"kind", "lat", "lon"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"map frame lacks columns {sorted(missing)}; expected records.MAP_COLUMNS")
+    return [{k: clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def _coords(row: Mapping) -> Optional[tuple[float, float]]:
+    try:
+        lat, lon = float(row["lat"]), float(row["lon"])
+    except (TypeError, ValueError, KeyError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+def map_items(rows: Iterable[Mapping], group_places: bool = True) -> tuple[list[MapItem], int]:
+    """(items to draw, number of rows left out for want of coordinates). Place mentions of the
+    same name at the same point become one item, so a much-cited town is one dot."""
+    items: list[MapItem] = []
+    places: dict[tuple, MapItem] = {}
+    unmapped = 0
+    for row in rows:
+        kind = row.get("kind")
+        coords = _coords(row)
+        if kind not in KINDS:
+            continue
+        if coords is None:
+            unmapped += 1
+            continue
+        lat, lon = coords
+        if kind == "place":
+            key = (round(lat, 4), round(lon, 4), str(row.get("place") or "").lower())
+            if group_places and key in places:
+                places[key].rows.append(dict(row))
+                continue
+            item = MapItem("place", lat, lon, None, [dict(row)])
+            places[key] = item
+        else:
+            party = clean(row.get("party"))
+            if kind == "claim" and party is None:
+                party = clean(row.get("claimant"))
+            item = MapItem(kind, lat, lon, party, [dict(row)])
+        items.append(item)
+    return items, unmapped
+
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def jitter(items: list[MapItem], step_deg: float) -> None:
+    """Spread items that share a spot on a small sunflower spiral (deterministic: ordered by
+    kind, party, article and offset), so each stays clickable. The first keeps the true spot."""
+    spots: dict[tuple[float, float], list[MapItem]] = {}
+    for item in items:
+        spots.setdefault((round(item.lat, 4), round(item.lon, 4)), []).append(item)
+    for group in spots.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda it: (KINDS.index(it.kind), str(it.party), str(it.row.get("article_id")),
+                                   as_int(it.row.get("start")) or 0))
+        lat0, lon0 = group[0].lat, group[0].lon
+        shrink = max(math.cos(math.radians(lat0)), 0.2)
+        for k, item in enumerate(group):
+            r = step_deg * math.sqrt(k)
+            item.lat = lat0 + r * math.sin(k * GOLDEN_ANGLE)
+            item.lon = lon0 + r * math.cos(k * GOLDEN_ANGLE) / shrink
+            item.offset_of = len(group)
+
+
+def view_bounds(items: list[MapItem]) -> Optional[list[list[float]]]:
+    """[[south, west], [north, east]] around the items, at least MIN_VIEW_DEG across."""
+    if not items:
+        return None
+    lats = [it.lat for it in items]
+    lons = [it.lon for it in items]
+    s, n, w, e = min(lats), max(lats), min(lons), max(lons)
+    if n - s < MIN_VIEW_DEG:
+        mid = (n + s) / 2
+        s, n = max(mid - MIN_VIEW_DEG / 2, -85.0), min(mid + MIN_VIEW_DEG / 2, 85.0)
+    if e - w < MIN_VIEW_DEG:
+        mid = (e + w) / 2
+        w, e = max(mid - MIN_VIEW_DEG / 2, -180.0), min(mid + MIN_VIEW_DEG / 2, 180.0)
+    return [[s, w], [n, e]]
+
+
+def jitter_step(items: list[MapItem]) -> float:
+    """About 12 px at the fitted zoom: a fraction of the data's extent (at least MIN_VIEW_DEG)."""
+    if not items:
+        return 0.0
+    extent = max(max(it.lat for it in items) - min(it.lat for it in items),
+                 max(it.lon for it in items) - min(it.lon for it in items), MIN_VIEW_DEG)
+    return 0.016 * extent
+
+
+# --- marker styles --------------------------------------------------------------------------
+
+def casualty_radius(row: Mapping) -> float:
+    """Circle radius in px: area proportional to the figure (sqrt scale), capped; vague = 6."""
+    count = as_int(row.get("count_best"))
+    if count is None and clean(row.get("qualifier")) == "range":
+        count = as_int(row.get("count_low"))
+    if count is None or clean(row.get("qualifier")) == "vague":
+        return 6.0
+    return round(min(4.0 + 1.6 * math.sqrt(max(count, 0)), 30.0), 1)
+
+
+def casualty_style(row: Mapping, color: str) -> dict:
+    vague = as_int(row.get("count_best")) is None or clean(row.get("qualifier")) == "vague"
+    killed = clean(row.get("outcome")) == "killed"
+    return {"radius": casualty_radius(row), "color": color, "weight": 1.5,
+            "fill": True, "fill_color": color,
+            "fill_opacity": 0.25 if vague else (0.7 if killed else 0.35),
+            "dash_array": "3 3" if vague else None}
+
+
+PLACE_STYLE = {"radius": 3.5, "color": "#ffffff", "weight": 1, "fill": True,
+               "fill_color": PLACE_COLOR, "fill_opacity": 0.9}
+
+
+def bubble_html(color: str) -> str:
+    """The claim marker: a speech bubble in the claimant's colour (colour must be #rrggbb)."""
+    return (f'<div class="geo-bubble" style="background:{color}">\u201d</div>')
+
+
+# --- folium elements of our own ---------------------------------------------------------------
+
+class MarkerContent(MacroElement):
+    """Binds a popup and a tooltip to its parent layer, without jQuery. The HTML goes in as a
+    ``js_string`` (folium's Popup/Tooltip paste it into a JS template literal, where `${...}` in
+    article text would run, and into Jinja). The popup gets a DOM node: st_folium reads its
+    innerText. One element for both, as folium compiles every element's output as a template."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup((function () {
+            var div = document.createElement("div");
+            div.className = "geo-popup";
+            div.innerHTML = {{ this.popup_js }};
+            return div;
+        })(), {maxWidth: {{ this.max_width|tojson }}});
+        {%- if this.tooltip_js %}
+        {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip_js }}, {sticky: true});
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, popup_html: str, tooltip_html: str = "", max_width: int = 360):
+        super().__init__()
+        self._name = "MarkerContent"
+        self.popup_js = js_string(popup_html)
+        self.tooltip_js = js_string(tooltip_html) if tooltip_html else ""
+        self.max_width = int(max_width)
+
+
+class LegendControl(MacroElement):
+    """A Leaflet control (inside the map div, so it works in st_folium and in screenshots)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "geo-legend");
+            div.innerHTML = {{ this.content_js }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, content_html: str, position: str = "bottomleft"):
+        super().__init__()
+        self._name = "LegendControl"
+        self.content_js = js_string(content_html)
+        self.position = position
+
+
+class StackOrder(MacroElement):
+    """Brings circle markers to the front from largest to smallest once the map is built, so a
+    big figure never hides a small one drawn in another party's layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        [{% for m in this.markers %}{{ m.get_name() }}{{ "," if not loop.last }}{% endfor %}]
+            .forEach(function (m) { if (m._map) { m.bringToFront(); } });
+        {% endmacro %}
+    """)
+
+    def __init__(self, markers_largest_first: list):
+        super().__init__()
+        self._name = "StackOrder"
+        self.markers = markers_largest_first
+
+
+class FitView(MacroElement):
+    """fitBounds without animation: a snapshot taken right after load must not catch the SVG
+    mid-zoom (folium's FitBounds animates from the initial world view)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+            {padding: [20, 20], maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list, max_zoom: int = 10):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds
+        self.max_zoom = max_zoom
+
+    def _get_self_bounds(self):
+        return self.bounds
+
+
+MAP_CSS = f"""
+.leaflet-container {{ background: {OCEAN}; }}
+.geo-legend {{ background: rgba(255,255,255,0.9); padding: 5px 8px; border-radius: 5px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 11px/1.4 system-ui, sans-serif; color: #222;
+  max-height: 42vh; overflow-y: auto; max-width: 220px; }}
+.geo-legend .geo-key {{ display: flex; align-items: center; gap: 5px; white-space: nowrap; }}
+.geo-legend .geo-sym {{ width: 18px; display: inline-flex; justify-content: center; }}
+.geo-legend .geo-dot {{ display: inline-block; border-radius: 50%; }}
+.geo-legend .geo-note {{ color: #666; margin-top: 2px; white-space: normal; }}
+.geo-bubble {{ width: 16px; height: 14px; border-radius: 8px 8px 8px 0; color: #fff;
+  font: bold 14px/18px Georgia, serif; text-align: center; border: 1.5px solid #fff;
+  box-shadow: 0 0 2px rgba(0,0,0,0.6); overflow: hidden; }}
+.geo-claim {{ background: none; border: none; }}
+.geo-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
+.geo-popup mark {{ background: #ffe08a; padding: 0 1px; }}
+"""
+
+
+def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
+                unmapped: int = 0, offset: bool = False) -> str:
+    """Marker-shape key + one swatch per party (name escaped here). ``parties_present`` is
+    [(display name, #rrggbb)]."""
+    def key(symbol: str, label: str) -> str:
+        return f'<div class="geo-key"><span class="geo-sym">{symbol}</span>{label}</div>'
+
+    def dot(size: int, fill: str, border: str = "#fff", dashed: bool = False,
+            opacity: float = 1.0) -> str:
+        line = "dashed" if dashed else "solid"
+        return (f'<span class="geo-dot" style="width:{size}px;height:{size}px;'
+                f'background:{fill};opacity:{opacity};border:1.5px {line} {border}"></span>')
+
+    out = ["<b>Map key</b>"]
+    if "place" in kinds_present:
+        out.append(key(dot(7, PLACE_COLOR), "place mentioned"))
+    if "casualty" in kinds_present:
+        out.append(key(dot(14, "#888", "#555", opacity=0.8), "casualty figure (area = count)"))
+        out.append(key(dot(10, "#ccc", "#555", dashed=True), "vague figure (no number)"))
+    if "claim" in kinds_present:
+        out.append(key(bubble_html("#777"), "claim (claimant's colour)"))
+    if parties_present:
+        out.append('<b style="display:block;margin-top:4px">Parties</b>')
+        for name, color in parties_present:
+            out.append(key(dot(11, color, color), html.escape(name)))
+    if "casualty" in kinds_present:
+        out.append('<div class="geo-note">filled = killed, pale = wounded or other</div>')
+    if offset:
+        out.append('<div class="geo-note">items at one spot drawn slightly apart</div>')
+    if unmapped:
+        out.append(f'<div class="geo-note">{unmapped} item{"s" if unmapped != 1 else ""} '
+                   "without coordinates not shown</div>")
+    return "".join(out)
+
+
+# --- basemap ----------------------------------------------------------------------------------
+
+@dataclass
+class Basemap:
+    """GeoJSON FeatureCollections of outlines to draw under the markers."""
+    countries: Optional[dict] = None
+    admin1: Optional[dict] = None
+
+
+def load_basemap(regions=None, country_codes: Iterable[str] = ()) -> Basemap:
+    """Country outlines, plus admin-1 outlines of ``country_codes``, from ``geo.regions``.
+    An empty Basemap when the boundaries are not available (the map still renders)."""
+    if regions is None:
+        try:
+            from .regions import load_regions
+            regions = load_regions()
+        except (ImportError, OSError, ValueError):
+            return Basemap()
+    codes = sorted({c for c in country_codes if c})
+    try:
+        countries = regions.basemap_geojson(level="countries")
+    except (OSError, ValueError, KeyError):
+        countries = None
+    admin1 = None
+    if codes:
+        try:
+            admin1 = regions.basemap_geojson(level="admin1", country_codes=codes)
+        except (OSError, ValueError, KeyError):
+            admin1 = None
+    return Basemap(countries, admin1)
+
+
+def _round_coords(coords: Any, ndigits: int) -> Any:
+    if isinstance(coords, (list, tuple)):
+        if coords and isinstance(coords[0], (int, float)):
+            return [round(float(c), ndigits) for c in coords]
+        return [_round_coords(c, ndigits) for c in coords]
+    return coords
+
+
+def slim_geojson(fc: Optional[dict], ndigits: int = 3) -> Optional[dict]:
+    """The collection with coordinates rounded (~100 m: smaller page) and only the ISO code
+    kept in properties (outlines are not interactive: names would only add bytes)."""
+    if not fc or not fc.get("features"):
+        return None
+    features = []
+    for feat in fc["features"]:
+        geom = feat.get("geometry")
+        if not geom:
+            continue
+        props = feat.get("properties") or {}
+        features.append({"type": "Feature",
+                         "properties": {"iso_a2": slug(props.get("iso_a2"))},
+                         "geometry": {"type": geom["type"],
+                                      "coordinates": _round_coords(geom.get("coordinates"), ndigits)}})
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
+def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str]) -> Basemap:
+    if basemap is False:
+        return Basemap()
+    if isinstance(basemap, Basemap):
+        return basemap
+    if isinstance(basemap, Mapping) and basemap.get("type") == "FeatureCollection":
+        return Basemap(countries=dict(basemap))
+    if isinstance(basemap, Mapping):
+        return Basemap(basemap.get("countries"), basemap.get("admin1"))
+    if basemap is None:
+        return load_basemap(regions, country_codes)
+    raise TypeError(f"basemap: expected Basemap, FeatureCollection dict, False or None, "
+                    f"got {type(basemap).__name__}")
+
+
+def _add_basemap(fmap: folium.Map, basemap: Basemap) -> None:
+    countries = slim_geojson(basemap.countries)
+    if countries:
+        folium.GeoJson(countries, name="Countries", control=False, interactive=False,
+                       style_function=lambda _: {"color": COUNTRY_LINE, "weight": 0.8,
+                                                 "fillColor": LAND, "fillOpacity": 1.0}
+                       ).add_to(fmap)
+    admin1 = slim_geojson(basemap.admin1)
+    if admin1:
+        folium.GeoJson(admin1, name="Provinces", control=False, interactive=False,
+                       style_function=lambda _: {"color": ADMIN1_LINE, "weight": 0.6,
+                                                 "dashArray": "2 3", "fill": False}
+                       ).add_to(fmap)
+
+
+# --- assets -----------------------------------------------------------------------------------
+
+def _set_assets(fmap: folium.Map, asset_mode: str, static_urls: Optional[Mapping]) -> None:
+    """Replace folium's CDN links (Leaflet, jQuery, Bootstrap, awesome-markers, Font Awesome)
+    by Leaflet alone. Instance attributes: folium's class-level lists stay untouched."""
+    if asset_mode == "inline":
+        fmap.default_js, fmap.default_css = [], []
+        js, css = assets.inline_assets()
+        fmap.get_root().header.add_child(
+            RawHtml(f"<style>{css}</style>\n<script>{js}</script>"), name="geo_leaflet_inline",
+            index=0)
+        return
+    urls = dict(_CDN if asset_mode == "cdn" else (static_urls or assets.static_urls()))
+    fmap.default_js = [("leaflet", urls["leaflet_js"])]
+    fmap.default_css = [("leaflet_css", urls["leaflet_css"])]
+
+
+# --- the map ----------------------------------------------------------------------------------
+
+def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
+              online_tiles: bool = False, asset_mode: str = "static",
+              static_urls: Optional[Mapping[str, str]] = None, regions=None,
+              group_places: bool = True, width: Any = "100%", height: Any = "100%") -> folium.Map:
+    """The folium map of ``frame`` (columns ``records.MAP_COLUMNS``).
+
+    parties: a PartyTable (names, colours); loaded from ``geo.parties`` when None.
+    basemap: a Basemap, a countries FeatureCollection, ``{"countries":..., "admin1":...}``,
+        False for none, or None to load outlines from ``regions`` (or ``geo.regions``).
+    online_tiles: add OpenStreetMap tiles (the only network access the page then makes).
+    asset_mode: where Leaflet comes from - "static" (Streamlit's /app/static/, see
+        ``assets.ensure_static_assets``; pass its result as ``static_urls``), "inline"
+        (standalone file; does not work inside st_folium) or "cdn".
+    group_places: one marker per distinct place instead of one per mention.
+    """
+    if asset_mode not in ASSET_MODES:
+        raise ValueError(f"asset_mode: expected one of {ASSET_MODES}, got {asset_mode!r}")
+    names = PartyNames(_load_parties() if parties is None else parties)
+    rows = frame_rows(frame)
+    items, unmapped = map_items(rows, group_places=group_places)
+    jitter(items, jitter_step(items))
+
+    fmap = folium.Map(location=list(WORLD_CENTER), zoom_start=WORLD_ZOOM, tiles=None,
+                      width=width, height=height, control_scale=True, world_copy_jump=True,
+                      zoom_snap=0.25)  # fractional zoom: fit the items snugly
+    fmap.get_root().header.add_child(RawHtml(f"<style>{MAP_CSS}</style>"), name="geo_map_css")
+    _set_assets(fmap, asset_mode, static_urls)
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
+    codes = {r.get("country_code") for r in rows if r.get("kind") in KINDS}
+    _add_basemap(fmap, _as_basemap(basemap, regions, codes))
+
+    circles = _add_markers(fmap, items, names)
+    if circles:
+        StackOrder([m for _, m in sorted(circles, key=lambda rc: -rc[0])]).add_to(fmap)
+
+    present = _parties_present(items, names)
+    LegendControl(legend_html(present, {it.kind for it in items}, unmapped,
+                              offset=any(it.offset_of > 1 for it in items))).add_to(fmap)
+    bounds = view_bounds(items)
+    if bounds:
+        FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
+    return fmap
+
+
+def _load_parties():
+    try:
+        from .parties import load_parties
+        return load_parties()
+    except (ImportError, OSError, ValueError):
+        return None  # names fall back to ids, colours to a stable hash
+
+
+def _parties_present(items: list[MapItem], names: PartyNames) -> list[tuple[str, str]]:
+    seen: dict[Any, tuple[str, str]] = {}
+    for item in items:
+        if item.kind != "place" and item.party not in seen:
+            seen[item.party] = (names.name(item.party), names.color(item.party))
+    return sorted(seen.values(), key=lambda nc: (nc[0] == "Unattributed", nc[0].lower()))
+
+
+def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames) -> list[tuple]:
+    """Adds one FeatureGroup per party (places in their own) and returns [(radius, circle)]."""
+    groups: dict[Any, folium.FeatureGroup] = {}
+
+    def group_for(kind: str, party: Any) -> folium.FeatureGroup:
+        key = "__places__" if kind == "place" else party
+        if key not in groups:
+            label = "Places" if kind == "place" else names.name(party)
+            # LayerControl shows the name as HTML
+            groups[key] = folium.FeatureGroup(name=html_label(label))
+        return groups[key]
+
+    circles: list[tuple] = []
+    # places first, so their layer sits under the figures
+    for item in sorted(items, key=lambda it: it.kind != "place"):
+        classes = f"geo-marker geo-{item.kind} party-{slug(item.party)}"
+        note = (f'<div style="color:#888;font-size:11px">drawn slightly offset: '
+                f"{item.offset_of} items share this spot</div>") if item.offset_of > 1 else ""
+        if item.kind == "place":
+            popup = place_popup(item.rows)
+            marker = folium.CircleMarker([item.lat, item.lon], class_name=classes, **PLACE_STYLE)
+            radius = PLACE_STYLE["radius"]
+        elif item.kind == "casualty":
+            popup = casualty_popup(item.row, names)
+            style = casualty_style(item.row, names.color(item.party))
+            marker = folium.CircleMarker([item.lat, item.lon], class_name=classes, **style)
+            radius = style["radius"]
+        else:
+            popup = claim_popup(item.row, names)
+            icon = folium.DivIcon(html=bubble_html(names.color(item.party)), icon_size=(19, 17),
+                                  icon_anchor=(1, 17), popup_anchor=(8, -16), class_name=classes)
+            marker = folium.Marker([item.lat, item.lon], icon=icon)
+            radius = None
+        MarkerContent(popup + note, tooltip_text(item.kind, item.row, names, len(item.rows))
+                      ).add_to(marker)
+        marker.add_to(group_for(item.kind, item.party))
+        if radius is not None:
+            circles.append((radius, marker))
+
+    def order(key: Any) -> tuple:
+        return (key != "__places__", key is None, names.name(key).lower() if key else "")
+    for key in sorted(groups, key=order):
+        groups[key].add_to(fmap)
+    if groups:
+        folium.LayerControl(collapsed=len(groups) > 8).add_to(fmap)
+    return circles

@@ -1,0 +1,180 @@
+"""Exports: standalone HTML (offline), CSV (formula guard), GeoJSON (round trip), PNG (browser)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from geo import assets, export
+from tests.test_mapview import (HOSTILE_JINJA, HOSTILE_TITLE, fake_parties, hostile_frame, map_frame,
+                                tiny_basemap)
+
+MAP_KW = {"parties": fake_parties(), "basemap": tiny_basemap()}
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+def test_export_html_is_standalone(tmp_path):
+    out = tmp_path / "map.html"
+    page = export.export_html(map_frame(), out, **MAP_KW)
+    assert out.read_text(encoding="utf-8") == page
+    assert assets.external_resources(page) == []
+    assert not re.search(r"""<(script|link)\b[^>]*(src|href)=["']?https?:""", page, re.I)
+    js, _ = assets.inline_assets()
+    assert js[:200] in page  # Leaflet itself is in the file
+    assert "<title>Conflict map</title>" in page
+
+
+def test_export_html_with_online_tiles_adds_only_the_tile_url():
+    page = export.export_html(map_frame(), None, online_tiles=True, **MAP_KW)
+    assert assets.external_resources(page) == []
+    hosts = set(re.findall(r"https?://([a-z0-9.{}-]+)/", page))
+    assert any("openstreetmap.org" in h for h in hosts)
+
+
+def test_export_html_escapes_hostile_text():
+    page = export.export_html(hostile_frame(), None, **MAP_KW)
+    assert HOSTILE_TITLE not in page and "<img src=x" not in page
+
+
+def test_export_html_refuses_asset_mode():
+    with pytest.raises(TypeError, match="inlines"):
+        export.export_html(map_frame(), None, asset_mode="cdn")
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
+    ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"),
+    ("Baku", "Baku"), (None, None), (-46.5, -46.5),
+])
+def test_guard_formula(value, expected):
+    assert export.guard_formula(value) == expected
+
+
+def test_export_csv_guards_text_but_not_numbers(tmp_path):
+    frame = map_frame()
+    frame.loc[0, "title"] = "=cmd|' /C calc'!A0"
+    frame.loc[1, "sentence"] = "@SUM(1+1)"
+    frame.loc[2, "lon"] = -70.25  # a negative number stays a number
+    out = export.export_csv(frame, tmp_path / "items.csv")
+    back = pd.read_csv(out)
+    assert list(back.columns[:6]) == ["kind", "article_id", "title", "source", "url", "article_date"]
+    assert back.loc[0, "title"] == "'=cmd|' /C calc'!A0"
+    assert back.loc[1, "sentence"] == "'@SUM(1+1)"
+    assert back.loc[2, "lon"] == -70.25
+    assert len(back) == len(frame)
+
+
+# --- GeoJSON --------------------------------------------------------------------------------------
+
+def test_export_geojson_round_trips(tmp_path):
+    import geopandas as gpd
+
+    frame = map_frame()
+    out = export.export_geojson(frame, tmp_path / "items.geojson")
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    assert raw["type"] == "FeatureCollection" and len(raw["features"]) == len(frame)
+    nulls = [f for f in raw["features"] if f["geometry"] is None]
+    assert len(nulls) == 1 and nulls[0]["properties"]["outcome"] == "wounded"
+    baku = next(f for f in raw["features"] if f["properties"]["place"] == "Baku")
+    assert baku["geometry"] == {"type": "Point", "coordinates": [49.8671, 40.4093]}
+
+    back = gpd.read_file(out)
+    assert back.crs.to_epsg() == 4326
+    assert len(back) == len(frame)
+    assert back["geometry"].isna().sum() + back["geometry"].is_empty.sum() == 1
+    assert list(back["kind"]) == list(frame["kind"])
+    assert list(back["title"]) == list(frame["title"])
+
+
+# --- dispatch -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "html"])
+def test_export_dispatch(fmt, tmp_path):
+    kwargs = MAP_KW if fmt == "html" else {}
+    out = export.export(map_frame(), fmt, tmp_path / f"items.{fmt}", **kwargs)
+    assert out.is_file() and out.stat().st_size > 100
+
+
+def test_export_rejects_unknown_format_and_options(tmp_path):
+    with pytest.raises(ValueError, match="fmt"):
+        export.export(map_frame(), "xlsx", tmp_path / "x.xlsx")
+    with pytest.raises(TypeError, match="no options"):
+        export.export(map_frame(), "csv", tmp_path / "x.csv", online_tiles=True)
+
+
+def test_missing_chromium_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("GEO_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ("/nonexistent/chromium",))
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)
+    with pytest.raises(export.BrowserNotFound, match="Chromium not found"):
+        export.export_png("<html></html>", "/tmp/never.png")
+
+
+# --- in a real browser, network blocked -------------------------------------------------------------
+
+def _chromium_or_skip() -> str:
+    pytest.importorskip("playwright.sync_api")
+    try:
+        return export.find_chromium()
+    except export.BrowserNotFound as err:
+        pytest.skip(str(err))
+
+
+@pytest.mark.browser
+def test_standalone_html_renders_offline_and_snapshots(tmp_path):
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    chromium = _chromium_or_skip()
+    page_path = tmp_path / "map.html"
+    export.export_html(hostile_frame(), page_path, **MAP_KW)
+
+    remote, errors, dialogs = [], [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                     args=export.CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 700})
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+            def block(route):
+                remote.append(route.request.url)
+                route.abort()
+            page.route(lambda url: url.startswith(("http://", "https://")), block)
+            page.goto(page_path.as_uri())
+            export.wait_for_map(page)
+
+            count = lambda sel: page.locator(sel).count()  # noqa: E731
+            assert count("path.geo-place") == 3
+            assert count("path.geo-casualty") == 3
+            assert count(".geo-claim") == 3
+            assert count("path.party-azerbaijan") == 1
+            assert count(".leaflet-overlay-pane path.leaflet-interactive") >= 6
+            assert "Armenia" in page.locator(".geo-legend").inner_text()
+            assert page.locator(".leaflet-control-layers").count() == 1
+
+            # open a casualty popup: the hostile title shows as text, no element is created
+            page.locator("path.party-azerbaijan").click(force=True)
+            popup = page.locator(".leaflet-popup-content")
+            popup.wait_for()
+            assert HOSTILE_TITLE in popup.inner_text()
+            assert HOSTILE_JINJA + " says:" in popup.inner_text()  # shown as text, not run
+            assert popup.locator("img, script").count() == 0
+            assert popup.locator("a[href^='javascript']").count() == 0
+        finally:
+            browser.close()
+    assert remote == [], remote
+    assert errors == [] and dialogs == []
+
+    png = export.export_png(page_path, tmp_path / "map.png", width=900, height=600)
+    assert png.stat().st_size > 10_000
+    with Image.open(png) as img:
+        assert img.size == (900, 600)
+        colors = img.convert("RGB").getcolors(maxcolors=1_000_000)
+        assert len(colors) > 50  # outlines, markers, legend: far from a blank page

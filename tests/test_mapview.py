@@ -1,0 +1,427 @@
+"""The folium map: markers per kind, escaping of article text, legend, no CDN, assets."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+
+from geo import assets, mapview
+from geo.records import MAP_COLUMNS
+
+HOSTILE_TITLE = "<script>alert(1)</script>"
+HOSTILE_PLACE = "<img src=x onerror=alert(2)>"
+HOSTILE_CLAIM = "`${alert(3)}` </script><script>alert(4)</script>"
+# folium/branca compile rendered scripts as Jinja templates: this would run on the server
+HOSTILE_JINJA = "X{{ cycler.__init__.__globals__.os.getcwd() }}{% if 1 %}IFX{% endif %}{# c"
+
+
+@dataclass
+class FakeParty:
+    id: str
+    name: str
+    color: str
+
+
+class FakeParties:
+    """Stands in for geo.parties.PartyTable: get(), color(), iteration."""
+
+    def __init__(self, parties):
+        self._parties = {p.id: p for p in parties}
+
+    def get(self, pid):
+        return self._parties.get(pid)
+
+    def color(self, pid):
+        party = self._parties.get(pid)
+        return party.color if party else "#999999"
+
+    def __iter__(self):
+        return iter(self._parties.values())
+
+
+def fake_parties() -> FakeParties:
+    return FakeParties([FakeParty("armenia", "Armenia", "#d62728"),
+                        FakeParty("azerbaijan", "Azerbaijan", "#1f77b4"),
+                        FakeParty("turkey", "Turkey", "#9467bd"),
+                        FakeParty("russia", "Russia", "#2ca02c"),
+                        FakeParty("georgia", "Georgia", "#8c564b")])
+
+
+def tiny_basemap() -> dict:
+    """Two boxes roughly where Armenia and Azerbaijan are (the real outlines come from
+    geo.regions; tests must not depend on data/boundaries.gpkg)."""
+    def box(name, iso, w, s, e, n):
+        ring = [[w, s], [e, s], [e, n], [w, n], [w, s]]
+        return {"type": "Feature", "properties": {"name": name, "iso_a2": iso, "pop": 1},
+                "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {"type": "FeatureCollection", "features": [
+        box("Armenia", "AM", 43.45, 38.84, 46.63, 41.30),
+        box("Azerbaijan", "AZ", 44.77, 38.39, 50.37, 41.91)]}
+
+
+def _row(**values) -> dict:
+    row = dict.fromkeys(MAP_COLUMNS)
+    row.update({"article_id": "a1", "title": "Putin and Macron call for a total cessation",
+                "source": "VG", "url": "https://www.vg.no/nyheter/x", "article_date": "2020-09-30",
+                "date": "2020-09-30"})
+    row.update(values)
+    return row
+
+
+def map_frame() -> pd.DataFrame:
+    """Items modelled on the seed article (tests/fixtures/000_6b9e2fcaa4d74d82.gold.json):
+    4 place rows (2 mentions of Stepanakert), 4 casualty figures (one without coordinates),
+    3 claims."""
+    rows = [
+        _row(kind="place", place="Stepanakert", lat=39.8177, lon=46.7528, precision="city",
+             country_code="AZ", sentence="Shelling hit Stepanakert on Sunday.", start=10, end=21),
+        _row(kind="place", place="Stepanakert", lat=39.8177, lon=46.7528, precision="city",
+             country_code="AZ", sentence="Sirens sounded in Stepanakert.", start=90, end=101),
+        _row(kind="place", place="Yerevan", lat=40.1811, lon=44.5136, precision="city",
+             country_code="AM", sentence="Yerevan said the attack was repelled.", start=200, end=207),
+        _row(kind="place", place="Hadrut", lat=39.52, lon=47.0312, precision="city",
+             country_code="AZ", admin1="Xocavand", sentence="Fighting near Hadrut.", start=300,
+             end=306),
+        _row(kind="casualty", party="armenia", reported_by="armenia", outcome="killed",
+             count_best=100, qualifier="approximate", victim="official", lat=39.85, lon=46.75,
+             place="Nagorno-Karabakh", country_code="AZ",
+             sentence="Around 100 officials and several civilians have been killed.",
+             start=400, end=420),
+        _row(kind="casualty", party="armenia", reported_by="armenia", outcome="killed",
+             count_best=None, qualifier="vague", vague_word="several", victim="civilian",
+             lat=39.85, lon=46.75, place="Nagorno-Karabakh", country_code="AZ",
+             sentence="Around 100 officials and several civilians have been killed.",
+             start=425, end=441),
+        _row(kind="casualty", party="azerbaijan", reported_by="azerbaijan", outcome="killed",
+             count_best=14, qualifier="exact", victim="civilian", lat=40.4093, lon=49.8671,
+             place="Baku", country_code="AZ", sentence="Azerbaijan says 14 civilians were killed.",
+             start=500, end=513),
+        _row(kind="casualty", party="azerbaijan", reported_by="azerbaijan", outcome="wounded",
+             count_best=46, qualifier="at_least", victim="civilian", lat=None, lon=None,
+             sentence="At least 46 were wounded.", start=520, end=531),
+        _row(kind="claim", party="armenia", claimant="armenia", stance="accusation",
+             target="turkey", claim_text="a Turkish F-16 jet shot down a SU-25 jet",
+             lat=40.1811, lon=44.5136, place="Armenia", country_code="AM",
+             sentence="Armenia claimed that a Turkish F-16 jet shot down a SU-25 jet.",
+             start=600, end=660),
+        _row(kind="claim", party="turkey", claimant="turkey", stance="denial", target="armenia",
+             claim_text="Turkey has denied it", lat=39.9334, lon=32.8597, place="Ankara",
+             country_code="TR", sentence="Turkey has denied it.", start=700, end=720),
+        _row(kind="claim", party="russia", claimant="russia", stance="call",
+             claim_text="a total cessation of hostilities", lat=55.7558, lon=37.6173,
+             country_code="RU", sentence="Putin and Macron call for a total cessation.",
+             start=800, end=830),
+    ]
+    return pd.DataFrame(rows, columns=list(MAP_COLUMNS))
+
+
+def hostile_frame() -> pd.DataFrame:
+    frame = map_frame()
+    frame["title"] = HOSTILE_TITLE
+    frame["url"] = "javascript:alert(5)"
+    frame.loc[frame["kind"] == "place", "place"] = HOSTILE_PLACE
+    frame.loc[frame["kind"] == "claim", "claim_text"] = HOSTILE_CLAIM
+    frame.loc[frame["kind"] == "casualty", "sentence"] = HOSTILE_PLACE + " 14 killed"
+    frame["source"] = HOSTILE_JINJA
+    frame.loc[frame["kind"] == "casualty", "reported_by"] = HOSTILE_JINJA
+    return frame
+
+
+def render(frame=None, **kwargs) -> str:
+    kwargs.setdefault("parties", fake_parties())
+    kwargs.setdefault("basemap", tiny_basemap())
+    fmap = mapview.build_map(map_frame() if frame is None else frame, **kwargs)
+    return fmap.get_root().render()
+
+
+def marker_kinds(page: str) -> list[str]:
+    return re.findall(r'"className": "geo-marker geo-(\w+) party-', page)
+
+
+# --- markers ------------------------------------------------------------------------------------
+
+def test_markers_by_kind():
+    kinds = marker_kinds(render())
+    # places: Stepanakert (2 mentions -> 1 marker), Yerevan, Hadrut; the casualty without
+    # coordinates is left out
+    assert kinds.count("place") == 3
+    assert kinds.count("casualty") == 3
+    assert kinds.count("claim") == 3
+
+
+def test_one_marker_per_place_mention_when_asked():
+    assert marker_kinds(render(group_places=False)).count("place") == 4
+
+
+def test_marker_classes_carry_the_party():
+    page = render()
+    assert '"geo-marker geo-casualty party-azerbaijan"' in page
+    assert '"geo-marker geo-claim party-russia"' in page
+    assert '"geo-marker geo-place party-none"' in page
+
+
+def test_markers_grouped_per_party_for_the_layer_control():
+    fmap = mapview.build_map(map_frame(), parties=fake_parties(), basemap=False)
+    import folium
+    groups = [c.layer_name for c in fmap._children.values() if isinstance(c, folium.FeatureGroup)]
+    assert groups == ["Places", "Armenia", "Azerbaijan", "Russia", "Turkey"]
+    assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
+
+
+def test_colocated_items_are_spread_deterministically():
+    items, unmapped = mapview.map_items(mapview.frame_rows(map_frame()))
+    assert unmapped == 1
+    mapview.jitter(items, 0.05)
+    spots = [(round(i.lat, 6), round(i.lon, 6)) for i in items]
+    assert len(set(spots)) == len(spots)
+    again, _ = mapview.map_items(mapview.frame_rows(map_frame()))
+    mapview.jitter(again, 0.05)
+    assert spots == [(round(i.lat, 6), round(i.lon, 6)) for i in again]
+    # the two Karabakh figures share a spot: both flagged as offset, one keeps the true point
+    karabakh = [i for i in items if i.row.get("place") == "Nagorno-Karabakh"]
+    assert [i.offset_of for i in karabakh] == [2, 2]
+    assert any((i.lat, i.lon) == (39.85, 46.75) for i in karabakh)
+
+
+@pytest.mark.parametrize("row, expected", [
+    ({"count_best": 1, "qualifier": "exact"}, 5.6),
+    ({"count_best": 100, "qualifier": "approximate"}, 20.0),
+    ({"count_best": 10**6, "qualifier": "exact"}, 30.0),
+    ({"count_best": None, "qualifier": "vague"}, 6.0),
+])
+def test_casualty_radius_is_sqrt_scaled_and_capped(row, expected):
+    assert mapview.casualty_radius(row) == expected
+
+
+def test_vague_figures_are_dashed():
+    style = mapview.casualty_style({"qualifier": "vague", "outcome": "killed"}, "#123456")
+    assert style["dash_array"] and style["radius"] == 6.0
+
+
+# --- escaping -------------------------------------------------------------------------------------
+
+def test_article_text_is_never_evaluated_as_a_template():
+    frame = hostile_frame()
+    frame.loc[frame["kind"] == "claim", "party"] = "{{ 7*7 }}"  # an unknown party id
+    page = render(frame)
+    assert "X" + os.getcwd() not in page  # what the template would have produced
+    assert r"X\u007b\u007b cycler" in page and r"\u007b% endif %\u007d\u007b# c" in page
+    assert r"\u0026#123;\u0026#123; 7*7 \u0026#125;\u0026#125;" in page  # layer control name
+
+
+def test_inline_leaflet_is_not_parsed_as_a_template():
+    page = render(asset_mode="inline")
+    assert assets.inline_assets()[0] in page
+
+
+def test_hostile_article_text_never_reaches_the_page_raw():
+    page = render(hostile_frame())
+    for raw in (HOSTILE_TITLE, HOSTILE_PLACE, "<script>alert(4)", "<img src=x"):
+        assert raw not in page
+    assert "javascript:alert(5)" not in page
+    # escaped HTML, then JSON-escaped for the <script>: "&lt;script&gt;" as \u0026lt;...
+    assert r"\u0026lt;script\u0026gt;alert(1)\u0026lt;/script\u0026gt;" in page
+    assert r"\u0026lt;img src=x onerror=alert(2)\u0026gt;" in page
+    # no JS template literal in sight: `${...}` stays inert text
+    assert "$(`" not in page
+
+
+@pytest.mark.parametrize("kind", ["casualty", "claim", "place"])
+def test_popups_escape_every_article_string(kind):
+    names = mapview.PartyNames(fake_parties())
+    rows = [r for r in mapview.frame_rows(hostile_frame()) if r["kind"] == kind]
+    if kind == "casualty":
+        popup = mapview.casualty_popup(rows[0], names)
+    elif kind == "claim":
+        popup = mapview.claim_popup(rows[0], names)
+    else:
+        popup = mapview.place_popup(rows)
+    assert "<script" not in popup and "<img" not in popup and "javascript:" not in popup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
+    tooltip = mapview.tooltip_text(kind, rows[0], names)
+    assert "<" not in tooltip
+
+
+def test_popup_reads_like_a_report():
+    names = mapview.PartyNames(fake_parties())
+    rows = mapview.frame_rows(map_frame())
+    baku = next(r for r in rows if r.get("place") == "Baku")
+    popup = mapview.casualty_popup(baku, names)
+    assert "<b>Azerbaijan says:</b> 14 civilians killed" in popup
+    assert 'href="https://www.vg.no/nyheter/x"' in popup and 'rel="noopener noreferrer"' in popup
+    claim = next(r for r in rows if r.get("claimant") == "turkey")
+    assert "<b>Turkey denies:</b>" in mapview.claim_popup(claim, names)
+
+
+def test_party_names_in_layer_control_and_legend_are_escaped():
+    parties = FakeParties([FakeParty("x", "<b onmouseover=alert(1)>X</b>", "#123456")])
+    frame = map_frame().assign(party="x", claimant="x")
+    page = render(frame, parties=parties)
+    assert "<b onmouseover" not in page
+
+
+def test_a_bad_party_colour_falls_back_to_a_hex_colour():
+    parties = FakeParties([FakeParty("x", "X", "red;background:url(//evil)")])
+    color = mapview.PartyNames(parties).color("x")
+    assert re.fullmatch(r"#[0-9a-f]{6}", color)
+
+
+@pytest.mark.parametrize("sentence, start, end, s0, needle, expected", [
+    ("Azerbaijan says 14 civilians died.", 116, 128, 100, None,
+     "Azerbaijan says <mark>14 civilians</mark> died."),
+    ("<b>14</b> killed", 0, 9, 0, None, "<mark>&lt;b&gt;14&lt;/b&gt;</mark> killed"),
+    ("Shelling hit Stepanakert.", 5, 9, None, "stepanakert", "Shelling hit <mark>Stepanakert</mark>."),
+    ("Out of range <x>", 500, 600, 0, None, "Out of range &lt;x&gt;"),
+    (None, 1, 2, 0, None, ""),
+])
+def test_highlight_sentence(sentence, start, end, s0, needle, expected):
+    assert mapview.highlight_sentence(sentence, start, end, s0, needle) == expected
+
+
+@pytest.mark.parametrize("row, expected", [
+    ({"count_best": 14, "qualifier": "exact", "victim": "civilian", "outcome": "killed"},
+     "14 civilians killed"),
+    ({"count_best": 1, "qualifier": "exact", "victim": "military", "outcome": "wounded"},
+     "1 soldier wounded"),
+    ({"count_best": 100, "qualifier": "approximate", "victim": "official", "outcome": "killed"},
+     "about 100 officials killed"),
+    ({"count_low": 10, "count_high": 20, "qualifier": "range", "victim": "unknown",
+      "outcome": "missing"}, "10\u201320 people missing"),
+    ({"qualifier": "vague", "vague_word": "dozens", "victim": "civilian", "outcome": "killed"},
+     "dozens of civilians killed"),
+    ({"count_best": float("nan"), "qualifier": "vague", "victim": None, "outcome": "killed"},
+     "an unknown number of people killed"),
+])
+def test_figure_phrase(row, expected):
+    assert mapview.figure_phrase(row) == expected
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://www.vg.no/a", True), ("http://example.org/x?a=1&b=2", True),
+    ("javascript:alert(1)", False), ("data:text/html,<script>", False), ("//evil.org", False),
+    ("", False), (None, False), (float("nan"), False),
+])
+def test_safe_url(url, ok):
+    assert (mapview.safe_url(url) is not None) is ok
+
+
+# --- legend ---------------------------------------------------------------------------------------
+
+def test_legend_lists_the_parties_present_only():
+    page = render()
+    legend = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");\s*L\.DomEvent', page).group(1)
+    for name in ("Armenia", "Azerbaijan", "Turkey", "Russia"):
+        assert name in legend
+    assert "Georgia" not in legend
+    assert "1 item without coordinates not shown" in legend
+    assert "claim" in legend and "casualty figure" in legend and "place mentioned" in legend
+
+
+def test_legend_html_escapes_names():
+    out = mapview.legend_html([("<i>X</i>", "#123456")], {"casualty"})
+    assert "&lt;i&gt;X&lt;/i&gt;" in out and "<i>" not in out
+
+
+# --- offline page ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["static", "inline"])
+def test_no_external_script_or_stylesheet(mode):
+    page = render(asset_mode=mode)
+    assert assets.external_resources(page) == []
+    for cdn in ("jquery", "bootstrap", "awesome-markers", "fontawesome", "cdn.jsdelivr", "cdnjs"):
+        assert cdn not in page.lower()
+    assert "openstreetmap" not in page.lower()
+
+
+def test_static_mode_points_at_streamlit_static_route():
+    page = render(asset_mode="static", static_urls=assets.static_urls())
+    assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in page
+    assert 'href="/app/static/vendor/leaflet/leaflet.css"' in page
+
+
+def test_cdn_mode_loads_leaflet_only():
+    urls = assets.external_resources(render(asset_mode="cdn"))
+    assert len(urls) == 2 and all("leaflet@" in u for u in urls)
+
+
+def test_online_tiles_only_on_request():
+    page = render(asset_mode="inline", online_tiles=True)
+    assert "tile.openstreetmap.org" in page
+    assert assets.external_resources(page) == []
+
+
+def test_folium_defaults_are_left_untouched():
+    import folium
+    render()
+    assert any("jquery" in url for _, url in folium.Map.default_js)
+
+
+def test_basemap_outlines_are_drawn_slim_and_inert():
+    page = render()
+    assert "L.geoJson" in page and '"interactive": false' in page
+    assert '"iso_a2": "am"' in page and '"pop"' not in page and '"name"' not in page
+    assert "L.geoJson" not in render(basemap=False)
+
+
+def test_empty_frame_gives_a_world_map():
+    empty = pd.DataFrame(columns=list(MAP_COLUMNS))
+    page = render(empty)
+    assert marker_kinds(page) == [] and "fitBounds" not in page
+    assert "L.map" in page
+
+
+def test_bad_arguments_are_rejected():
+    with pytest.raises(ValueError, match="asset_mode"):
+        mapview.build_map(map_frame(), asset_mode="bogus", basemap=False)
+    with pytest.raises(ValueError, match="lacks columns"):
+        mapview.build_map(pd.DataFrame({"kind": ["place"]}), basemap=False)
+
+
+# --- assets ---------------------------------------------------------------------------------------
+
+def test_ensure_static_assets_copies_leaflet(tmp_path):
+    urls = assets.ensure_static_assets(tmp_path)
+    assert urls == {"leaflet_js": "/app/static/vendor/leaflet/leaflet.js",
+                    "leaflet_css": "/app/static/vendor/leaflet/leaflet.css"}
+    for url in urls.values():
+        assert (tmp_path / url.removeprefix("/app/static/")).stat().st_size > 1000
+    assert (tmp_path / "vendor/leaflet/images/layers.png").is_file()
+    assert assets.ensure_static_assets(tmp_path) == urls  # idempotent
+
+
+def test_inline_assets_are_self_contained():
+    js, css = assets.inline_assets()
+    assert "L.map" in js or "createMap" in js or "Leaflet" in js
+    assert "</script" not in js.lower()
+    assert "url(images/" not in css and "data:image/png;base64," in css
+
+
+class FakeRegions:
+    """Stands in for geo.regions.Regions: records which outlines the map asks for."""
+
+    def __init__(self):
+        self.calls = []
+
+    def basemap_geojson(self, level="countries", country_codes=None):
+        self.calls.append((level, tuple(country_codes) if country_codes else None))
+        return tiny_basemap()
+
+
+def test_outlines_come_from_regions_with_admin1_for_countries_present():
+    regions = FakeRegions()
+    page = render(basemap=None, regions=regions)
+    assert regions.calls == [("countries", None), ("admin1", ("AM", "AZ", "RU", "TR"))]
+    assert page.count("L.geoJson") == 2
+
+
+def test_missing_boundaries_still_give_a_map(monkeypatch):
+    import geo.regions
+
+    def no_file(*_a, **_k):
+        raise FileNotFoundError("data/boundaries.gpkg not found")
+    monkeypatch.setattr(geo.regions, "load_regions", no_file)
+    page = render(basemap=None)
+    assert "L.geoJson" not in page and len(marker_kinds(page)) == 9
