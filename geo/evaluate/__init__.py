@@ -1,0 +1,1 @@
+"""Evaluations of the extractor on the development corpora (``python -m geo.evaluate ...``)."""

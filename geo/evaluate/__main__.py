@@ -1,0 +1,27 @@
+"""``python -m geo.evaluate geoparse FILE... | events FILE...``: one dispatcher, lazy imports."""
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+COMMANDS = {
+    "geoparse": ("geo.evaluate.geoparse", "toponym recall/precision and accuracy@161 km"),
+    "events": ("geo.evaluate.events", "casualty figures and parties against UCDP GED"),
+}
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS:
+        lines = [f"  {name:<9} {help_}" for name, (_, help_) in COMMANDS.items()]
+        print("usage: python -m geo.evaluate {geoparse,events} FILE... [options]\n"
+              + "\n".join(lines), file=sys.stderr)
+        return 2
+    import importlib
+
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return module.main(argv[1:]) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

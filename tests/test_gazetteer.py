@@ -1,0 +1,109 @@
+"""The offline gazetteer: names, candidates, ranking with context, the geopy interface."""
+from __future__ import annotations
+
+import pytest
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.location import Location
+
+from geo.gazetteer import (Context, OfflineGeocoder, load_gazetteer, normalize, rank)
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Nagorno-Karabakh", "nagorno karabakh"),
+    ("the Gaza Strip", "gaza strip"),
+    ("Xankəndi", "xankandi"),
+    ("Kraków", "krakow"),
+    ("St. Louis", "saint louis"),
+    ("Donets'k", "donetsk"),
+    ("The", "the"),
+])
+def test_normalize(name, key):
+    assert normalize(name) == key
+
+
+def test_hyphen_and_case_variants_find_the_same_entry(gazetteer):
+    ids = {c.gazetteer_id for n in ("Nagorno-Karabakh", "nagorno karabakh", "Artsakh")
+           for c in gazetteer.candidates(n) if c.feature == "region"}
+    assert "curated:nagorno-karabakh" in ids
+
+
+@pytest.mark.parametrize("name, code", [("Armenia", "AM"), ("Turkey", "TR"), ("Georgia", "GE"),
+                                        ("U.S.", "US"), ("Britain", "GB"), ("Türkiye", "TR")])
+def test_country_outranks_same_named_towns(gazetteer, name, code):
+    (score, top), *rest = rank(gazetteer.candidates(name))
+    assert top.feature == "country" and top.country_code == code
+
+
+def test_colombian_armenia_is_a_candidate(gazetteer):
+    assert any(c.country_code == "CO" and c.feature == "city"
+               for c in gazetteer.candidates("Armenia"))
+
+
+def test_big_city_outranks_small_namesakes(gazetteer):
+    top = rank(gazetteer.candidates("Moscow"))[0][1]
+    assert top.country_code == "RU"
+
+
+def test_context_selects_the_same_named_city(gazetteer):
+    assert rank(gazetteer.candidates("Paris"))[0][1].country_code == "FR"
+    top = rank(gazetteer.candidates("Paris"), Context.of(["US"], ["US.TX"]))[0][1]
+    assert (top.country_code, top.admin1_code) == ("US", "US.TX")
+
+
+def test_country_codes_restrict(gazetteer):
+    ranked = rank(gazetteer.candidates("Armenia"), country_codes=["CO"])
+    assert ranked and all(c.country_code == "CO" for _, c in ranked)
+
+
+def test_curated_places(gazetteer):
+    hadrut = rank(gazetteer.candidates("Hadrut"))[0][1]
+    assert hadrut.gazetteer_id == "curated:hadrut"
+    assert (round(hadrut.lat, 2), round(hadrut.lon, 2)) == (39.52, 47.03)
+
+
+def test_unknown_names(gazetteer):
+    assert gazetteer.candidates("Qwxzyville") == []
+    assert gazetteer.candidates("") == []
+
+
+def test_country_lookup(gazetteer):
+    assert gazetteer.country("am").name == "Armenia"
+    assert gazetteer.country("XX") is None
+
+
+def test_phrase_names_leave_out_towns(gazetteer):
+    names = set(gazetteer.names())
+    assert {"Armenia", "Nagorno-Karabakh", "Europe"} <= names
+    assert "Young" not in names  # a town in Australia, and an adjective
+
+
+def test_geocode_returns_a_location_with_raw(gazetteer):
+    loc = OfflineGeocoder(gazetteer).geocode("Armenia")
+    assert isinstance(loc, Location)
+    assert loc.raw["gazetteer_id"].startswith("geonames:")
+    assert loc.raw["feature"] == "country" and loc.raw["country_code"] == "AM"
+    assert 0 <= loc.raw["confidence"] <= 1
+
+
+def test_geocode_all_and_country_codes(gazetteer):
+    geocoder = OfflineGeocoder(gazetteer)
+    many = geocoder.geocode("Armenia", exactly_one=False)
+    assert isinstance(many, list) and len(many) > 2
+    assert geocoder.geocode("Armenia", country_codes="CO").raw["country_code"] == "CO"
+    assert geocoder.geocode("Qwxzyville") is None
+    with pytest.raises(ValueError, match="non-empty"):
+        geocoder.geocode("  ")
+
+
+def test_geocode_inside_rate_limiter(gazetteer):
+    geocode = RateLimiter(OfflineGeocoder(gazetteer).geocode, min_delay_seconds=0)
+    assert geocode("Moscow").raw["country_code"] == "RU"
+
+
+def test_load_gazetteer_is_cached():
+    assert load_gazetteer() is load_gazetteer()

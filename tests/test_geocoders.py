@@ -1,0 +1,82 @@
+"""Online geocoders are opt-in: their cache and rate limit are tested with a fake service."""
+from __future__ import annotations
+
+import pytest
+from geopy.location import Location
+
+import geopy.extra.rate_limiter as rate_limiter
+from geo.gazetteer import OfflineGeocoder
+from geo.geocoders import GeocodeCache, geocoder_from_env, online_geocoder
+
+
+class FakeService:
+    """Stands in for a geopy geocoder: counts calls, never touches the network."""
+
+    def __init__(self):
+        self.calls = []
+
+    def geocode(self, query, exactly_one=True, **kwargs):
+        self.calls.append(query)
+        if query == "nowhere":
+            return None
+        loc = Location(f"{query}, Somewhere", (10.0, 20.0), {"place_id": len(self.calls)})
+        return loc if exactly_one else [loc]
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    slept = []
+    monkeypatch.setattr(rate_limiter, "sleep", slept.append)
+    return slept
+
+
+def test_cache_answers_repeats_without_calling(tmp_path, sleeps):
+    fake = FakeService()
+    geocoder = online_geocoder("fake", geocoder=fake, cache=tmp_path / "cache.sqlite")
+    first = geocoder.geocode("Hadrut")
+    again = geocoder.geocode("  hadrut ")
+    assert fake.calls == ["Hadrut"]
+    assert (again.latitude, again.longitude, again.raw) == (10.0, 20.0, {"place_id": 1})
+    assert first.address == again.address
+
+
+def test_misses_are_cached_too(tmp_path, sleeps):
+    fake = FakeService()
+    geocoder = online_geocoder("fake", geocoder=fake, cache=tmp_path / "c.sqlite")
+    assert geocoder.geocode("nowhere") is None
+    assert geocoder.geocode("nowhere") is None
+    assert fake.calls == ["nowhere"]
+
+
+def test_cache_persists_across_instances(tmp_path, sleeps):
+    path = tmp_path / "c.sqlite"
+    online_geocoder("fake", geocoder=FakeService(), cache=path).geocode("Goris")
+    fake = FakeService()
+    assert online_geocoder("fake", geocoder=fake, cache=path).geocode("Goris") is not None
+    assert fake.calls == []
+    assert len(GeocodeCache(path)) == 1
+
+
+def test_rate_limit_waits_between_calls(tmp_path, sleeps):
+    geocoder = online_geocoder("fake", geocoder=FakeService(), cache=tmp_path / "c.sqlite")
+    geocoder.geocode("A")
+    geocoder.geocode("B")
+    assert sleeps and 0 < sleeps[-1] <= 1.0
+
+
+def test_exactly_one_false_round_trips(tmp_path, sleeps):
+    geocoder = online_geocoder("fake", geocoder=FakeService(), cache=tmp_path / "c.sqlite")
+    geocoder.geocode("A", exactly_one=False)
+    cached = geocoder.geocode("A", exactly_one=False)
+    assert isinstance(cached, list) and cached[0].raw == {"place_id": 1}
+
+
+def test_too_fast_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="min_delay_seconds"):
+        online_geocoder("fake", geocoder=FakeService(), cache=tmp_path / "c.sqlite",
+                        min_delay_seconds=0.1)
+
+
+def test_offline_is_the_default():
+    assert isinstance(geocoder_from_env({}), OfflineGeocoder)
+    assert isinstance(geocoder_from_env({"GEO_GEOCODER": "offline"}), OfflineGeocoder)
