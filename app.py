@@ -103,14 +103,14 @@ party_table = parties()
 # --- sidebar: filters and upload ------------------------------------------------------------
 with st.sidebar:
     st.header("Filters")
-    dates = pd.to_datetime(all_articles["date"], errors="coerce").dropna()
-    lo = dates.min().date() if not dates.empty else date(2000, 1, 1)
-    hi = dates.max().date() if not dates.empty else date.today()
-    picked = st.date_input("Date range", value=(lo, hi), key="date_range")
+    with open_store(DB) as store:
+        first, last = store.date_range()  # over articles and items (figures may predate)
+        in_use = sorted(store.parties_in_use())
+    lo = date.fromisoformat(first) if first else date(2000, 1, 1)
+    hi = date.fromisoformat(last) if last else date.today()
+    picked = st.date_input("Date range", value=(lo, hi))  # no key: a new range resets it
     date_from, date_to = (picked if isinstance(picked, tuple) and len(picked) == 2
                           else (lo, hi))
-    with open_store(DB) as store:
-        in_use = sorted(store.parties_in_use())
     party_names = {pid: (party_table.get(pid).name if party_table.get(pid) else pid)
                    for pid in in_use}
     chosen = st.multiselect("Parties", options=in_use, format_func=party_names.get,
