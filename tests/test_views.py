@@ -1,0 +1,87 @@
+"""Tables and the highlighted article view: labels keep reporter and victims apart, text is escaped."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.records import MAP_COLUMNS
+from geo.views import figures_per_party, highlight_article, item_label
+
+
+class Party:
+    def __init__(self, pid, name, color):
+        self.id, self.name, self.color_ = pid, name, color
+
+
+class Parties:
+    def __init__(self, *parties):
+        self.by_id = {p.id: p for p in parties}
+
+    def get(self, pid):
+        return self.by_id.get(pid)
+
+    def color(self, pid):
+        return self.by_id[pid].color_ if pid in self.by_id else "#999999"
+
+
+PARTIES = Parties(Party("azerbaijan", "Azerbaijan", "#009E73"),
+                  Party("armenia", "Armenia", "#E69F00"))
+
+
+def _row(**values) -> dict:
+    row = dict.fromkeys(MAP_COLUMNS)
+    row.update(kind="casualty", outcome="killed", victim="civilian", qualifier="exact")
+    row.update(values)
+    return row
+
+
+@pytest.mark.parametrize("values, expected", [
+    (dict(count_best=14, party="azerbaijan", reported_by="azerbaijan"),
+     "Azerbaijan says: 14 civilians killed (Azerbaijan side)"),
+    # one side's figure for the other side's losses shows as such
+    (dict(count_best=30, victim="military", party="armenia", reported_by="azerbaijan"),
+     "Azerbaijan says: 30 soldiers killed (Armenia side)"),
+    (dict(count_best=None, qualifier="vague", vague_word="several", party="armenia",
+          reported_by=None), "several civilians killed (Armenia side)"),
+    (dict(count_best=100, qualifier="approximate", victim="official", party=None,
+          reported_by="armenia"), "Armenia says: about 100 officials killed (unattributed side)"),
+])
+def test_item_label(values, expected):
+    assert item_label(_row(**values), PARTIES) == expected
+
+
+def test_figures_per_party_sums_and_keeps_vague_apart():
+    frame = pd.DataFrame([
+        _row(count_best=14, count_low=14, party="azerbaijan", reported_by="azerbaijan"),
+        _row(count_best=3, count_low=3, party="azerbaijan", reported_by="armenia"),
+        _row(count_best=None, count_low=3, qualifier="vague", vague_word="several",
+             party="armenia", reported_by="armenia"),
+        _row(kind="claim", party="armenia"),
+    ], columns=list(MAP_COLUMNS))
+    table = figures_per_party(frame, PARTIES).set_index("party")
+    assert table.loc["Azerbaijan", "figures"] == 2
+    assert table.loc["Azerbaijan", "count_best_sum"] == 17
+    assert table.loc["Azerbaijan", "reported_by"] == "Armenia, Azerbaijan"
+    assert table.loc["Armenia", "vague"] == 1
+    assert table.loc["Armenia", "count_low_sum"] == 3
+
+
+def test_figures_per_party_of_an_empty_frame():
+    assert figures_per_party(pd.DataFrame(columns=list(MAP_COLUMNS))).empty
+
+
+def test_highlight_article_marks_spans_and_escapes_the_text():
+    text = "<script>alert(1)</script> Shelling killed 14 civilians in Tartar. Baku said so."
+    start = text.index("killed 14 civilians")
+    detail = {"text": text,
+              "casualties": [{"start": start, "end": start + len("killed 14 civilians"),
+                              "party": "azerbaijan"}],
+              "claims": [{"start": text.index("Baku said"), "end": len(text),
+                          "claimant": "azerbaijan"}],
+              "places": [{"start": text.index("Tartar"), "end": text.index("Tartar") + 6}]}
+    out = highlight_article(detail, PARTIES)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert '<mark class="geo-casualty"' in out and ">killed 14 civilians</mark>" in out
+    assert '<mark class="geo-place"' in out and ">Tartar</mark>" in out
+    assert '<mark class="geo-claim"' in out
+    assert "#009E73" in out  # the victims' party colour
