@@ -1,0 +1,237 @@
+"""Casualty figures and parties against UCDP GED events (headlines + deaths per side).
+
+    python -m geo.evaluate events FILE.jsonl [--limit N] [--examples N] [--errors FILE]
+
+Each headline of an event is extracted as a short Article dated on the event date (no
+geoparsing: places are not scored here). An event's extracted killed figure is the largest
+per-headline total, where a headline's total is the sum of its killed figures with a number
+(count_best, or count_low for ranges/bounds; vague words and zeros are left out) after the
+extractor's own toll/increment reconciliation. Several headlines of one event are several
+reports of it, so they are not added up: the largest is the latest or most complete report.
+
+Reported over the events whose headlines state a killed figure:
+
+* agreement of the victims' category with the non-zero UCDP columns (side_a / side_b ->
+  military or official; civilians -> civilian; unknown -> unknown), per figure;
+* agreement of the victims' party (by side: DPR, LPR, Novorossiya and the pro-Russian
+  separatists count for one side, Ukraine for the other) with the non-zero side columns, per
+  military/official figure that has a party; figures without a party are counted apart;
+* the killed count equal to UCDP's best estimate, and within 20 % of it;
+* how many count mismatches share a headline with another event (UCDP splits one reported
+  figure over several events, one per place or day) - those are not the extractor's errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from geo.records import Article, Casualty
+
+UKRAINE_SIDE_A = "Government of Ukraine"
+PERIOD = re.compile(r"\b(past|last|over the|this) (\w+ )?(week|24 hours|day|month|year)s?\b|"
+                    r"\bin (a|one) week\b|\bsince\b|\bin \d+ hours\b", re.I)
+WIRE_PREFIX = re.compile(r"^\s*(?:UPDATE|WRAPUP|WRAP|REFILE|CORRECTED|RPT|EXCLUSIVE)"
+                         r"(?:\s*\d+)?\s*[-:–]\s*")
+
+
+@dataclass
+class EventResult:
+    id: str
+    headlines: list[str]
+    deaths: dict
+    side_b: str
+    date: Optional[str] = None
+    killed: Optional[int] = None  # extracted event figure
+    figures: list[tuple[str, Casualty]] = field(default_factory=list)  # (headline, killed)
+
+
+def headline_total(casualties: list[Casualty]) -> Optional[int]:
+    values = [c.count_best if c.count_best is not None else c.count_low
+              for c in casualties if c.outcome == "killed" and c.qualifier != "vague"]
+    values = [v for v in values if v]
+    return sum(values) if values else None
+
+
+def allowed_categories(deaths: dict) -> set[str]:
+    allowed = set()
+    if deaths.get("side_a") or deaths.get("side_b"):
+        allowed |= {"military", "official"}
+    if deaths.get("civilians"):
+        allowed.add("civilian")
+    if deaths.get("unknown"):
+        allowed.add("unknown")
+    return allowed
+
+
+def allowed_sides(event: EventResult, parties) -> set[str]:
+    sides = set()
+    if event.deaths.get("side_a"):
+        sides.add(parties.side_of("ukraine"))
+    if event.deaths.get("side_b"):
+        pid = parties.match(event.side_b)
+        if pid:
+            sides.add(parties.side_of(pid))
+    return sides
+
+
+def run(path: str, limit: Optional[int] = None, nlp=None, parties=None) -> list[EventResult]:
+    from geo.events import extract_events
+    from geo.nlp import load_base
+    from geo.parties import load_parties
+
+    nlp = nlp or load_base()
+    parties = parties or load_parties()
+    events: list[EventResult] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            events.append(EventResult(rec["id"], list(rec.get("headlines") or []),
+                                      rec["deaths"], rec.get("side_b") or "", rec.get("date")))
+            if limit and len(events) >= limit:
+                break
+    # a headline listed twice for one event is one report
+    # "UPDATE 1-", "WRAPUP 2-" are wire markup, not text
+    texts = [(i, WIRE_PREFIX.sub("", h)) for i, ev in enumerate(events)
+             for h in dict.fromkeys(ev.headlines) if h.strip()]
+    docs = nlp.pipe([h for _, h in texts], batch_size=256)
+    for (i, headline), doc in zip(texts, docs):
+        ev = events[i]
+        art = Article(id=f"{ev.id}", text=headline, date=ev.date)
+        casualties, _ = extract_events(doc, art, [], parties=parties)
+        killed = [c for c in casualties if c.outcome == "killed"]
+        ev.figures.extend((headline, c) for c in killed)
+        total = headline_total(killed)
+        if total is not None and (ev.killed is None or total > ev.killed):
+            ev.killed = total
+    return events
+
+
+def score(events: list[EventResult], parties) -> dict:
+    headline_events = Counter(h for ev in events for h in set(ev.headlines))
+    stated = [ev for ev in events if ev.killed is not None]
+    cat_ok = cat_n = party_ok = party_n = party_missing = named_ok = named_n = 0
+    for ev in stated:
+        allowed = allowed_categories(ev.deaths)
+        sides = allowed_sides(ev, parties)
+        for _, c in ev.figures:
+            if c.count_best is None and c.count_low is None:
+                continue
+            cat_n += 1
+            cat_ok += c.victim in allowed
+            if c.victim != "unknown":
+                named_n += 1
+                named_ok += c.victim in allowed
+            if c.victim in ("military", "official") and sides:
+                if c.party is None:
+                    party_missing += 1
+                else:
+                    party_n += 1
+                    party_ok += parties.side_of(c.party) in sides
+    exact = [ev for ev in stated if ev.killed == ev.deaths["best"]]
+    within = [ev for ev in stated
+              if abs(ev.killed - ev.deaths["best"]) <= 0.2 * max(ev.deaths["best"], 1)]
+    mismatched = [ev for ev in stated if ev.killed != ev.deaths["best"]]
+    split = [ev for ev in mismatched if ev.killed > ev.deaths["best"]
+             and any(headline_events[h] > 1 for h in ev.headlines)]
+    ratio = [ev.killed / ev.deaths["best"] for ev in stated if ev.deaths["best"]]
+    unshared = [ev for ev in stated if all(headline_events[h] == 1 for h in ev.headlines)]
+    # a figure over a period ("over past week", "in 24 hours", "this year") that UCDP codes
+    # day by day or place by place
+    period = [ev for ev in mismatched if ev.id not in {e.id for e in split}
+              and any(PERIOD.search(h) for h, _ in ev.figures)]
+    return {
+        "events": len(events),
+        "events_with_figure": len(stated),
+        "figures": cat_n,
+        "category_agreement": cat_ok / cat_n if cat_n else 0.0,
+        "category_agreement_named": named_ok / named_n if named_n else 0.0,
+        "figures_named": named_n,
+        "party_agreement": party_ok / party_n if party_n else 0.0,
+        "party_scored": party_n,
+        "party_missing": party_missing,
+        "killed_exact": len(exact) / len(stated) if stated else 0.0,
+        "killed_within_20pct": len(within) / len(stated) if stated else 0.0,
+        "median_ratio": statistics.median(ratio) if ratio else None,
+        "mismatches": len(mismatched),
+        "mismatch_over_shared_headline": len(split),
+        "mismatch_over": sum(ev.killed > ev.deaths["best"] for ev in mismatched),
+        "mismatch_under": sum(ev.killed < ev.deaths["best"] for ev in mismatched),
+        "killed_exact_unshared": (sum(ev.killed == ev.deaths["best"] for ev in unshared)
+                                  / len(unshared)) if unshared else 0.0,
+        "events_unshared": len(unshared),
+        "mismatch_period_figure": len(period),
+        "_split_ids": {ev.id for ev in split},
+    }
+
+
+def _fmt(c: Casualty) -> str:
+    return (f"{c.outcome} {c.count_best if c.count_best is not None else c.vague_word} "
+            f"{c.qualifier} {c.victim} party={c.party} by={c.reported_by}")
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m geo.evaluate events", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("file")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--examples", type=int, default=8, help="mismatch examples to print")
+    ap.add_argument("--errors", default=None, help="write every mismatch as JSONL here")
+    ap.add_argument("--model", default=None, help="spaCy model name (default: geo.nlp's)")
+    args = ap.parse_args(argv)
+
+    from geo.parties import load_parties
+
+    parties = load_parties()
+    nlp = None
+    if args.model:
+        import spacy
+
+        nlp = spacy.load(args.model)
+    events = run(args.file, args.limit, nlp=nlp, parties=parties)
+    s = score(events, parties)
+    print(f"events: {s['events']}   with a killed figure in a headline: "
+          f"{s['events_with_figure']} ({s['events_with_figure'] / max(s['events'], 1):.1%})")
+    print(f"figures scored: {s['figures']}")
+    print(f"victim category agrees with a non-zero UCDP column: {s['category_agreement']:.1%}"
+          f" of all figures; {s['category_agreement_named']:.1%} of the {s['figures_named']}"
+          f" whose headline names the victims (not 'unknown')")
+    print(f"victim party agrees (by side) with a non-zero side column: "
+          f"{s['party_agreement']:.1%} of {s['party_scored']} military/official figures with "
+          f"a party; {s['party_missing']} without a party")
+    print(f"killed == UCDP best: {s['killed_exact']:.1%}   within 20 %: "
+          f"{s['killed_within_20pct']:.1%}   median extracted/best: {s['median_ratio']}")
+    print(f"count mismatches: {s['mismatches']} (over: {s['mismatch_over']}, under: "
+          f"{s['mismatch_under']}); over-counts whose headline is shared with another event "
+          f"(UCDP split): {s['mismatch_over_shared_headline']}")
+    print(f"killed == UCDP best over the {s['events_unshared']} events whose headlines no other "
+          f"event shares: {s['killed_exact_unshared']:.1%}; other mismatches whose headline "
+          f"gives a figure over a period (week, 24 hours, month, year): "
+          f"{s['mismatch_period_figure']}")
+    stated = [ev for ev in events if ev.killed is not None]
+    mism = [ev for ev in stated if ev.killed != ev.deaths["best"]]
+    if args.examples:
+        print("\nexamples of count mismatches (not shared headlines first):")
+        ordered = sorted(mism, key=lambda ev: ev.id in s["_split_ids"])
+        for ev in ordered[:args.examples]:
+            print(f"- {ev.id} UCDP best={ev.deaths['best']} {ev.deaths} extracted={ev.killed}")
+            for h, c in ev.figures:
+                print(f"    {h!r}: {_fmt(c)}")
+    if args.errors:
+        with open(args.errors, "w", encoding="utf-8") as fh:
+            for ev in mism:
+                fh.write(json.dumps({
+                    "id": ev.id, "deaths": ev.deaths, "side_b": ev.side_b, "killed": ev.killed,
+                    "shared_headline": ev.id in s["_split_ids"], "headlines": ev.headlines,
+                    "figures": [{"headline": h, "figure": _fmt(c)} for h, c in ev.figures],
+                }, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

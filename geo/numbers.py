@@ -1,0 +1,260 @@
+"""Count phrases: "14", "fourteen", "two dozen", "10 to 15", "at least 67", "around 100",
+"several", "dozens", "no one".
+
+``find_counts(doc)`` returns one ``Count`` per phrase, found by token patterns (one family per
+qualifier) over a token attribute ``._.geo_num`` that marks number tokens. Numbers inside
+DATE/TIME/PERCENT/MONEY/QUANTITY/ORDINAL entities ("past 24 hours", "since 2014") and model
+designations ("F-16", "Su-25") are not counts.
+
+Vague words keep the word and get ``low`` by a stated conservative rule (the least the word
+can mean; ACLED's convention for tens=10, dozens=12, hundreds=100): see ``VAGUE_LOW``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+DOZEN = {"dozen": 12}
+
+# Least value a vague word can mean (conservative count_low). ACLED: tens=10, dozens=12,
+# hundreds=100; "several" >= 3 and "a few"/"a number of"/"many" >= 2 by their plain meaning.
+VAGUE_LOW = {
+    "a few": 2, "few": 2, "a handful of": 2, "a number of": 2, "many": 2, "numerous": 3,
+    "several": 3, "tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000,
+    "tens of thousands": 10_000, "hundreds of thousands": 100_000, "millions": 1_000_000,
+}
+EXCLUDED_ENTS = {"PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+# Numbers of time are no counts: "past 24 hours", "Sept 11", "11 October", "since 2014". The
+# statistical NER labels headline counts as DATE too often ("clashes kill 8") to rely on it.
+TIME_UNITS = {"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year",
+              "years", "minute", "minutes", "am", "pm", "a.m.", "p.m.", "times", "o'clock",
+              "h", "hrs", "y.o", "y.o.", "yo", "year-old", "km", "kilometres", "kilometers",
+              "miles", "metres", "meters", "percent", "%", "mm", "tonnes", "tons"}
+MONTH_WORDS = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may",
+               "jun", "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct",
+               "october", "nov", "november", "dec", "december"}
+
+QUALIFIER_PREFIXES: dict[str, list[list[dict]]] = {
+    "at_least": [[{"LOWER": "at"}, {"LOWER": "least"}],
+                 [{"LOWER": {"IN": ["more", "no"]}}, {"LOWER": {"IN": ["than", "fewer", "less"]}},
+                  {"LOWER": "than", "OP": "?"}],
+                 # "over 200", but not the particle of "hands over 2 bodies"
+                 [{"LOWER": "over", "DEP": {"NOT_IN": ["prt"]}}],
+                 [{"LOWER": "a"}, {"LOWER": "minimum"}, {"LOWER": "of"}],
+                 [{"LOWER": {"IN": ["upwards", "upward"]}}, {"LOWER": "of"}],
+                 [{"LOWER": "in"}, {"LOWER": "excess"}, {"LOWER": "of"}]],
+    "at_most": [[{"LOWER": "up"}, {"LOWER": "to"}],
+                [{"LOWER": "as"}, {"LOWER": "many"}, {"LOWER": "as"}],
+                [{"LOWER": "no"}, {"LOWER": "more"}, {"LOWER": "than"}],
+                [{"LOWER": {"IN": ["fewer", "less"]}}, {"LOWER": "than"}],
+                [{"LOWER": "at"}, {"LOWER": "most"}],
+                [{"LOWER": "a"}, {"LOWER": "maximum"}, {"LOWER": "of"}]],
+    "approximate": [[{"LOWER": {"IN": ["around", "about", "nearly", "almost", "some",
+                                       "approximately", "roughly", "estimated", "circa",
+                                       "approx", "approx."]}}],
+                    [{"LOWER": "an"}, {"LOWER": "estimated"}],
+                    [{"LOWER": "close"}, {"LOWER": "to"}]],
+    "exact": [[]],
+}
+NUM = {"_": {"geo_num": True}}
+NUM_ALPHA = {"_": {"geo_num": True}, "IS_ALPHA": True}
+# Shapes of one number: "14", "1,000", "two hundred", "twenty-four", "two hundred and fifty".
+NUMBER_SHAPES: list[list[dict]] = [
+    [dict(NUM, OP="+")],
+    [{"LOWER": {"IN": list(TENS)}}, {"ORTH": "-"}, {"LOWER": {"IN": list(UNITS)}}],
+    [dict(NUM_ALPHA, OP="*"), {"LOWER": {"IN": ["hundred", "thousand"]}}, {"LOWER": "and"},
+     dict(NUM_ALPHA, OP="+")],
+]
+RANGE_JOINERS = ["to", "-", "–", "—", "and", "or"]
+VAGUE_PATTERNS: list[list[dict]] = [
+    [{"LOWER": {"IN": ["tens", "hundreds"]}}, {"LOWER": "of"}, {"LOWER": "thousands"}],
+    [{"LOWER": "a"}, {"LOWER": {"IN": ["number", "handful"]}}, {"LOWER": "of"}],
+    [{"LOWER": "a"}, {"LOWER": "few"}],
+    [{"LOWER": {"IN": ["several", "many", "numerous", "tens", "dozens", "scores", "hundreds",
+                       "thousands", "millions"]}}],
+]
+ZERO_PATTERNS: list[list[dict]] = [
+    [{"LOWER": "no"}, {"LOWER": "one"}],
+    [{"LOWER": {"IN": ["nobody", "none"]}}],
+    [{"LOWER": "no"}],
+]
+APPROX_DOZEN: list[list[dict]] = [
+    [{"LOWER": {"IN": ["a", "half"]}}, {"LOWER": "a", "OP": "?"}, {"LOWER": "dozen"}],
+]
+INCREMENT_BEFORE = [{"LOWER": {"IN": ["another", "further", "additional"]}}]
+INCREMENT_AFTER = [{"LOWER": "more"}]
+
+
+@dataclass
+class Count:
+    """One count phrase. ``start``/``end`` are token indices in the doc."""
+    best: Optional[int]
+    qualifier: str  # one of records.QUALIFIERS
+    start: int
+    end: int
+    low: Optional[int] = None
+    high: Optional[int] = None
+    vague_word: Optional[str] = None
+    increment: bool = False  # "two more", "another three": adds to an earlier figure
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start:self.end]
+
+
+def word_value(text: str) -> Optional[float]:
+    """The value of one number token ("14", "1,000", "1.5", "fourteen", "dozen")."""
+    t = text.lower().replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    for table in (UNITS, TENS, SCALES, DOZEN):
+        if t in table:
+            return table[t]
+    return None
+
+
+def number_value(words: list[str]) -> Optional[int]:
+    """The value of a number written in one or more tokens: "two hundred and fifty" -> 250."""
+    total, current, seen = 0.0, 0.0, False
+    for word in words:
+        if word.lower() in ("and", "-", "a", "half"):
+            if word.lower() == "half":
+                current = current or 0.5
+            continue
+        value = word_value(word)
+        if value is None:
+            return None
+        seen = True
+        if word.lower() in SCALES or word.lower() in DOZEN:
+            current = (current or 1) * value
+            if value >= 1000:
+                total, current = total + current, 0.0
+        else:
+            current += value
+    return int(round(total + current)) if seen else None
+
+
+def _is_time_number(token: Token) -> bool:
+    doc, i = token.doc, token.i
+    text = token.text.replace(",", "")
+    if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100 and "," not in token.text:
+        return True
+    nxt = doc[i + 1].lower_.rstrip(".") if i + 1 < len(doc) else ""
+    prev = doc[i - 1].lower_.rstrip(".") if i > 0 else ""
+    if nxt in TIME_UNITS or doc[i + 1:i + 2].text.lower() in TIME_UNITS:
+        return True
+    return text.isdigit() and (nxt in MONTH_WORDS or prev in MONTH_WORDS)
+
+
+def _is_num(token: Token) -> bool:
+    if token.ent_type_ in EXCLUDED_ENTS or _is_time_number(token):
+        return False
+    i = token.i
+    # "F-16", "Su-25": a number glued by a hyphen to letters is a model, not a count.
+    if i >= 2 and token.doc[i - 1].text == "-" and not token.doc[i - 2].whitespace_ \
+            and not token.doc[i - 1].whitespace_ and token.doc[i - 2].is_alpha \
+            and not token.doc[i - 2].like_num:
+        return False
+    if any(c.isalpha() for c in token.text) and any(c.isdigit() for c in token.text):
+        return False
+    # "13-year-old", "UPDATE 1-Ukraine says": a number glued to a following word
+    if i + 2 < len(token.doc) and not token.whitespace_ and token.doc[i + 1].text == "-" \
+            and not token.doc[i + 1].whitespace_ and token.doc[i + 2].is_alpha \
+            and word_value(token.doc[i + 2].text) is None:
+        return False
+    if _dash_range(token.text):
+        return True
+    return word_value(token.text) is not None
+
+
+def _dash_range(text: str) -> Optional[tuple[int, int]]:
+    for dash in "–—-":
+        left, sep, right = text.partition(dash)
+        if sep and left.replace(",", "").isdigit() and right.replace(",", "").isdigit():
+            return int(left.replace(",", "")), int(right.replace(",", ""))
+    return None
+
+
+if not Token.has_extension("geo_num"):
+    Token.set_extension("geo_num", getter=_is_num)
+
+
+@lru_cache(maxsize=4)
+def _matcher(vocab) -> Matcher:
+    matcher = Matcher(vocab, validate=True)
+    for qualifier, prefixes in QUALIFIER_PREFIXES.items():
+        matcher.add(qualifier, [p + n for p in prefixes for n in NUMBER_SHAPES])
+    matcher.add("range", [[{"LOWER": {"IN": ["between", "from"]}, "OP": "?"}] + a
+                          + [{"LOWER": {"IN": RANGE_JOINERS}}] + b
+                          for a in NUMBER_SHAPES for b in NUMBER_SHAPES])
+    matcher.add("approximate", APPROX_DOZEN)
+    matcher.add("vague", VAGUE_PATTERNS)
+    matcher.add("zero", ZERO_PATTERNS)
+    matcher.add("increment", [INCREMENT_BEFORE + n for n in NUMBER_SHAPES]
+                + [n + INCREMENT_AFTER for n in NUMBER_SHAPES])
+    return matcher
+
+
+def find_counts(doc_or_span) -> list[Count]:
+    """Every count phrase, longest match first, in reading order."""
+    doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
+    offset = doc_or_span.start if isinstance(doc_or_span, Span) else 0
+    matcher = _matcher(doc.vocab)
+    spans = [Span(doc, s + offset, e + offset, label=doc.vocab.strings[m])
+             for m, s, e in matcher(doc_or_span)]
+    counts = [_to_count(span) for span in filter_spans(spans)]
+    return [c for c in counts if c is not None]
+
+
+def _to_count(span: Span) -> Optional[Count]:
+    label = span.label_
+    words = [t.text for t in span]
+    if label == "vague":
+        word = span.text.lower()
+        return Count(None, "vague", span.start, span.end, low=VAGUE_LOW.get(word),
+                     vague_word=word)
+    if label == "zero":
+        return Count(0, "exact", span.start, span.end, low=0, high=0)
+    if label == "range" or (len(span) == 1 and _dash_range(span.text)):
+        if len(span) == 1:
+            low, high = _dash_range(span.text)
+        else:
+            joiner = next(i for i, t in enumerate(span) if i > 0 and t.lower_ in RANGE_JOINERS
+                          and not (t.text == "-" and span[i - 1].lower_ in TENS
+                                   and i + 1 < len(span) and span[i + 1].lower_ in UNITS))
+            first = [w for w in words[:joiner] if w.lower() not in ("between", "from")]
+            low, high = number_value(first), number_value(words[joiner + 1:])
+        if low is None or high is None or low >= high:
+            return None
+        return Count(None, "range", span.start, span.end, low=low, high=high)
+    numbers = [t.text for t in span if t._.geo_num or t.lower_ in ("and", "-", "a", "half")]
+    if label == "approximate" and "dozen" in (w.lower() for w in words):
+        numbers = [w for w in words if w.lower() in ("a", "half", "dozen") or word_value(w)]
+    while numbers and numbers[0].lower() in ("and", "-", "a"):
+        numbers = numbers[1:]
+    value = number_value(numbers)
+    if value is None:
+        return None
+    if label == "at_least":
+        return Count(value, "at_least", span.start, span.end, low=value)
+    if label == "at_most":
+        return Count(value, "at_most", span.start, span.end, high=value)
+    if label == "approximate" or "dozen" in (w.lower() for w in words):
+        return Count(value, "approximate", span.start, span.end)
+    return Count(value, "exact", span.start, span.end, low=value, high=value,
+                 increment=label == "increment")

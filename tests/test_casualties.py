@@ -1,0 +1,254 @@
+"""Casualty figures: one test group per pattern family, from real headline shapes (UCDP GED
+source headlines) and made-up news sentences of varied wording; then the seed against gold."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.events import extract_events
+from geo.parties import load_parties
+from geo.records import Place
+from tests.events_support import casualties, nlp, seed_article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def figures(text, **kw):
+    return [(c.outcome, c.count_best, c.qualifier, c.victim, c.party)
+            for c in casualties(text, **kw)]
+
+
+# --- subject + passive / participle / intransitive ----------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("14 civilians were killed in the attack.", ("killed", 14, "exact", "civilian", None)),
+    ("Two activists shot dead during Ukraine protests: prosecutors",
+     ("killed", 2, "exact", "civilian", None)),
+    ("Three Ukrainian servicemen killed in past 24 hours", ("killed", 3, "exact", "military",
+                                                             "ukraine")),
+    ("Five dead as Ukraine police launch assault on protesters",
+     ("killed", 5, "exact", "unknown", None)),
+    ("23 civilians die in shellings by Ukrainian forces over last week",
+     ("killed", 23, "exact", "civilian", None)),
+    ("Two DPR residents die in shelling over past 24 hours",
+     ("killed", 2, "exact", "civilian", "dpr")),
+    ("Eight self-defense fighters wounded in Donetsk mine blast",
+     ("wounded", 8, "exact", "military", None)),
+    ("Some 3,000 villagers have fled their homes since Monday.",
+     ("displaced", 3000, "approximate", "civilian", None)),
+    ("Four soldiers are still missing after the ambush.",
+     ("missing", 4, "exact", "military", None)),
+    ("Twelve marines were taken prisoner near the port.",
+     ("captured", 12, "exact", "military", None)),
+])
+def test_subject_passive(text, expected):
+    assert figures(text)[0] == expected
+
+
+# --- active voice: the outcome verb before the count ---------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Mine kills three children in rebel-held east Ukraine",
+     ("killed", 3, "exact", "civilian", None)),
+    ("Ukrainian snipers kill two militiamen - DPR Operational Command",
+     ("killed", 2, "exact", "military", "dpr")),
+    ("Rebels down Ukraine military plane, killing 49",
+     ("killed", 49, "exact", "unknown", None)),
+    ("Ukraine clashes kill 8, hurting push for new truce",
+     ("killed", 8, "exact", "unknown", None)),
+    ("An airstrike on the market injured at least 40 people.",
+     ("wounded", 40, "at_least", "unknown", None)),
+    ("Defense Ministry recounts ambush that claimed six lives",
+     ("killed", 6, "exact", "unknown", None)),
+    ("The blast left 5 soldiers dead.", ("killed", 5, "exact", "military", None)),
+    ("Rebel sniper kills Ukrainian serviceman despite ceasefire -military",
+     ("killed", 1, "exact", "military", "ukraine")),
+])
+def test_active_voice(text, expected):
+    assert figures(text)[0] == expected
+
+
+def test_lists_share_the_outcome():
+    assert figures("3 rebels, 2 civilians killed in Ukraine assault on Slavyansk: insurgents") \
+        == [("killed", 3, "exact", "military", None), ("killed", 2, "exact", "civilian", None)]
+    assert figures("Five troops, 19 civilians, killed in east Ukraine: officials") == [
+        ("killed", 5, "exact", "military", None), ("killed", 19, "exact", "civilian", None)]
+    # the bare second figure shares the victims of the first
+    assert figures("Three Ukrainian servicemen killed, 17 wounded in past 24 hours") == [
+        ("killed", 3, "exact", "military", "ukraine"),
+        ("wounded", 17, "exact", "military", "ukraine")]
+
+
+def test_counts_of_things_are_not_casualties():
+    found = figures("Russia-occupation forces violate ceasefire in Donbas five times, "
+                    "one Ukrainian soldier killed - JFO HQ")
+    assert found == [("killed", 1, "exact", "military", "ukraine")]
+    assert figures("Kiev forces shell DPR over 1,800 times in past 24 hours") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("the pilot was killed", ("killed", 1, "exact", "military", None)),
+    ("Italian journalist killed in eastern Ukraine: foreign ministry",
+     ("killed", 1, "exact", "civilian", "italy")),
+    ("Dead man found hanging on Kiev's Independence Square - police",
+     ("killed", 1, "exact", "civilian", None)),
+    ("31y.o. Denys Herman killed in enemy shelling at Maryinka on Sept 11, 2021.",
+     ("killed", 1, "exact", "unknown", None)),
+])
+def test_singular_and_named_victims_count_one(text, expected):
+    assert figures(text)[0] == expected
+
+
+# --- words, ranges, bounds, vague: through to the casualty record --------------------------
+@pytest.mark.parametrize("text,best,qualifier,low,high,word", [
+    ("Twenty-one killed in eastern Ukraine as ceasefire falters", 21, "exact", 21, 21, None),
+    ("Between 10 and 15 soldiers were killed overnight.", None, "range", 10, 15, None),
+    ("Officials said 10-15 people died.", None, "range", 10, 15, None),
+    ("Dozens killed in Ukraine as army battles to break rebels", None, "vague", 12, None,
+     "dozens"),
+    ("A number of fighters were captured.", None, "vague", 2, None, "a number of"),
+    ("Up to 5 people are missing.", 5, "at_most", None, 5, None),
+])
+def test_figure_shapes(text, best, qualifier, low, high, word):
+    c = casualties(text)[0]
+    assert (c.count_best, c.qualifier, c.count_low, c.count_high, c.vague_word) == \
+        (best, qualifier, low, high, word)
+
+
+# --- negation and non-figures --------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Azerbaijani authorities do not report military deaths.",
+    "The army said no figures were available and did not report casualties.",
+    "Three soldiers were not killed, the ministry insisted, but wounded.",
+    "The strike could kill thousands, experts warned.",
+    "Casualties were reported on both sides.",
+])
+def test_negations_make_no_figure(text):
+    assert [f for f in figures(text) if f[0] == "killed" and f[1]] == []
+
+
+@pytest.mark.parametrize("text", [
+    "No one was killed in the attack, police said.",
+    "No civilians were hurt.",
+    "There were no casualties, the governor said.",
+])
+def test_explicit_zero(text):
+    (outcome, best, qualifier, _, _), = figures(text)
+    assert best == 0 and qualifier == "exact"
+
+
+# --- toll updates and increments are not double counted ------------------------------------
+def test_toll_replaces_earlier_figures():
+    text = ("Twelve people were killed in the shelling on Monday. "
+            "By Tuesday the death toll had risen to 48, the health ministry said.")
+    assert [(c.outcome, c.count_best) for c in casualties(text)] == [("killed", 48)]
+
+
+def test_increment_inside_a_later_toll():
+    text = ("Five soldiers were killed on Monday. Two more soldiers died of their wounds "
+            "overnight, bringing the toll to 7.")
+    assert [c.count_best for c in casualties(text)] == [7]
+
+
+def test_increment_without_toll_is_kept():
+    text = "Five soldiers were killed on Monday. Two more soldiers died of their wounds."
+    assert [c.count_best for c in casualties(text)] == [5, 2]
+
+
+def test_toll_headlines():
+    assert figures("Death toll in Donetsk stands at 15 over past 24 hours")[0][:2] == ("killed", 15)
+    assert figures("Global alarm over Ukraine fighting as death toll hits 19")[0][:2] == \
+        ("killed", 19)
+    assert figures("Death toll from Ukrainian military’s shelling of Yasinovataya rises to two"
+                   )[0][:2] == ("killed", 2)
+
+
+def test_repeated_figure_is_kept_once():
+    text = "14 civilians were killed. Officials repeated that 14 civilians were killed."
+    assert len(casualties(text)) == 1
+
+
+# --- who the victims are, who reports them -------------------------------------------------
+def test_reporter_and_victims_apart():
+    c, = casualties("60 Ukrainian troops killed in Donbass over past 24 hours - "
+                    "DPR defence ministry")
+    assert (c.party, c.reported_by) == ("ukraine", "dpr")
+    c, = casualties("Ukraine says five rebels killed in fierce east battle")
+    assert (c.victim, c.reported_by) == ("military", "ukraine")
+    assert c.party is None  # the other side, not named
+
+
+def test_own_side_from_the_speaker():
+    c, = casualties("Armenia says 16 soldiers were killed in the fighting.")
+    assert (c.party, c.reported_by) == ("armenia", "armenia")
+    c, = casualties("DPR says 7 militiamen killed in past week")
+    assert (c.party, c.reported_by) == ("dpr", "dpr")
+    c, = casualties("Baku said its troops had lost 12 soldiers.")
+    assert c.party == "azerbaijan"
+    c, = casualties("The Kremlin said 9 servicemen were killed on their side.")
+    assert (c.party, c.reported_by) == ("russia", "russia")
+
+
+def test_according_to_and_trailing_sources():
+    c, = casualties("According to Ukrainian officials, 9 civilians were killed.")
+    assert c.reported_by == "ukraine"
+    c, = casualties("Four people killed in east Ukraine fighting: Kiev")
+    assert c.reported_by == "ukraine"
+    c, = casualties("Two soldiers were killed, the army spokesman said.")
+    assert c.reported_by == "army spokesman"
+
+
+def test_place_and_date():
+    text = "Two soldiers were killed near Horlivka on Sunday."
+    doc = nlp()(text)
+    start = text.index("Horlivka")
+    places = [Place("Horlivka", start, start + 8, 48.33, 38.05, "city", "UA")]
+    from geo.records import Article
+    c, = extract_events(doc, Article(id="x", text=text, date="2015-02-04"), places)[0]
+    assert (c.place, c.lat, c.lon, c.date) == ("Horlivka", 48.33, 38.05, "2015-02-01")
+    assert text[c.start:c.end] == "Two soldiers were killed"
+    assert c.sentence == text and c.sentence_start == 0
+
+
+# --- the seed against its gold -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_result():
+    text = (FIXTURES / "000_6b9e2fcaa4d74d82.txt").read_text(encoding="utf-8")
+    article = seed_article(text)
+    return text, extract_events(nlp()(text), article, [], parties=load_parties())
+
+
+def _any(parties, value, names):
+    ids = {parties.match(n) if n else None for n in names}
+    return value in ids or (value is not None and parties.side_of(value) in
+                            {parties.side_of(i) for i in ids if i})
+
+
+def test_seed_casualties_match_gold(seed_result):
+    gold = json.loads((FIXTURES / "000_6b9e2fcaa4d74d82.gold.json").read_text("utf-8"))
+    parties = load_parties()
+    text, (found, _) = seed_result
+    for item in gold["casualties"]:
+        hits = [c for c in found if c.outcome == item["outcome"]
+                and c.count_best == item["count_best"]
+                and (item["count_best"] is not None or c.qualifier == item["qualifier"])
+                and c.qualifier == item["qualifier"] and c.victim in item["victim_any_of"]
+                and _any(parties, c.party, item["party_any_of"])
+                and _any(parties, c.reported_by, item["reported_by_any_of"])]
+        assert hits, item["quote"]
+    assert len(found) == len(gold["casualties"])  # nothing from "do not report military deaths"
+
+
+def test_one_victim_per_noun_phrase_and_no_subset_double_count():
+    assert figures("Pro-Russian rebel commander killed in Ukraine elevator bombing") == [
+        ("killed", 1, "exact", "military", "pro-russian-separatists")]
+    assert figures("One DPR militia fighter killed, two civilians injured") == [
+        ("killed", 1, "exact", "military", "dpr"), ("wounded", 2, "exact", "civilian", None)]
+    # "including two children" is part of the five, not two more
+    assert [f[1] for f in figures("Five civilians including two children die in east Ukraine: "
+                                  "officials")] == [5]
+
+
+def test_killed_and_wounded_together_is_no_death_toll():
+    assert [f for f in figures("Up to 10 Ukrainian troops killed and wounded in attempt to get "
+                               "into DPR forces' rear") if f[0] == "killed"] == []
