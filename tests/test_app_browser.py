@@ -88,3 +88,13 @@ def test_html_export_downloads_a_standalone_map(dashboard, tmp_path):
     # standalone: Leaflet is inlined, no script or stylesheet is fetched from elsewhere
     assert not re.search(r'<script[^>]+src="https?://', html)
     assert not re.search(r'<link[^>]+href="https?://', html)
+
+
+def test_png_export_downloads_a_snapshot(dashboard, tmp_path):
+    button = dashboard.get_by_role("button", name="Map as PNG")
+    with dashboard.expect_download(timeout=120_000) as info:
+        button.click()
+    path = tmp_path / "map.png"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
