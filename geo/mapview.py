@@ -38,6 +38,7 @@ OCEAN = "#d6e6f2"
 LAND = "#f5f2ea"
 COUNTRY_LINE = "#9c978c"
 ADMIN1_LINE = "#c9c3b6"
+NAMED_REGION_LINE = "#7a5c99"  # named regions (Nagorno-Karabakh, Donbas...) mentioned by items
 PLACE_COLOR = "#6e6e6e"
 UNATTRIBUTED_COLOR = "#555555"
 WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
@@ -615,9 +616,29 @@ class Basemap:
     """GeoJSON FeatureCollections of outlines to draw under the markers."""
     countries: Optional[dict] = None
     admin1: Optional[dict] = None
+    named: Optional[dict] = None  # outlines of the named regions the items mention
 
 
-def load_basemap(regions=None, country_codes: Iterable[str] = ()) -> Basemap:
+def named_region_outlines(regions, names: Iterable[str], tolerance: float = 0.01) -> Optional[dict]:
+    """FeatureCollection of the named regions (e.g. Nagorno-Karabakh) that ``names`` refer to.
+
+    Properties hold only the region's id: the article's wording never reaches the page here."""
+    from shapely.geometry import mapping
+
+    features, seen = [], set()
+    for name in sorted({n for n in names if isinstance(n, str) and n}):
+        geom = regions.named_region(name)
+        key = None if geom is None else geom.wkb
+        if geom is None or key in seen:
+            continue
+        seen.add(key)
+        features.append({"type": "Feature", "properties": {},
+                         "geometry": mapping(geom.simplify(tolerance, preserve_topology=True))})
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
+def load_basemap(regions=None, country_codes: Iterable[str] = (),
+                 region_names: Iterable[str] = ()) -> Basemap:
     """Country outlines, plus admin-1 outlines of ``country_codes``, from ``geo.regions``.
     An empty Basemap when the boundaries are not available (the map still renders)."""
     if regions is None:
@@ -637,7 +658,11 @@ def load_basemap(regions=None, country_codes: Iterable[str] = ()) -> Basemap:
             admin1 = regions.basemap_geojson(level="admin1", country_codes=codes)
         except (OSError, ValueError, KeyError):
             admin1 = None
-    return Basemap(countries, admin1)
+    try:
+        named = named_region_outlines(regions, region_names)
+    except (AttributeError, TypeError, ValueError):
+        named = None
+    return Basemap(countries, admin1, named)
 
 
 def _round_coords(coords: Any, ndigits: int) -> Any:
@@ -666,7 +691,8 @@ def slim_geojson(fc: Optional[dict], ndigits: int = 3) -> Optional[dict]:
     return {"type": "FeatureCollection", "features": features} if features else None
 
 
-def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str]) -> Basemap:
+def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str],
+                region_names: Iterable[str] = ()) -> Basemap:
     if basemap is False:
         return Basemap()
     if isinstance(basemap, Basemap):
@@ -676,7 +702,7 @@ def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str]) -> Bas
     if isinstance(basemap, Mapping):
         return Basemap(basemap.get("countries"), basemap.get("admin1"))
     if basemap is None:
-        return load_basemap(regions, country_codes)
+        return load_basemap(regions, country_codes, region_names)
     raise TypeError(f"basemap: expected Basemap, FeatureCollection dict, False or None, "
                     f"got {type(basemap).__name__}")
 
@@ -693,6 +719,13 @@ def _add_basemap(fmap: folium.Map, basemap: Basemap) -> None:
         folium.GeoJson(admin1, name="Provinces", control=False, interactive=False,
                        style_function=lambda _: {"color": ADMIN1_LINE, "weight": 0.6,
                                                  "dashArray": "2 3", "fill": False}
+                       ).add_to(fmap)
+    named = slim_geojson(basemap.named)
+    if named:
+        folium.GeoJson(named, name="Named regions", control=False, interactive=False,
+                       style_function=lambda _: {"color": NAMED_REGION_LINE, "weight": 1.5,
+                                                 "fillColor": NAMED_REGION_LINE,
+                                                 "fillOpacity": 0.08, "dashArray": "6 4"}
                        ).add_to(fmap)
 
 
@@ -745,7 +778,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     if online_tiles:
         folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
     codes = {r.get("country_code") for r in rows if r.get("kind") in KINDS}
-    _add_basemap(fmap, _as_basemap(basemap, regions, codes))
+    region_names = {r.get("place") for r in rows if r.get("precision") == "region"}
+    _add_basemap(fmap, _as_basemap(basemap, regions, codes, region_names))
 
     circles = _add_markers(fmap, items, names)
     if circles:

@@ -425,3 +425,19 @@ def test_missing_boundaries_still_give_a_map(monkeypatch):
     monkeypatch.setattr(geo.regions, "load_regions", no_file)
     page = render(basemap=None)
     assert "L.geoJson" not in page and len(marker_kinds(page)) == 9
+
+
+def test_named_regions_mentioned_are_outlined_from_the_real_boundaries():
+    from geo.regions import load_regions
+
+    row = dict.fromkeys(MAP_COLUMNS)
+    row.update(kind="place", place="Artsakh", precision="region", lat=39.85, lon=46.75,
+               country_code="AZ", article_id="a", title="t")
+    outlines = mapview.named_region_outlines(load_regions(), ["Artsakh", "Nagorno-Karabakh",
+                                                              "Atlantis"])
+    assert len(outlines["features"]) == 1  # one region under two names; unknown names skipped
+    page = mapview.build_map(pd.DataFrame([row], columns=list(MAP_COLUMNS)),
+                             parties=fake_parties(), regions=load_regions()
+                             ).get_root().render()
+    assert page.count("L.geoJson") == 3  # countries, provinces, the named region
+    assert mapview.NAMED_REGION_LINE in page
