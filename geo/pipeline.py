@@ -6,11 +6,12 @@ table) load once per process through ``default_extractor()``.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
-from geo.records import Article, Extraction
+from geo.records import Article, Extraction, Place
 
 
 class ExtractionError(Exception):
@@ -23,6 +24,9 @@ class Extractor:
     gazetteer: object
     regions: object
     parties: object
+    # Opt-in online geopy geocoder (GEO_GEOCODER=nominatim...) asked only for the mentions the
+    # offline gazetteer left unresolved; None (the default) keeps extraction offline.
+    fallback_geocoder: object = None
 
     def extract(self, article: Article) -> Extraction:
         from geo.events import extract_events
@@ -34,8 +38,44 @@ class Extractor:
                 f"{self.nlp.max_length:,})")
         doc = self.nlp(article.text)
         places = find_places(doc, article, gazetteer=self.gazetteer, regions=self.regions)
+        if self.fallback_geocoder is not None:
+            geocode_unresolved(places, self.fallback_geocoder, self.regions)
         casualties, claims = extract_events(doc, article, places, parties=self.parties)
         return Extraction(article=article, places=places, casualties=casualties, claims=claims)
+
+
+def geocode_unresolved(places: list[Place], geocoder, regions) -> None:
+    """Resolve the still-unresolved places with ``geocoder`` (a geopy-style geocoder), in place.
+
+    One query per distinct name; the point gets its country/admin-1 from the boundary join."""
+    answers = {}
+    for place in places:
+        if place.resolved or place.name in answers:
+            continue
+        answers[place.name] = geocoder.geocode(place.name, exactly_one=True)
+    found = [p for p in places if not p.resolved and answers.get(p.name) is not None]
+    if not found:
+        return
+    for place in found:
+        location = answers[place.name]
+        place.lat, place.lon = location.latitude, location.longitude
+        place.precision, place.confidence = "point", 0.5
+        place.resolved_name = location.address
+        raw = getattr(location, "raw", None) or {}
+        ident = raw.get("osm_id") or raw.get("place_id") or raw.get("id")
+        place.gazetteer_id = f"online:{ident}" if ident is not None else "online"
+    joined = regions.join_latlon([p.lat for p in found], [p.lon for p in found])
+    for place, (_, row) in zip(found, joined.iterrows()):
+        place.country_code, place.admin1, place.region = (
+            row["country_code"], row["admin1"], row["region"])
+
+
+def _fallback_geocoder():
+    if (os.environ.get("GEO_GEOCODER") or "offline").strip().lower() in ("offline", "gazetteer"):
+        return None
+    from geo.geocoders import geocoder_from_env
+
+    return geocoder_from_env()
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +87,8 @@ def default_extractor() -> Extractor:
 
     gazetteer = load_gazetteer()
     return Extractor(nlp=load_place_pipeline(gazetteer), gazetteer=gazetteer,
-                     regions=load_regions(), parties=load_parties())
+                     regions=load_regions(), parties=load_parties(),
+                     fallback_geocoder=_fallback_geocoder())
 
 
 def extract(article: Article, extractor: Optional[Extractor] = None) -> Extraction:

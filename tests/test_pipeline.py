@@ -1,0 +1,41 @@
+"""The pipeline around the extractors: the opt-in online fallback for unresolved places."""
+from __future__ import annotations
+
+from geopy.location import Location
+
+from geo.pipeline import _fallback_geocoder, geocode_unresolved
+from geo.records import Place
+from geo.regions import load_regions
+
+
+class FakeGeocoder:
+    """A geopy-style geocoder that answers from a dict and records its queries."""
+
+    def __init__(self, answers):
+        self.answers, self.queries = answers, []
+
+    def geocode(self, query, exactly_one=True):
+        self.queries.append(query)
+        hit = self.answers.get(query)
+        return None if hit is None else Location(hit[0], (hit[1], hit[2]), {"osm_id": 42})
+
+
+def test_only_unresolved_places_are_sent_once_per_name_and_joined():
+    places = [Place("Kyiv", 0, 4, 50.45, 30.52, "city", "UA"),
+              Place("Pisky", 10, 15), Place("Pisky", 30, 35), Place("Nowhere", 40, 47)]
+    geocoder = FakeGeocoder({"Pisky": ("Pisky, Donetsk Oblast", 48.10, 37.63)})
+    geocode_unresolved(places, geocoder, load_regions())
+    assert geocoder.queries == ["Pisky", "Nowhere"]
+    for pisky in places[1:3]:
+        assert (pisky.lat, pisky.lon, pisky.precision) == (48.10, 37.63, "point")
+        assert pisky.country_code == "UA" and pisky.region == "Donbas"
+        assert pisky.gazetteer_id == "online:42"
+    assert places[3].precision == "unresolved" and places[3].lat is None
+    assert places[0].precision == "city"
+
+
+def test_extraction_stays_offline_unless_a_service_is_configured(monkeypatch):
+    monkeypatch.delenv("GEO_GEOCODER", raising=False)
+    assert _fallback_geocoder() is None
+    monkeypatch.setenv("GEO_GEOCODER", "offline")
+    assert _fallback_geocoder() is None
