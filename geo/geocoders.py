@@ -94,6 +94,8 @@ class CachedGeocoder:
         hit, answer = self.cache.get(self.service, key)
         if hit:
             return answer
+        # A failure (timeout, refusal, rate limit) raises and is NOT cached: only real answers,
+        # misses included, are remembered.
         answer = self._geocode(query, exactly_one=exactly_one, **kwargs)
         self.cache.put(self.service, key, answer)
         return answer
@@ -119,7 +121,7 @@ def online_geocoder(service: str, *, user_agent: Optional[str] = None,
         geocoder = cls(user_agent=user_agent or os.environ.get(ENV_USER_AGENT)
                        or DEFAULT_USER_AGENT, timeout=timeout, **options)
     limited = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=2,
-                          error_wait_seconds=5.0, swallow_exceptions=True)
+                          error_wait_seconds=5.0, swallow_exceptions=False)
     if not isinstance(cache, GeocodeCache):
         cache = GeocodeCache(cache or os.environ.get(ENV_CACHE) or DEFAULT_CACHE)
     return CachedGeocoder(limited, cache, service)

@@ -48,11 +48,16 @@ def geocode_unresolved(places: list[Place], geocoder, regions) -> None:
     """Resolve the still-unresolved places with ``geocoder`` (a geopy-style geocoder), in place.
 
     One query per distinct name; the point gets its country/admin-1 from the boundary join."""
+    from geopy.exc import GeopyError
+
     answers = {}
     for place in places:
         if place.resolved or place.name in answers:
             continue
-        answers[place.name] = geocoder.geocode(place.name, exactly_one=True)
+        try:
+            answers[place.name] = geocoder.geocode(place.name, exactly_one=True)
+        except GeopyError:  # service down or refusing: the place stays unresolved
+            answers[place.name] = None
     found = [p for p in places if not p.resolved and answers.get(p.name) is not None]
     if not found:
         return

@@ -80,3 +80,36 @@ def test_too_fast_is_refused(tmp_path):
 def test_offline_is_the_default():
     assert isinstance(geocoder_from_env({}), OfflineGeocoder)
     assert isinstance(geocoder_from_env({"GEO_GEOCODER": "offline"}), OfflineGeocoder)
+
+
+class DownService(FakeService):
+    """A service that times out: geopy raises GeocoderTimedOut."""
+
+    def geocode(self, query, exactly_one=True, **kwargs):
+        from geopy.exc import GeocoderTimedOut
+
+        self.calls.append(query)
+        raise GeocoderTimedOut("timed out")
+
+
+def test_failures_are_raised_and_not_cached(tmp_path, sleeps):
+    from geopy.exc import GeocoderTimedOut
+
+    down = DownService()
+    geocoder = online_geocoder("fake", geocoder=down, cache=tmp_path / "c.sqlite")
+    with pytest.raises(GeocoderTimedOut):
+        geocoder.geocode("Pisky")
+    assert len(geocoder.cache) == 0  # a later call asks the service again
+    up = online_geocoder("fake", geocoder=FakeService(), cache=tmp_path / "c.sqlite")
+    assert up.geocode("Pisky").latitude == 10.0
+
+
+def test_a_failing_service_leaves_places_unresolved(tmp_path, sleeps):
+    from geo.pipeline import geocode_unresolved
+    from geo.records import Place
+    from geo.regions import load_regions
+
+    places = [Place("Pisky", 0, 5)]
+    geocoder = online_geocoder("fake", geocoder=DownService(), cache=tmp_path / "c.sqlite")
+    geocode_unresolved(places, geocoder, load_regions())
+    assert places[0].precision == "unresolved" and places[0].lat is None
