@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import DATA_DIR
-from geo.articles import read_articles, read_upload
+from geo.articles import read_upload
 from geo.assets import ensure_static_assets
-from geo.export import export_csv, export_geojson, export_html, export_png
-from geo.mapview import build_map
+from geo.export import export_bytes
+from geo.mapview import PartyNames, build_map
 from geo.parties import load_parties
-from geo.pipeline import default_extractor, ingest
+from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.regions import load_regions
 from geo.store import open_store, resolve_db
 from geo.views import figures_per_party, highlight_article, item_label
@@ -92,9 +90,10 @@ def run_ingest(items) -> list:
 
 
 # --- first run: the bundled sample ----------------------------------------------------------
-if articles_table(DB, store_version()).empty and SAMPLES_DIR.exists():
+if articles_table(DB, store_version()).empty:
     with st.spinner("First run: ingesting the bundled sample articles..."):
-        run_ingest(read_articles([SAMPLES_DIR]))
+        with open_store(DB) as store:
+            ingest_if_empty(store, SAMPLES_DIR, extractor)
 
 version = store_version()
 all_articles = articles_table(DB, version)
@@ -111,9 +110,9 @@ with st.sidebar:
     picked = st.date_input("Date range", value=(lo, hi))  # no key: a new range resets it
     date_from, date_to = (picked if isinstance(picked, tuple) and len(picked) == 2
                           else (lo, hi))
-    party_names = {pid: (party_table.get(pid).name if party_table.get(pid) else pid)
-                   for pid in in_use}
-    chosen = st.multiselect("Parties", options=in_use, format_func=party_names.get,
+    names = PartyNames(party_table)
+    in_use = [pid for pid in in_use if pid in party_table]  # party ids, not free-text sources
+    chosen = st.multiselect("Parties", options=in_use, format_func=names.name,
                             key="parties", help="Show items by or about these parties")
     kinds = st.multiselect("Show", options=["casualty", "claim", "place"],
                            default=["casualty", "claim", "place"], key="kinds")
@@ -124,10 +123,10 @@ with st.sidebar:
                                accept_multiple_files=True, key="uploads")
     if uploads and st.button("Ingest uploaded files", key="ingest"):
         items = [item for up in uploads for item in read_upload(up.name, up.getvalue())]
-        for result in run_ingest(items):
-            message = f"{result.status}: {result.path} {result.reason}"
-            (st.success if result.status == "ok" else
-             st.info if result.status == "duplicate" else st.error)(message)
+        results = run_ingest(items)
+        # file names and reasons are untrusted text: a table, never markdown
+        st.dataframe(pd.DataFrame([{"status": r.status, "file": r.path, "reason": r.reason}
+                                   for r in results]), hide_index=True)
         st.cache_data.clear()
     st.caption(f"Store: `{DB}`")
 
@@ -151,33 +150,18 @@ with tab_map:
                      asset_mode="static", static_urls=assets)
     st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
     # Exports are generated only when their button is pressed (deferred download data).
-    export_kwargs = dict(parties=party_table, regions=regions(), online_tiles=False)
-
-    def html_export() -> str:
-        return export_html(frame, None, **export_kwargs)
-
-    def png_export() -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "map.png"
-            export_png(html_export(), out)
-            return out.read_bytes()
-
-    def file_export(writer, name: str):
-        def make() -> bytes:
-            with tempfile.TemporaryDirectory() as tmp:
-                writer(frame, Path(tmp) / name)
-                return (Path(tmp) / name).read_bytes()
-        return make
-
+    map_options = dict(parties=party_table, regions=regions(), online_tiles=False)
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button("Map as HTML", html_export, file_name="conflict-map.html",
-                       mime="text/html", key="dl_html", on_click="ignore")
-    c2.download_button("Map as PNG", png_export, file_name="conflict-map.png",
-                       mime="image/png", key="dl_png", on_click="ignore")
-    c3.download_button("Data as CSV", file_export(export_csv, "items.csv"),
+    c1.download_button("Map as HTML", lambda: export_bytes(frame, "html", **map_options),
+                       file_name="conflict-map.html", mime="text/html", key="dl_html",
+                       on_click="ignore")
+    c2.download_button("Map as PNG", lambda: export_bytes(frame, "png", **map_options),
+                       file_name="conflict-map.png", mime="image/png", key="dl_png",
+                       on_click="ignore")
+    c3.download_button("Data as CSV", lambda: export_bytes(frame, "csv"),
                        file_name="conflict-items.csv", mime="text/csv", key="dl_csv",
                        on_click="ignore")
-    c4.download_button("Data as GeoJSON", file_export(export_geojson, "items.geojson"),
+    c4.download_button("Data as GeoJSON", lambda: export_bytes(frame, "geojson"),
                        file_name="conflict-items.geojson", mime="application/geo+json",
                        key="dl_geojson", on_click="ignore")
 
@@ -204,9 +188,9 @@ with tab_claims:
 with tab_articles:
     st.dataframe(all_articles, use_container_width=True, hide_index=True)
     if not all_articles.empty:
+        titles = dict(zip(all_articles["id"], all_articles["title"]))
         pick = st.selectbox("Read an article", all_articles["id"], key="article",
-                            format_func=lambda i: str(
-                                all_articles.set_index("id").loc[i, "title"] or i))
+                            format_func=lambda i: str(titles.get(i) or i))
         detail = article_detail(DB, version, pick)
         # article fields are untrusted: plain text only (st.text renders no markdown or HTML)
         st.text(detail["title"] or pick)

@@ -23,6 +23,7 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Cell prefixes a spreadsheet reads as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FULLWIDTH_FORMULA_PREFIXES = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
 
 PathLike = Union[str, os.PathLike]
 
@@ -142,8 +143,11 @@ def wait_for_map(page, timeout_ms: int = 20000, tiles: bool = False) -> None:
 
 def guard_formula(value: Any) -> Any:
     """A leading apostrophe for text a spreadsheet would run as a formula; else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        # spreadsheets skip leading blanks and read full-width signs (＝＋－＠) as formulas too
+        head = value.lstrip(" \u3000")
+        if head.startswith(FORMULA_PREFIXES + FULLWIDTH_FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
@@ -209,3 +213,12 @@ def export(frame: pd.DataFrame, fmt: str, path: PathLike, **kwargs: Any) -> Path
     size = {k: kwargs.pop(k) for k in ("width", "height") if k in kwargs}
     page = export_html(frame, None, **kwargs)
     return export_png(page, path, allow_network=bool(kwargs.get("online_tiles")), **size)
+
+
+def export_bytes(frame: pd.DataFrame, fmt: str, **kwargs: Any) -> bytes:
+    """``export`` into memory, for download buttons: the file's bytes."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"export.{fmt.lower().lstrip('.')}"
+        return export(frame, fmt, path, **kwargs).read_bytes()

@@ -136,3 +136,15 @@ def ingest(items: Iterable, store, extractor: Optional[Extractor] = None) -> Ite
         yield IngestResult(path, item.id, status, "", item.title,
                            (len(extraction.places), len(extraction.casualties),
                             len(extraction.claims)))
+
+
+def ingest_if_empty(store, folder, extractor_factory=default_extractor) -> list[IngestResult]:
+    """Ingest the articles under ``folder`` when the store holds none (the dashboard's first
+    start on the bundled sample); otherwise do nothing. The extractor loads only if needed."""
+    from pathlib import Path
+
+    from geo.articles import read_articles
+
+    if len(store.articles()) or not Path(folder).exists():
+        return []
+    return list(ingest(read_articles([folder]), store, extractor_factory()))

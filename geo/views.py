@@ -10,16 +10,12 @@ import pandas as pd
 
 from geo.mapview import PartyNames, figure_phrase
 
-# conservative low bound for a vague figure, used only when it carries none (ACLED-like)
 _FIGURE_COLUMNS = ["party", "outcome", "figures", "count_best_sum", "count_low_sum",
                    "vague", "reported_by"]
 
 
 def _party_name(parties, pid) -> str:
-    if pid is None or (isinstance(pid, float) and pd.isna(pid)):
-        return "unattributed"
-    party = parties.get(pid) if parties is not None else None
-    return party.name if party else str(pid)
+    return PartyNames(parties).name(pid, default="unattributed")
 
 
 def item_label(row, parties=None) -> str:
@@ -85,7 +81,7 @@ def highlight_article(detail: dict, parties=None) -> str:
     out, pos = [], 0
     for start, end, kind, who in _spans(detail):
         out.append(html.escape(text[pos:start]))
-        color = parties.color(who) if (parties is not None and who) else "#bbbbbb"
+        color = PartyNames(parties).color(who)  # validated #rrggbb: it goes into a style
         style = ("border-bottom:2px solid #888;background:none" if kind == "place"
                  else f"background:{color}33;border-bottom:2px solid {color}")
         title = f"{kind}: {_party_name(parties, who)}" if kind != "place" else "place"

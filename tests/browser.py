@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -11,8 +10,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from geo.export import find_chromium
+
 PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("GEO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -69,7 +69,8 @@ def browser_page(width: int = 1400, height: int = 1000):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
+                                     args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": width, "height": height},
                                       accept_downloads=True)
         context.route("**/*", _local_only)

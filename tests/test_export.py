@@ -1,6 +1,8 @@
 """Exports: standalone HTML (offline), CSV (formula guard), GeoJSON (round trip), PNG (browser)."""
 from __future__ import annotations
 
+import os
+
 import json
 import re
 
@@ -50,6 +52,8 @@ def test_export_html_refuses_asset_mode():
     ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
     ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"),
     ("Baku", "Baku"), (None, None), (-46.5, -46.5),
+    ("  =1+1", "'  =1+1"), ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"), ("\u3000@x", "'\u3000@x"),
+    ("", ""), ("   ", "   "),
 ])
 def test_guard_formula(value, expected):
     assert export.guard_formula(value) == expected
@@ -118,6 +122,8 @@ def test_missing_chromium_is_a_clear_error(monkeypatch):
 # --- in a real browser, network blocked -------------------------------------------------------------
 
 def _chromium_or_skip() -> str:
+    if os.environ.get("CI"):  # CI installs Chromium: there the PNG checks must run, not skip
+        return export.find_chromium()
     pytest.importorskip("playwright.sync_api")
     try:
         return export.find_chromium()
@@ -178,3 +184,9 @@ def test_standalone_html_renders_offline_and_snapshots(tmp_path):
         assert img.size == (900, 600)
         colors = img.convert("RGB").getcolors(maxcolors=1_000_000)
         assert len(colors) > 50  # outlines, markers, legend: far from a blank page
+
+
+@pytest.mark.parametrize("fmt, head", [("csv", b"kind,"), ("geojson", b"{"), ("html", b"<!DOCTYPE")])
+def test_export_bytes(fmt, head):
+    data = export.export_bytes(map_frame(), fmt, **({"basemap": False} if fmt == "html" else {}))
+    assert data.lstrip().upper().startswith(head.upper())

@@ -39,3 +39,25 @@ def test_extraction_stays_offline_unless_a_service_is_configured(monkeypatch):
     assert _fallback_geocoder() is None
     monkeypatch.setenv("GEO_GEOCODER", "offline")
     assert _fallback_geocoder() is None
+
+
+def test_ingest_if_empty_seeds_once(tmp_path):
+    from geo.pipeline import ingest_if_empty
+    from geo.store import open_store
+
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Clashes in Donetsk\n\nShelling killed 3 civilians in Donetsk.\n")
+
+    loaded = []
+
+    def factory():
+        from geo.pipeline import default_extractor
+        loaded.append(1)
+        return default_extractor()
+
+    with open_store(str(tmp_path / "s.sqlite")) as store:
+        assert [r.status for r in ingest_if_empty(store, folder, factory)] == ["ok"]
+        assert ingest_if_empty(store, folder, factory) == []  # not empty any more
+        assert ingest_if_empty(store, tmp_path / "missing", factory) == []
+    assert loaded == [1]  # the extractor was built only when there was work
