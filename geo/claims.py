@@ -68,24 +68,45 @@ class Speaker:
         return " ".join(words) or None
 
 
-def _subject(verb: Token) -> Optional[Token]:
-    """The subject of a verb, inherited through conjunction and participle clauses."""
+def _inside(token: Optional[Token], sent: Optional[Span]) -> bool:
+    return token is not None and (sent is None or sent.start <= token.i < sent.end)
+
+
+def _subject(verb: Token, sent: Optional[Span] = None) -> Optional[Token]:
+    """The subject of a verb, inherited through conjunction and participle clauses.
+
+    With ``sent`` (a content sentence, possibly cut at a line break the parser ran across),
+    only a subject inside it counts; a verb whose parse subject lies outside takes the noun
+    phrase that opens the sentence right before it ("...Horlivka\nRussia accused ...").
+    """
     seen = 0
-    while verb is not None and seen < 4:
+    start = verb
+    while verb is not None and seen < 4 and _inside(verb, sent):
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.dep_ in ("nsubj", "nsubjpass") and _inside(child, sent):
                 return child
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
             verb = verb.head
             seen += 1
             continue
+        break
+    if sent is None or start.i <= sent.start:
         return None
+    before = [t for t in start.doc[sent.start:start.i] if not t.is_space]
+    if before and all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ") or t.text in ("'s", "’s")
+                      for t in before) and before[-1].pos_ in ("PROPN", "NOUN") \
+            and not _inside(before[-1].head, sent):
+        return before[-1]
     return None
 
 
-def _phrase(token: Token) -> Span:
-    """The subject's phrase without relative clauses or trailing punctuation."""
-    tokens = [t for t in token.subtree if t.dep_ not in ("relcl", "punct") or t is token]
+def _phrase(token: Token, sent: Optional[Span] = None) -> Span:
+    """The subject's phrase without relative clauses or trailing punctuation (inside ``sent``)."""
+    tokens = [t for t in token.subtree if (t.dep_ not in ("relcl", "punct") or t is token)
+              and not t.is_space and _inside(t, sent)]
+    if sent is not None and token.i > sent.start and not _inside(token.head, sent):
+        # an orphan subject: the sentence's opening noun phrase
+        tokens += [t for t in token.doc[sent.start:token.i] if not t.is_space]
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
     return token.doc[start:end]
@@ -95,8 +116,8 @@ LOCATIVE = {"in", "near", "at", "on", "inside", "across", "outside", "around"}
 WHERE = {"in", "near", "inside", "across", "outside", "around", "throughout"}
 
 
-def _speaker_from(subject: Token, parties) -> Speaker:
-    span = _phrase(subject)
+def _speaker_from(subject: Token, parties, sent: Optional[Span] = None) -> Speaker:
+    span = _phrase(subject, sent)
     # "Rebels in Ukraine say": the place is not the speaker's party
     skip = {t.i for c in subject.children if c.dep_ == "prep" and c.lower_ in LOCATIVE
             for t in c.subtree}
@@ -111,11 +132,11 @@ def according_to(sent: Span, parties) -> Optional[Speaker]:
         if token.lower_ == "according":
             for to in token.children:
                 for pobj in to.children:
-                    if pobj.dep_ == "pobj":
-                        return _speaker_from(pobj, parties)
+                    if pobj.dep_ == "pobj" and _inside(pobj, sent):
+                        return _speaker_from(pobj, parties, sent)
             nxt = token.nbor(1) if token.i + 2 < len(token.doc) else None
-            if nxt is not None and nxt.lower_ == "to":
-                return _speaker_from(nxt.nbor(1), parties)
+            if nxt is not None and nxt.lower_ == "to" and _inside(nxt.nbor(1), sent):
+                return _speaker_from(nxt.nbor(1), parties, sent)
     return None
 
 
@@ -137,28 +158,35 @@ def headline_source(sent: Span, parties) -> Optional[Speaker]:
     return None
 
 
-def speaker_of(token: Token, parties, previous: Optional[Speaker] = None) -> Optional[Speaker]:
-    """Who reports the clause that ``token`` is in; ``previous`` resolves "it"/"they"."""
-    sent = token.sent
+def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
+               sent: Optional[Span] = None) -> Optional[Speaker]:
+    """Who reports the clause that ``token`` is in; ``previous`` resolves "it"/"they".
+
+    ``sent`` is the content sentence (``geo.events.content_sentences``): the speaker is
+    looked for inside it only, never across a line break the parser ran over.
+    """
+    sent = sent if sent is not None else token.sent
     for anc in token.ancestors:
+        if not _inside(anc, sent):  # a parse arc over a line break
+            continue
         if anc.lemma_ in STANCE_LEMMAS and anc.pos_ in ("VERB", "AUX"):
             # "civilian reported killed": a bare participle introduces no speaker
             if anc.tag_ == "VBN" and not any(c.dep_ == "aux" for c in anc.children):
                 continue
-            subject = _subject(anc)
+            subject = _subject(anc, sent)
             # the victims are no speaker ("Nine troops killed ..., says DPR's spokesman")
             if subject is not None and token in subject.subtree:
                 continue
             if subject is not None:
-                return _resolve_pronoun(_speaker_from(subject, parties), previous)
+                return _resolve_pronoun(_speaker_from(subject, parties, sent), previous)
     # "..., the ministry said": the speech verb hangs off the root as parataxis.
     root = sent.root
     for child in root.children:
         if child.dep_ in ("parataxis", "advcl") and child.lemma_ in STANCE_LEMMAS \
-                and child.i > token.i:
-            subject = _subject(child)
+                and child.i > token.i and _inside(child, sent):
+            subject = _subject(child, sent)
             if subject is not None:
-                return _resolve_pronoun(_speaker_from(subject, parties), previous)
+                return _resolve_pronoun(_speaker_from(subject, parties, sent), previous)
     return according_to(sent, parties) or headline_source(sent, parties)
 
 
@@ -233,26 +261,26 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
     for sent in sentences:
         by_claimant: dict[str, tuple[int, Claim, Token]] = {}
         # co-speakers ("Putin and Macron are calling ..., a statement said") are no targets
-        speaking = {t.i for pred in sent if _stance(pred) for subj in [_subject(pred)]
-                    if subj is not None for t in _phrase(subj)}
+        speaking = {t.i for pred in sent if _stance(pred) for subj in [_subject(pred, sent)]
+                    if subj is not None for t in _phrase(subj, sent)}
         for pred in sent:
             stance = _stance(pred)
             if stance is None:
                 continue
-            subject = _subject(pred)
+            subject = _subject(pred, sent)
             if pred.pos_ == "ADJ" and subject is None and pred.head.pos_ == "AUX":
-                subject = _subject(pred.head)
-            if subject is None and pred.head.lower_ == "statement":
+                subject = _subject(pred.head, sent)
+            if subject is None and pred.head.lower_ == "statement" and _inside(pred.head, sent):
                 subject = pred.head
             if subject is None:
                 continue
-            speaker = _resolve_pronoun(_speaker_from(subject, parties), previous)
+            speaker = _resolve_pronoun(_speaker_from(subject, parties, sent), previous)
             if speaker.party is None:
                 continue  # not a party speaking: the reporter's own background or a wire agency
-            content = [t for t in _content(pred) if t.i not in speaking]
+            content = [t for t in _content(pred) if t.i not in speaking and _inside(t, sent)]
             target = _target(pred, stance, content, speaker.party, parties, previous_claimant)
             # the parse may run past a cut sentence (title line, ad marker): clip to it
-            tokens = [t for t in [*subject.subtree, pred, *content]
+            tokens = [t for t in [*subject.subtree, *_phrase(subject, sent), pred, *content]
                       if not t.is_space and sent.start <= t.i < sent.end]
             start_tok = min(t.i for t in tokens)
             end_tok = max(t.i for t in tokens) + 1

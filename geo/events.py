@@ -52,17 +52,20 @@ class _Context:
         self.main = main_place(places, article)
 
     def place_for(self, start: int, end: int, sent: Span) -> tuple:
+        """(name, lat, lon, key): ``key`` identifies the place (gazetteer id, else name) when
+        the sentence itself names it, and is None for the article's main place by default."""
         inside = [p for p in self.places
                   if p.start >= sent.start_char and p.end <= sent.end_char]
         if inside:
             mid = (start + end) / 2
             best = min(inside, key=lambda p: (PRECISION_RANK.get(p.precision, 9),
                                               abs((p.start + p.end) / 2 - mid)))
+            key = best.gazetteer_id or best.resolved_name or best.name
         elif self.main is not None:
-            best = self.main
+            best, key = self.main, None
         else:
-            return (None, None, None)
-        return (best.resolved_name or best.name, best.lat, best.lon)
+            return (None, None, None, None)
+        return (best.resolved_name or best.name, best.lat, best.lon, key)
 
     def date_for(self, token: Token, sent: Span) -> Optional[str]:
         candidates = []
@@ -78,32 +81,55 @@ class _Context:
         return self.article.date
 
 
-def content_sentences(doc: Doc, article: Article) -> list[Span]:
-    """Sentences that are not boilerplate; a sentence holding a boilerplate line loses it.
+def _line_break(tok: Token) -> bool:
+    """A newline that ends a sentence: a title line, a paragraph, a list item.
 
-    A title line and its source suffix, or an ad marker sharing a parse sentence with real
-    text, must not hide that text: such sentences are cut at the boilerplate span.
+    A single newline before a lowercase word is a hard wrap inside a sentence ("five
+    soldiers were\nkilled"), not a boundary.
+    """
+    if not (tok.is_space and "\n" in tok.text):
+        return False
+    if tok.text.count("\n") > 1:
+        return True
+    nxt = next((t for t in tok.doc[tok.i + 1:tok.i + 3] if not t.is_space), None)
+    return nxt is None or not nxt.text[:1].islower()
+
+
+def content_sentences(doc: Doc, article: Article) -> list[Span]:
+    """Sentences that are not boilerplate, cut at line breaks and at boilerplate.
+
+    The parser may run a title line into the first paragraph, or a paragraph into the next;
+    a newline always ends a sentence here (``_line_break``). A title line and its source
+    suffix, or an ad marker sharing a parse sentence with real text, must not hide that
+    text: such sentences are cut at the boilerplate span.
     """
     out: list[Span] = []
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        if not article.is_boilerplate(sent.start_char, sent.end_char):
+        if not article.is_boilerplate(sent.start_char, sent.end_char) and not any(
+                _line_break(t) for t in sent):
             out.append(sent)
             continue
-        # keep the runs of tokens outside boilerplate, split at newlines
+        # keep the runs of tokens outside boilerplate, split at line breaks
         run: list[Token] = []
         for tok in sent:
-            bad = article.is_boilerplate(tok.idx, tok.idx + len(tok.text)) or "\n" in tok.text
+            bad = article.is_boilerplate(tok.idx, tok.idx + len(tok.text)) or _line_break(tok)
             if bad:
                 if any(not t.is_space for t in run):
-                    out.append(doc[run[0].i:run[-1].i + 1])
+                    out.append(_trim(doc, run))
                 run = []
             else:
                 run.append(tok)
         if any(not t.is_space for t in run):
-            out.append(doc[run[0].i:run[-1].i + 1])
+            out.append(_trim(doc, run))
     return out
+
+
+def _trim(doc: Doc, run: list[Token]) -> Span:
+    """The run without leading/trailing whitespace tokens."""
+    words = [t for t in run if not t.is_space]
+    return doc[words[0].i:words[-1].i + 1]
 
 
 def extract_events(doc: Doc, article: Article, places: list[Place],

@@ -68,7 +68,10 @@ class Casualty:
     qualifier: str  # one of QUALIFIERS
     victim: str  # one of VICTIMS
     party: Optional[str]  # party id of the victims
-    reported_by: Optional[str]  # party id (or source name) that gives the figure
+    # who gives the figure: a party id when the speaker names a party, else the source phrase
+    # without its determiner ("activists", "army spokesman"); ``reported_by_text`` below
+    # keeps the speaker phrase as written
+    reported_by: Optional[str]
     start: int  # span of the figure's phrase in article.text
     end: int
     count_low: Optional[int] = None
@@ -80,6 +83,8 @@ class Casualty:
     lat: Optional[float] = None
     lon: Optional[float] = None
     date: Optional[str] = None
+    reported_by_text: Optional[str] = None  # the speaker phrase as written ("DPR defence
+    # ministry", "local officials"); set whenever there is a speaker
 
 
 @dataclass
@@ -122,7 +127,8 @@ MAP_COLUMNS = (
     "date",  # the item's own date (event date for figures/claims, article date for places)
     "lat", "lon", "place", "precision", "country_code", "admin1",
     "party",  # party id the item is coloured and filtered by: victims' party / claimant / None
-    "reported_by",
+    "reported_by",  # party id of the source when it names one, else the source phrase
+    "reported_by_text",  # the source phrase as written (casualties only)
     "outcome", "count_best", "count_low", "count_high", "qualifier", "victim", "vague_word",
     "stance", "claimant", "target", "claim_text",
     "sentence", "start", "end",  # provenance: the sentence and the span in the article text

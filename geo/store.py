@@ -25,7 +25,11 @@ from . import DATA_DIR
 from .articles import content_hash
 from .records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Statements that bring a database of version N-1 to version N (``_init_schema`` runs them).
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE casualties ADD COLUMN reported_by_text TEXT",),
+}
 DEFAULT_DB_NAME = "geo.sqlite"
 ENV_VAR = "GEO_DB"
 KINDS = ("place", "casualty", "claim")
@@ -109,7 +113,7 @@ class Store(ABC):
     def get_extraction(self, article_id: str) -> Optional[Extraction]: ...
 
     @abstractmethod
-    def parties_in_use(self) -> list[str]: ...
+    def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]: ...
 
     @abstractmethod
     def date_range(self) -> tuple[Optional[str], Optional[str]]: ...
@@ -157,7 +161,7 @@ CREATE TABLE IF NOT EXISTS casualties (
     idx INTEGER NOT NULL,
     outcome TEXT NOT NULL, count_best INTEGER, count_low INTEGER, count_high INTEGER,
     qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
-    place TEXT, lat REAL, lon REAL, date TEXT,
+    reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     PRIMARY KEY (article_id, idx)
 );
@@ -182,7 +186,7 @@ CREATE INDEX IF NOT EXISTS claims_party ON claims(claimant);
 _PLACE_COLS = ("name", "start", "end", "lat", "lon", "precision", "country_code", "admin1",
                "region", "resolved_name", "gazetteer_id", "confidence")
 _CASUALTY_COLS = ("outcome", "count_best", "count_low", "count_high", "qualifier", "vague_word",
-                  "victim", "party", "reported_by", "place", "lat", "lon", "date", "sentence",
+                  "victim", "party", "reported_by", "reported_by_text", "place", "lat", "lon", "date", "sentence",
                   "sentence_start", "start", "end")
 _CLAIM_COLS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date", "sentence",
                "sentence_start", "start", "end")
@@ -206,7 +210,7 @@ _MAP_SELECTS = {
         SELECT 'place' AS kind, {_ARTICLE_COLS}, a.date AS date,
                p.lat, p.lon, COALESCE(p.resolved_name, p.name) AS place, p.precision,
                p.country_code, p.admin1,
-               NULL AS party, NULL AS reported_by,
+               NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
                NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
                NULL AS qualifier, NULL AS victim, NULL AS vague_word,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
@@ -216,7 +220,7 @@ _MAP_SELECTS = {
     "casualty": f"""
         SELECT 'casualty' AS kind, {_ARTICLE_COLS}, COALESCE(c.date, a.date) AS date,
                c.lat, c.lon, c.place, NULL AS precision, NULL AS country_code, NULL AS admin1,
-               c.party AS party, c.reported_by,
+               c.party AS party, c.reported_by, c.reported_by_text,
                c.outcome, c.count_best, c.count_low, c.count_high,
                c.qualifier, c.victim, c.vague_word,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
@@ -226,7 +230,7 @@ _MAP_SELECTS = {
     "claim": f"""
         SELECT 'claim' AS kind, {_ARTICLE_COLS}, COALESCE(k.date, a.date) AS date,
                k.lat, k.lon, k.place, NULL AS precision, NULL AS country_code, NULL AS admin1,
-               k.claimant AS party, NULL AS reported_by,
+               k.claimant AS party, NULL AS reported_by, NULL AS reported_by_text,
                NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
                NULL AS qualifier, NULL AS victim, NULL AS vague_word,
                k.stance, k.claimant, k.target, k.text AS claim_text,
@@ -331,6 +335,12 @@ class SQLiteStore(Store):
                 row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
                 version = row[0]
                 if version is None:
+                    self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
+                                       (SCHEMA_VERSION,))
+                elif version < SCHEMA_VERSION:  # an older database: migrate it in place
+                    for step in range(version + 1, SCHEMA_VERSION + 1):
+                        for stmt in _MIGRATIONS.get(step, ()):
+                            self._conn.execute(stmt)
                     self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
                                        (SCHEMA_VERSION,))
                 elif version > SCHEMA_VERSION:
@@ -510,12 +520,31 @@ class SQLiteStore(Store):
             claims=[Claim(**c) for c in d["claims"]],
         )
 
-    def parties_in_use(self) -> list[str]:
+    def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]:
+        """The party ids the stored items name, for the party filter: victims' parties,
+        claimants, targets, and the sources (``reported_by``) that are parties.
+
+        ``reported_by`` holds a party id or, when the source names no party, a free-text
+        phrase ("activists", "local officials"): such a value counts only if it is in
+        ``known`` (party ids; default: the ids of ``geo.parties.load_parties()``) or is used
+        as a party elsewhere (a victims' party, claimant or target).
+        """
         sql = """
-            SELECT party FROM casualties UNION SELECT reported_by FROM casualties
-            UNION SELECT claimant FROM claims UNION SELECT target FROM claims"""
+            SELECT party FROM casualties UNION SELECT claimant FROM claims
+            UNION SELECT target FROM claims"""
         with self._lock:
-            return sorted(r[0] for r in self._conn.execute(sql) if r[0])
+            ids = {r[0] for r in self._conn.execute(sql) if r[0]}
+            sources = {r[0] for r in self._conn.execute(
+                "SELECT DISTINCT reported_by FROM casualties") if r[0]}
+        extra = sources - ids
+        if extra:
+            if known is None:
+                from .parties import load_parties
+
+                known = {p.id for p in load_parties()}
+            known = set(known)
+            ids |= {s for s in extra if s in known}
+        return sorted(ids)
 
     def date_range(self) -> tuple[Optional[str], Optional[str]]:
         """Earliest and latest date over articles and items; (None, None) when nothing is dated."""

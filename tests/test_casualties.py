@@ -168,6 +168,97 @@ def test_repeated_figure_is_kept_once():
     assert len(casualties(text)) == 1
 
 
+# --- the same figure at two places is two events; a restatement is one -------------------
+GAZ = {"Donetsk": (48.0, 37.8, "geonames:709717"), "Aleppo": (36.2, 37.16, "geonames:170063"),
+       "Horlivka": (48.3, 38.05, "geonames:709611"), "Avdiivka": (48.14, 37.74, "geonames:713174"),
+       "Kharkiv": (50.0, 36.23, "geonames:706483")}
+
+
+def placed(text):
+    """Resolved Place mentions for every gazetteer name in ``text`` (no geoparser needed)."""
+    out = []
+    for name, (lat, lon, gid) in GAZ.items():
+        i = text.find(name)
+        while i >= 0:
+            out.append(Place(name, i, i + len(name), lat, lon, "city", resolved_name=name,
+                             gazetteer_id=gid))
+            i = text.find(name, i + 1)
+    return out
+
+
+def where(text):
+    return [(c.count_best, c.victim, c.place) for c in casualties(text, places=placed(text))]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Shelling killed 5 civilians in Donetsk on Monday, officials said. Separately, an "
+     "airstrike killed 5 civilians in Aleppo, activists said.",
+     [(5, "civilian", "Donetsk"), (5, "civilian", "Aleppo")]),
+    ("Two soldiers were killed near Horlivka on Sunday. In Avdiivka, two soldiers died when "
+     "their vehicle hit a mine.", [(2, "military", "Horlivka"), (2, "military", "Avdiivka")]),
+    ("Rockets hit Kharkiv and Donetsk overnight. Three people died in Kharkiv. In Donetsk, "
+     "three people were killed by shelling.", [(3, "unknown", "Kharkiv"), (3, "unknown", "Donetsk")]),
+])
+def test_same_figure_at_different_places_is_kept(text, expected):
+    assert where(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the lead and a later paragraph restating it at the same place
+    "Five civilians were killed in Donetsk on Monday, officials said.\n\nThe five civilians "
+    "were killed when shells hit a bus stop in Donetsk, the mayor said.",
+    # a restatement naming no place of its own
+    "Five civilians were killed in Donetsk on Monday. Officials said five civilians were "
+    "killed by mortar fire.",
+])
+def test_restated_figure_is_kept_once_with_places(text):
+    assert where(text) == [(5, "civilian", "Donetsk")]
+
+
+def test_toll_replaces_earlier_figures_at_its_place_only():
+    assert where("Twelve people were killed in Donetsk on Monday. By Tuesday the death toll "
+                 "had risen to 48.") == [(48, "unknown", "Donetsk")]
+    assert where("Three people were killed in Aleppo on Sunday. In Donetsk, the death toll "
+                 "from Monday's shelling rose to 48.") == [(3, "unknown", "Aleppo"),
+                                                           (48, "unknown", "Donetsk")]
+
+
+def test_reconcile_uses_the_record_place_without_a_place_map():
+    from geo.casualties import reconcile
+    from geo.records import Casualty
+
+    def c(place, start):
+        return Casualty("killed", 5, "exact", "civilian", None, None, start, start + 1,
+                        place=place)
+
+    assert [x.place for x in reconcile([c("Donetsk", 0), c("Aleppo", 10), c("Donetsk", 20),
+                                        c(None, 30)])] == ["Donetsk", "Aleppo"]
+
+
+# --- a line break ends a sentence: a title line never joins the first paragraph ----------
+@pytest.mark.parametrize("text,expected", [
+    # the title's speaker does not report the paragraph's figure
+    ("Ukraine says rebels shelled Donetsk\nShelling killed 5 civilians in Donetsk on Monday, "
+     "activists said.", (5, "civilian", None, "activists",
+                         "Shelling killed 5 civilians in Donetsk on Monday, activists said.")),
+    ("Russia accuses Ukraine of shelling\nFive civilians were killed in Horlivka on Monday.",
+     (5, "civilian", None, None, "Five civilians were killed in Horlivka on Monday.")),
+    # a title naming a party lends it to no victims of the next line
+    ("Title: Ukraine conflict\nTwo DPR militiamen were killed overnight, the DPR said.",
+     (2, "military", "dpr", "dpr", "Two DPR militiamen were killed overnight, the DPR said.")),
+    ("Five civilians were killed in Horlivka\n\nRussia accused Ukraine of the shelling.",
+     (5, "civilian", None, None, "Five civilians were killed in Horlivka")),
+])
+def test_line_break_ends_the_sentence(text, expected):
+    c, = casualties(text)
+    assert (c.count_best, c.victim, c.party, c.reported_by, c.sentence) == expected
+
+
+def test_hard_wrapped_line_is_one_sentence():
+    c, = casualties("Five soldiers were\nkilled near Horlivka on Sunday.")
+    assert (c.count_best, c.victim) == (5, "military")
+
+
 # --- who the victims are, who reports them -------------------------------------------------
 def test_reporter_and_victims_apart():
     c, = casualties("60 Ukrainian troops killed in Donbass over past 24 hours - "
@@ -175,7 +266,27 @@ def test_reporter_and_victims_apart():
     assert (c.party, c.reported_by) == ("ukraine", "dpr")
     c, = casualties("Ukraine says five rebels killed in fierce east battle")
     assert (c.victim, c.reported_by) == ("military", "ukraine")
-    assert c.party is None  # the other side, not named
+    # the other side's fighters: the non-state party fighting Ukraine, never the reporter
+    assert c.party == "pro-russian-separatists"
+
+
+@pytest.mark.parametrize("text,party,by", [
+    ("New battles as Ukraine says 300 separatists killed in fighting",
+     "pro-russian-separatists", "ukraine"),
+    ("Kiev says 30 militiamen were killed in Luhansk region", "pro-russian-separatists",
+     "ukraine"),
+    ("Ukraine's military said 12 militants had been killed overnight.",
+     "pro-russian-separatists", "ukraine"),
+    # a modifier names the victims' party outright
+    ("Russia's defence ministry said 50 Ukrainian troops were killed.", "ukraine", "russia"),
+    ("Ukraine says 20 Donetsk separatists killed near Avdiivka", "dpr", "ukraine"),
+    # no non-state party of the table fights on the reporter's soil: no guess
+    ("Israel says 12 militants were killed in the raid.", None, "israel"),
+    ("Russia says 12 rebels killed", None, "russia"),
+])
+def test_state_reporting_the_other_sides_losses(text, party, by):
+    c, = casualties(text)
+    assert (c.victim, c.party, c.reported_by) == ("military", party, by)
 
 
 def test_own_side_from_the_speaker():
@@ -196,6 +307,24 @@ def test_according_to_and_trailing_sources():
     assert c.reported_by == "ukraine"
     c, = casualties("Two soldiers were killed, the army spokesman said.")
     assert c.reported_by == "army spokesman"
+
+
+@pytest.mark.parametrize("text,by,by_text", [
+    ("60 Ukrainian troops killed in Donbass over past 24 hours - DPR defence ministry",
+     "dpr", "DPR defence ministry"),
+    ("According to Ukrainian officials, 9 civilians were killed.", "ukraine",
+     "Ukrainian officials"),
+    ("Shelling killed 5 civilians in Donetsk on Monday, local officials said.",
+     "local officials", "local officials"),
+    ("Two soldiers were killed, the army spokesman said.", "army spokesman",
+     "the army spokesman"),
+    ("Four protesters killed in police assault on Kiev camp: opposition", "opposition",
+     "opposition"),
+    ("14 civilians were killed in the attack.", None, None),
+])
+def test_reported_by_is_a_party_id_or_the_phrase_and_the_phrase_is_kept(text, by, by_text):
+    c, = casualties(text)
+    assert (c.reported_by, c.reported_by_text) == (by, by_text)
 
 
 def test_place_and_date():

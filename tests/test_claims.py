@@ -99,6 +99,22 @@ def test_claim_span_and_text():
     assert c.target == "syria"
 
 
+# --- a line break ends a sentence ---------------------------------------------------------
+def test_claim_on_the_line_after_a_title():
+    found = claims("Five civilians were killed in Horlivka\nRussia accused Ukraine of the "
+                   "shelling on Monday.")
+    assert [(c.claimant, c.stance, c.target, c.sentence) for c in found] == [
+        ("russia", "accusation", "ukraine", "Russia accused Ukraine of the shelling on Monday.")]
+
+
+def test_title_claim_takes_no_target_from_the_next_paragraph():
+    found = claims("Ukraine says 14 soldiers killed in Donbas\n\nThe Kremlin denied that "
+                   "Russian troops were involved.")
+    assert [(c.claimant, c.stance, c.target) for c in found] == [
+        ("ukraine", "statement", None), ("russia", "denial", None)]
+    assert found[0].sentence == "Ukraine says 14 soldiers killed in Donbas"
+
+
 # --- the seed against its gold -------------------------------------------------------------
 def test_seed_claims_match_gold():
     gold = json.loads((FIXTURES / "000_6b9e2fcaa4d74d82.gold.json").read_text("utf-8"))

@@ -11,8 +11,8 @@ import pytest
 from geo import DATA_DIR
 from geo.records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
 from geo.store import (
-    SQLiteStore, SchemaVersionError, StoreError, open_store, resolve_db,
-    _CASUALTY_COLS, _CLAIM_COLS, _PLACE_COLS,
+    SCHEMA_VERSION, SQLiteStore, SchemaVersionError, StoreError, open_store, resolve_db,
+    _CASUALTY_COLS, _CLAIM_COLS, _PLACE_COLS, _SCHEMA,
 )
 
 TEXT = ("Azerbaijani authorities say 14 civilians were killed. Armenia claimed that a Turkish "
@@ -20,7 +20,8 @@ TEXT = ("Azerbaijani authorities say 14 civilians were killed. Armenia claimed t
 
 
 def make_extraction(id="a1", date="2020-09-30", casualty_date=None, party="Azerbaijan",
-                    claimant="Armenia", target="Turkey") -> Extraction:
+                    claimant="Armenia", target="Turkey", reported_by=None,
+                    reported_by_text="Azerbaijani authorities") -> Extraction:
     article = Article(id=id, text=TEXT, title=f"Title {id}", date=date, source="VG",
                       url=f"https://example.org/{id}", path=f"/tmp/{id}.txt",
                       boilerplate=[(0, 3), (10, 12)])
@@ -31,9 +32,11 @@ def make_extraction(id="a1", date="2020-09-30", casualty_date=None, party="Azerb
                   "geonames:1", 0.9, "Nagorno-Karabakh"),
             Place("Armenia", 55, 62),  # unresolved: kept in the article, not on the map
         ],
-        casualties=[Casualty("killed", 14, "exact", "civilian", party, party, 28, 39,
+        casualties=[Casualty("killed", 14, "exact", "civilian", party,
+                             party if reported_by is None else reported_by, 28, 39,
                              sentence=TEXT[:54], sentence_start=0, place="Azerbaijan",
-                             lat=40.1, lon=47.5, date=casualty_date)],
+                             lat=40.1, lon=47.5, date=casualty_date,
+                             reported_by_text=reported_by_text)],
         claims=[Claim(claimant, "accusation", target, TEXT[55:], 55, len(TEXT),
                       sentence=TEXT[55:], sentence_start=55)],
     )
@@ -94,10 +97,32 @@ def test_wal_foreign_keys_busy_timeout(store):
 def test_schema_version(tmp_path):
     path = tmp_path / "v.sqlite"
     with open_store(path) as s:
-        assert s.schema_version == 1
+        assert s.schema_version == SCHEMA_VERSION == 2
         s._conn.execute("INSERT INTO schema_version (version) VALUES (99)")
     with pytest.raises(SchemaVersionError, match="newer than this code"):
         open_store(path)
+
+
+def test_version_1_database_is_migrated(tmp_path):
+    # a database written before casualties had reported_by_text
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(_SCHEMA.replace("reported_by_text TEXT, ", ""))
+    conn.execute("INSERT INTO schema_version (version) VALUES (1)")
+    conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('old', 'x', 'now')")
+    conn.execute("INSERT INTO casualties (article_id, idx, outcome, reported_by, \"start\", "
+                 "\"end\") VALUES ('old', 0, 'killed', 'activists', 0, 1)")
+    conn.commit()
+    conn.close()
+    with open_store(path) as s:
+        assert s.schema_version == 2
+        old = s.get_extraction("old").casualties[0]
+        assert (old.reported_by, old.reported_by_text) == ("activists", None)
+        assert s.add(make_extraction()) == "ok"
+        assert s.get_extraction("a1").casualties[0].reported_by_text == \
+            "Azerbaijani authorities"
+    with open_store(path) as s:  # reopening migrates nothing twice
+        assert s.schema_version == 2
 
 
 def test_not_a_database(tmp_path):
@@ -185,6 +210,7 @@ def test_missing_article(store):
 
 
 def test_query_columns_exact(store):
+    assert MAP_COLUMNS[MAP_COLUMNS.index("reported_by") + 1] == "reported_by_text"
     assert tuple(store.query().columns) == MAP_COLUMNS  # empty store too
     store.add(make_extraction())
     frame = store.query()
@@ -200,6 +226,8 @@ def test_query_row_contents(store):
         "Hadrut", None, "2020-09-30", 39.52)
     assert (cas["party"], cas["reported_by"], cas["count_best"], cas["date"],
             cas["article_date"]) == ("Azerbaijan", "Azerbaijan", 14, "2020-09-29", "2020-09-30")
+    assert cas["reported_by_text"] == "Azerbaijani authorities"
+    assert place["reported_by_text"] is None and claim["reported_by_text"] is None
     assert (claim["party"], claim["claimant"], claim["target"], claim["stance"]) == (
         "Armenia", "Armenia", "Turkey", "accusation")
     assert pd.isna(claim["lat"])  # rows without coordinates are still returned
@@ -261,6 +289,23 @@ def test_articles_and_summary(filled):
     assert (row["n_places"], row["n_casualties"], row["n_claims"]) == (2, 1, 1)
     assert filled.parties_in_use() == ["Armenia", "Azerbaijan", "Russia", "Turkey", "Ukraine"]
     assert filled.date_range() == ("2020-09-28", "2020-10-05")
+
+
+def test_parties_in_use_leaves_out_free_text_sources(store):
+    store.add(make_extraction("a1", party=None, claimant="armenia", target=None,
+                              reported_by="activists", reported_by_text="local activists"))
+    store.add(make_extraction("a2", party="ukraine", claimant="armenia", target=None,
+                              reported_by="dpr", reported_by_text="DPR defence ministry"))
+    store.add(make_extraction("a3", party="azerbaijan", claimant="armenia", target=None,
+                              reported_by="army spokesman"))
+    # "activists" and "army spokesman" are no parties; "dpr" is one (default party table)
+    assert store.parties_in_use() == ["armenia", "azerbaijan", "dpr", "ukraine"]
+    # a caller's own table decides which sources are parties
+    assert store.parties_in_use(known={"activists"}) == ["activists", "armenia",
+                                                         "azerbaijan", "ukraine"]
+    assert store.parties_in_use(known=set()) == ["armenia", "azerbaijan", "ukraine"]
+    # the party filter still finds a figure by its source
+    assert set(store.query(parties=["dpr"], kinds=["casualty"])["article_id"]) == {"a2"}
 
 
 def test_article_view(filled):
