@@ -38,10 +38,29 @@ class Extractor:
                 f"{self.nlp.max_length:,})")
         doc = self.nlp(article.text)
         places = find_places(doc, article, gazetteer=self.gazetteer, regions=self.regions)
+        attach_sentences(places, doc)
         if self.fallback_geocoder is not None:
             geocode_unresolved(places, self.fallback_geocoder, self.regions)
         casualties, claims = extract_events(doc, article, places, parties=self.parties)
         return Extraction(article=article, places=places, casualties=casualties, claims=claims)
+
+
+def attach_sentences(places: list[Place], doc) -> None:
+    """Give each place the sentence it was mentioned in (provenance for its popup).
+
+    The parser's sentence is cut at line breaks: a title line and a caption are never one
+    sentence with the paragraph that follows."""
+    text = doc.text
+    for place in places:
+        span = doc.char_span(place.start, place.end, alignment_mode="expand")
+        if span is None:
+            continue
+        start, end = span.sent.start_char, span.sent.end_char
+        start = max(start, text.rfind("\n", start, place.start) + 1)
+        cut = text.find("\n", place.end, end)
+        end = cut if cut != -1 else end
+        place.sentence, place.sentence_start = text[start:end].strip(), start
+        place.sentence_start += len(text[start:end]) - len(text[start:end].lstrip())
 
 
 def geocode_unresolved(places: list[Place], geocoder, regions) -> None:

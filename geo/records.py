@@ -55,6 +55,8 @@ class Place:
     gazetteer_id: Optional[str] = None  # e.g. "geonames:828336", "curated:nagorno-karabakh"
     confidence: float = 0.0
     region: Optional[str] = None  # named region the point falls in (e.g. "Nagorno-Karabakh")
+    sentence: str = ""  # the sentence of the mention, for popups and provenance
+    sentence_start: Optional[int] = None
 
     @property
     def resolved(self) -> bool:
@@ -131,5 +133,6 @@ MAP_COLUMNS = (
     "reported_by_text",  # the source phrase as written (casualties only)
     "outcome", "count_best", "count_low", "count_high", "qualifier", "victim", "vague_word",
     "stance", "claimant", "target", "claim_text",
-    "sentence", "start", "end",  # provenance: the sentence and the span in the article text
+    "sentence", "sentence_start", "start", "end",  # provenance: the sentence, its offset and
+    # the item's span, all in the article text
 )

@@ -25,10 +25,12 @@ from . import DATA_DIR
 from .articles import content_hash
 from .records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Statements that bring a database of version N-1 to version N (``_init_schema`` runs them).
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE casualties ADD COLUMN reported_by_text TEXT",),
+    3: ("ALTER TABLE places ADD COLUMN sentence TEXT",
+        "ALTER TABLE places ADD COLUMN sentence_start INTEGER"),
 }
 DEFAULT_DB_NAME = "geo.sqlite"
 ENV_VAR = "GEO_DB"
@@ -154,6 +156,7 @@ CREATE TABLE IF NOT EXISTS places (
     name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     lat REAL, lon REAL, precision TEXT, country_code TEXT, admin1 TEXT, region TEXT,
     resolved_name TEXT, gazetteer_id TEXT, confidence REAL,
+    sentence TEXT, sentence_start INTEGER,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS casualties (
@@ -184,7 +187,8 @@ CREATE INDEX IF NOT EXISTS claims_party ON claims(claimant);
 """
 
 _PLACE_COLS = ("name", "start", "end", "lat", "lon", "precision", "country_code", "admin1",
-               "region", "resolved_name", "gazetteer_id", "confidence")
+               "region", "resolved_name", "gazetteer_id", "confidence", "sentence",
+               "sentence_start")
 _CASUALTY_COLS = ("outcome", "count_best", "count_low", "count_high", "qualifier", "vague_word",
                   "victim", "party", "reported_by", "reported_by_text", "place", "lat", "lon", "date", "sentence",
                   "sentence_start", "start", "end")
@@ -214,7 +218,7 @@ _MAP_SELECTS = {
                NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
                NULL AS qualifier, NULL AS victim, NULL AS vague_word,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
-               NULL AS sentence, p."start" AS "start", p."end" AS "end"
+               p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
         FROM places p JOIN articles a ON a.id = p.article_id
         WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL {{where}}""",
     "casualty": f"""
@@ -224,7 +228,7 @@ _MAP_SELECTS = {
                c.outcome, c.count_best, c.count_low, c.count_high,
                c.qualifier, c.victim, c.vague_word,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
-               c.sentence, c."start" AS "start", c."end" AS "end"
+               c.sentence, c.sentence_start, c."start" AS "start", c."end" AS "end"
         FROM casualties c JOIN articles a ON a.id = c.article_id
         WHERE 1 = 1 {{where}}""",
     "claim": f"""
@@ -234,7 +238,7 @@ _MAP_SELECTS = {
                NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
                NULL AS qualifier, NULL AS victim, NULL AS vague_word,
                k.stance, k.claimant, k.target, k.text AS claim_text,
-               k.sentence, k."start" AS "start", k."end" AS "end"
+               k.sentence, k.sentence_start, k."start" AS "start", k."end" AS "end"
         FROM claims k JOIN articles a ON a.id = k.article_id
         WHERE 1 = 1 {{where}}""",
 }
@@ -251,7 +255,7 @@ def _now() -> str:
 # Stable dtypes whatever the rows: floats for coordinates, nullable ints for counts and offsets,
 # and None (not NaN) for missing text, so the map, tables and exports see one shape.
 _MAP_DTYPES = {"lat": "float64", "lon": "float64", "count_best": "Int64", "count_low": "Int64",
-               "count_high": "Int64", "start": "Int64", "end": "Int64"}
+               "count_high": "Int64", "sentence_start": "Int64", "start": "Int64", "end": "Int64"}
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -61,3 +61,18 @@ def test_ingest_if_empty_seeds_once(tmp_path):
         assert ingest_if_empty(store, folder, factory) == []  # not empty any more
         assert ingest_if_empty(store, tmp_path / "missing", factory) == []
     assert loaded == [1]  # the extractor was built only when there was work
+
+
+def test_places_carry_their_sentence_cut_at_line_breaks():
+    from geo.nlp import load_base
+    from geo.pipeline import attach_sentences
+
+    text = "Shelling in Donetsk\n  Two civilians died in Horlivka on Monday. Kyiv denied it."
+    doc = load_base()(text)
+    places = [Place("Donetsk", text.index("Donetsk"), text.index("Donetsk") + 7),
+              Place("Horlivka", text.index("Horlivka"), text.index("Horlivka") + 8)]
+    attach_sentences(places, doc)
+    assert places[0].sentence == "Shelling in Donetsk" and places[0].sentence_start == 0
+    assert places[1].sentence == "Two civilians died in Horlivka on Monday."
+    start = places[1].sentence_start
+    assert text[start:start + len(places[1].sentence)] == places[1].sentence

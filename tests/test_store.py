@@ -97,17 +97,20 @@ def test_wal_foreign_keys_busy_timeout(store):
 def test_schema_version(tmp_path):
     path = tmp_path / "v.sqlite"
     with open_store(path) as s:
-        assert s.schema_version == SCHEMA_VERSION == 2
+        assert s.schema_version == SCHEMA_VERSION == 3
         s._conn.execute("INSERT INTO schema_version (version) VALUES (99)")
     with pytest.raises(SchemaVersionError, match="newer than this code"):
         open_store(path)
 
 
 def test_version_1_database_is_migrated(tmp_path):
-    # a database written before casualties had reported_by_text
+    # a database written before casualties had reported_by_text and places their sentence
     path = tmp_path / "v1.sqlite"
     conn = sqlite3.connect(path)
-    conn.executescript(_SCHEMA.replace("reported_by_text TEXT, ", ""))
+    v1 = _SCHEMA.replace("reported_by_text TEXT, ", "").replace(
+        "confidence REAL,\n    sentence TEXT, sentence_start INTEGER,", "confidence REAL,")
+    assert v1.count("sentence TEXT") == 2  # only casualties and claims had one
+    conn.executescript(v1)
     conn.execute("INSERT INTO schema_version (version) VALUES (1)")
     conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('old', 'x', 'now')")
     conn.execute("INSERT INTO casualties (article_id, idx, outcome, reported_by, \"start\", "
@@ -115,14 +118,14 @@ def test_version_1_database_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with open_store(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == 3
         old = s.get_extraction("old").casualties[0]
         assert (old.reported_by, old.reported_by_text) == ("activists", None)
         assert s.add(make_extraction()) == "ok"
         assert s.get_extraction("a1").casualties[0].reported_by_text == \
             "Azerbaijani authorities"
     with open_store(path) as s:  # reopening migrates nothing twice
-        assert s.schema_version == 2
+        assert s.schema_version == 3
 
 
 def test_not_a_database(tmp_path):
