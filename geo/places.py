@@ -9,16 +9,24 @@ Mentions come from two sources, merged longest-first:
   curated rows (not its 200k towns, which would match ordinary words), so multiword and
   hyphenated names ('Nagorno-Karabakh', 'Gaza Strip') come out as one span.
 
+* a place name opening an institution's name ('the Mansfield Police Department', 'Laurel
+  County Sheriff's Office'), and an all-caps dateline ('COLUMBUS, Ohio (AP) —').
+
 Resolution ranks each name's gazetteer candidates by feature, population and the article's
-context (countries and admin-1 units it names), one sense per name per article.
+context (countries and admin-1 units it names), then re-ranks towns by how near they are to the
+other names' likely towns; one sense per name per article. 'X County' (no county entries in the
+gazetteer) goes to the article's main town in the state its other places are in.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
+
+import numpy as np
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -134,7 +142,8 @@ _COMMON_WORDS = {"central", "north", "south", "east", "west", "northern", "south
                  "mountain", "river", "lake", "valley", "plateau", "upper", "lower", "border",
                  "national", "federal", "littoral", "interior", "highlands", "lowlands", "orient",
                  "occidental", "oriental", "sud", "nord", "est", "ouest", "centre-est", "plains",
-                 "savanes", "maritime"}
+                 "savanes", "maritime", "superior", "supreme", "metro", "olympic", "justice",
+                 "home", "union", "liberty", "independence", "victoria"}
 
 
 @Language.factory("gazetteer_places",
@@ -195,10 +204,20 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
     for span in phrase:
         if _is_stop(span.text) or not _proper(span):
             continue
-        if any(e.start <= span.start and span.end <= e.end and len(_trim(e) or e) > len(span)
-               for e in names):
+        inside = [e for e in names
+                  if e.start <= span.start and span.end <= e.end and len(_trim(e) or e) > len(span)]
+        if inside and not all(_leads(span, e) for e in inside):
             continue  # part of a longer name: an organisation, a title, a person
         found.append((1, span, "phrase"))
+    # 'the Mansfield Police Department', 'Georgia Public Service Commission': a place name that
+    # opens the name of an institution is where the institution is.
+    for ent in names:
+        span = _leading_place(ent, gazetteer)
+        if span is not None and not _is_stop(span.text):
+            found.append((0, span, "lead"))
+
+    for span in _datelines(doc, gazetteer):
+        found.append((2, span, "dateline"))
 
     # Longest first, then by priority: a phrase 'Nagorno-Karabakh enclave' beats a shorter span.
     found.sort(key=lambda t: (-(t[1].end_char - t[1].start_char), -t[0], t[1].start_char))
@@ -215,6 +234,30 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
     return sorted(out, key=lambda m: m.start)
 
 
+# 'COLUMBUS, Ohio (AP) — ', 'MANSFIELD -- ', 'BEIRUT: ' at the start of the text, of a line or
+# after the headline: an all-caps place name opening the story.
+_DATELINE = re.compile(
+    r"(?:^|\n|(?<=\. ))([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})"
+    r"(?=(?:,\s+[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?\s*(?:\([A-Za-z ]+\)\s*)?"
+    r"(?:—|–|--|-|:)\s)")
+
+
+def _datelines(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+    out = []
+    for m in _DATELINE.finditer(doc.text[:3000]):
+        text = m.group(1).rstrip(".")
+        if _is_stop(text) or normalize(text) in _COMMON_WORDS:
+            continue
+        cands = gazetteer.candidates(text)
+        if not any(c.feature != "city" or (not c.alternate and c.population >= 1000)
+                   for c in cands):
+            continue
+        span = doc.char_span(m.start(1), m.start(1) + len(text), label="PLACE")
+        if span is not None:
+            out.append(span)
+    return out
+
+
 def _trim(span: Span) -> Optional[Span]:
     """Drop a leading determiner and trailing possessive/punctuation from an entity span."""
     start, end = span.start, span.end
@@ -224,6 +267,72 @@ def _trim(span: Span) -> Optional[Span]:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")):
         end -= 1
     return Span(doc, start, end, label=span.label_) if end > start else None
+
+
+# Institutions named after where they are ('<Place> Police Department'); a place name opening
+# an ORG/FAC/EVENT name counts as a mention when a word like these follows it.
+LOCAL_HEADS = {
+    "police", "sheriff", "sheriffs", "fire", "council", "city", "county", "town", "township",
+    "village", "borough", "municipal", "municipality", "mayor", "mayors", "selectmen",
+    "aldermen", "commissioners", "district", "court", "chamber", "public", "regional", "area",
+    "metro", "housing", "transit", "airport", "port", "harbor", "harbour", "zoo", "festival",
+    "games", "marathon", "assembly", "legislature", "region", "province", "oblast",
+    "governorate", "prefecture", "garrison", "parish", "planning", "zoning", "utilities",
+}
+# A place name at the head of an outlet's name is its home town, not a place in the story.
+OUTLET_HEADS = {"times", "post", "herald", "journal", "tribune", "gazette", "news", "chronicle",
+                "observer", "telegraph", "independent", "courier", "star", "sun", "globe",
+                "examiner", "register", "record", "daily", "weekly", "press", "review",
+                "standard", "mirror", "express", "insider", "today", "dispatch", "bulletin",
+                "inquirer", "enquirer", "sentinel", "guardian", "monitor", "reporter"}
+LEAD_LABELS = {"ORG", "FAC", "EVENT"}
+UNIT_WORDS = {"county", "parish", "city", "township", "borough"}
+
+
+def _leads(span: Span, ent: Span) -> bool:
+    """``span`` opens ``ent``, an ORG/FAC/EVENT name that is no outlet's name."""
+    trimmed = _trim(ent)
+    return (ent.label_ in LEAD_LABELS and trimmed is not None and trimmed.start == span.start
+            and span.end < trimmed.end and not _is_outlet(trimmed)
+            and trimmed.doc[span.end].lower_ not in ("of", "for", "and", "&", "'s", "’s")
+            and trimmed.doc[span.end].lower_ not in UNIT_WORDS)
+
+
+def _is_outlet(span: Span) -> bool:
+    return any(t.lower_ in OUTLET_HEADS for t in span[1:])
+
+
+def _leading_place(ent: Span, gazetteer: Gazetteer) -> Optional[Span]:
+    """A town name that opens an institution's name ('Mansfield Police Department')."""
+    trimmed = _trim(ent)
+    if ent.label_ not in LEAD_LABELS or trimmed is None or len(trimmed) < 2:
+        return None
+    doc = trimmed.doc
+    for n in range(min(3, len(trimmed) - 1), 0, -1):
+        span = doc[trimmed.start:trimmed.start + n]
+        rest = doc[span.end:trimmed.end]
+        if not all(t.text[:1].isupper() for t in span):
+            continue
+        # 'Laurel County Sheriff's Office', 'Kansas City Police': the unit is the place.
+        if rest[0].lower_ in UNIT_WORDS and rest[0].text[:1].isupper() and len(rest) > 1:
+            unit = doc[span.start:span.end + 1]
+            if _proper(span) and not _is_demonym_word(span[-1].text) and _lookup(
+                    gazetteer, unit.text):
+                return Span(doc, unit.start, unit.end, label="PLACE")
+        if not _leads(span, ent) or not any(t.lower_ in LOCAL_HEADS for t in rest[:3]):
+            continue
+        if (not _proper(span) or any(_is_demonym_word(t.text) for t in span)
+                or normalize(span.text) in _COMMON_WORDS):
+            continue
+        if any(c.feature != "city" or (not c.alternate and c.population >= 1000)
+               for c in gazetteer.candidates(span.text)):
+            return Span(doc, span.start, span.end, label="PLACE")
+    return None
+
+
+def _is_demonym_word(word: str) -> bool:
+    w = word.lower()
+    return w.endswith(("ian", "ean", "ese", "ish", "ani")) and len(w) > 5
 
 
 def _is_stop(text: str) -> bool:
@@ -279,6 +388,101 @@ def _contained_by(a: Mention, b: Mention) -> bool:
     return 0 < gap <= len(a.after) and bool(_CONTAINED.match(a.after[:gap]))
 
 
+MAX_CANDIDATES = 25  # per name, best first, for the proximity pass
+PROXIMITY_KM = 150.0
+PROXIMITY_WEIGHT = 1.0  # score (log-population units) per fully supporting other name
+PROXIMITY_CAP = 2.0  # at most this many names' worth of support
+PROXIMITY_ROUNDS = 2
+
+
+def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]],
+                    counts: Counter) -> dict[str, list[tuple[float, Candidate]]]:
+    """Re-rank each name's towns by how much the article's *other* names support them: the
+    probability that another name means a town within PROXIMITY_KM. Only towns count (the point
+    of a country or a province says little about a town's distance to it)."""
+    keys = [k for k, r in ranked.items() if r]
+    # Towns called by their own name; a name whose best sense is a country stays a country.
+    rows = [(i, j) for i, k in enumerate(keys) for j, (_, c) in enumerate(ranked[k])
+            if c.feature == "city" and not c.alternate]
+    if len(keys) < 2 or not rows:
+        return ranked
+    owner = np.array([i for i, _ in rows])
+    lat = np.radians([ranked[keys[i]][j][1].lat for i, j in rows])
+    lon = np.radians([ranked[keys[i]][j][1].lon for i, j in rows])
+    # Haversine distance matrix between all candidate towns of the article.
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    near = (2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))) <= PROXIMITY_KM
+    near &= owner[:, None] != owner[None, :]  # support comes from other names only
+    onehot = np.zeros((len(rows), len(keys)))
+    current = {k: list(r) for k, r in ranked.items()}
+    base = {k: [s for s, _ in r] for k, r in ranked.items()}
+    for _ in range(PROXIMITY_ROUNDS):
+        probs = {k: _probabilities(current[k]) for k in keys}
+        prob = np.array([probs[keys[i]][ranked[keys[i]][j][1].gazetteer_id] for i, j in rows])
+        onehot[:] = 0.0
+        # support[r] = sum over other names n of max prob of n's towns near r
+        contrib = np.where(near, prob[None, :], 0.0)
+        for n in range(len(keys)):
+            cols = owner == n
+            if cols.any():
+                onehot[:, n] = contrib[:, cols].max(axis=1)
+        support = np.minimum(onehot.sum(axis=1), PROXIMITY_CAP)
+        bonus: dict[tuple[int, int], float] = {rc: PROXIMITY_WEIGHT * s
+                                               for rc, s in zip(rows, support)}
+        for i, k in enumerate(keys):
+            if ranked[k][0][1].feature in ("country", "continent"):
+                continue
+            scored = [(base[k][j] + bonus.get((i, j), 0.0), c)
+                      for j, (_, c) in enumerate(ranked[k])]
+            current[k] = sorted(scored, key=lambda sc: (-sc[0], sc[1].gazetteer_id))
+    return current
+
+
+def _probabilities(ranked: list[tuple[float, Candidate]]) -> dict[str, float]:
+    weights = [math.exp(2.0 * (s - ranked[0][0])) for s, _ in ranked]
+    total = sum(weights)
+    return {c.gazetteer_id: w / total for w, (_, c) in zip(weights, ranked)}
+
+
+_COUNTY = re.compile(r"^(?:the\s+)?(.+?)\s+(?:county|parish|co\.?)$", re.IGNORECASE)
+
+
+def _place_counties(mentions, keys, by_key, chosen, counts, gazetteer) -> set[str]:
+    """'Laurel County': the gazetteer has no counties, and the biggest town called Laurel is
+    usually in another state. Put a county in the state the article's other places are in: at
+    the article's main town in that state (local news is about a town and the county around it),
+    else at its namesake town there. Returns the keys placed so (precision 'admin2')."""
+    county_keys = {k for k, m in zip(keys, mentions)
+                   if k in chosen and _COUNTY.match(m.text) and not gazetteer.candidates(m.text)}
+    placed = set()
+    for k in county_keys:
+        states: Counter = Counter()
+        towns: dict[str, list[tuple[float, Candidate]]] = {}
+        for kk, (c, conf) in chosen.items():
+            if kk in county_keys or c.feature not in ("city", "admin1") or not c.admin1_code:
+                continue
+            states[c.admin1_code] += counts[kk]
+            if c.feature == "city":
+                towns.setdefault(c.admin1_code, []).append((counts[kk] + conf, c))
+        if not states:
+            continue
+        state = states.most_common(1)[0][0]
+        namesakes = [c for c in by_key[k]
+                     if c.feature == "city" and c.admin1_code == state and not c.alternate]
+        main = max(towns.get(state, []), key=lambda t: t[0], default=None)
+        if main is not None:
+            pick = main[1]
+        elif namesakes:
+            pick = max(namesakes, key=lambda c: c.population)
+        else:
+            continue
+        chosen[k] = (pick, 0.5)
+        placed.add(k)
+    return placed
+
+
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Place]:
     """One sense per name per article, ranked with the other names as context."""
     keys = [normalize(m.text) for m in mentions]
@@ -306,7 +510,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
             containers.setdefault(normalize(a.text), []).append(normalize(b.text))
 
     # Pass 2: rank each name with what the *other* names say.
-    chosen: dict[str, tuple[Candidate, float]] = {}
+    second: dict[str, list[tuple[float, Candidate]]] = {}
     for k, cands in by_key.items():
         if not cands:
             continue
@@ -318,8 +522,15 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
             if top.feature == "admin1":
                 admin1 += [top.admin1_code] * 3
         ctx = Context.of(countries, admin1)
-        ranked = rank(cands, ctx)
+        second[k] = rank(cands, ctx)[:MAX_CANDIDATES]
+
+    # Pass 3: towns near the other names' likely towns ('Paris' with 'Reno' and 'Hugo' is the
+    # one in Texas).
+    chosen: dict[str, tuple[Candidate, float]] = {}
+    for k, ranked in _with_proximity(second, counts).items():
         chosen[k] = (ranked[0][1], confidence(ranked))
+
+    counties = _place_counties(mentions, keys, by_key, chosen, counts, gazetteer)
 
     places = []
     for k, m in zip(keys, mentions):
@@ -329,7 +540,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
             # A name the NER did not call a place is less certain.
             conf = conf * (0.8 if m.source == "mislabel" else 1.0)
             place.lat, place.lon = c.lat, c.lon
-            place.precision = c.precision
+            place.precision = "admin2" if k in counties else c.precision
             place.country_code = c.country_code
             place.admin1 = c.admin1 if c.feature in ("city", "admin1") else None
             place.resolved_name = c.name

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,67 @@ def test_city_comma_container_picks_the_namesake(nlp, gazetteer, text, name, adm
     place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
                  if p.name == name)
     assert gazetteer.get(place.gazetteer_id).admin1_code == admin1_code
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Officers from the Mansfield Police Department arrived at the scene.", "Mansfield"),
+    ("The Georgia Public Service Commission approved the plan.", "Georgia"),
+    ("The Laurel County Sheriff's Office said the road was closed.", "Laurel County"),
+])
+def test_place_opening_an_institution_name_is_a_mention(nlp, gazetteer, text, name):
+    assert name in {m.text for m in find_mentions(nlp(text), Article("t", text), gazetteer)}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The story was first reported by the Washington Post on Friday.", "Washington"),
+    ("Students at Graham Middle School raised money for the shelter.", "Graham"),
+])
+def test_outlets_and_person_named_institutions_are_not_places(nlp, gazetteer, text, word):
+    assert word not in {m.text for m in find_mentions(nlp(text), Article("t", text), gazetteer)}
+
+
+@pytest.mark.parametrize("text, name, country, admin1_code", [
+    ("ORLANDO, Fla. (AP) — Police said the driver fled.", "ORLANDO", "US", "US.FL"),
+    ("MANSFIELD -- The council met on Monday to discuss the budget.", "MANSFIELD", None, None),
+    ("BEIRUT: Shelling resumed in the south overnight.", "BEIRUT", "LB", None),
+])
+def test_dateline_is_a_mention(nlp, gazetteer, text, name, country, admin1_code):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == name)
+    assert place.resolved
+    if country:
+        assert place.country_code == country
+    if admin1_code:
+        assert gazetteer.get(place.gazetteer_id).admin1_code == admin1_code
+
+
+def test_capitalised_heading_is_no_dateline(nlp, gazetteer):
+    text = "BREAKING: The ministry said talks would resume. UPDATE - More to follow."
+    assert not [m for m in find_mentions(nlp(text), Article("t", text), gazetteer)
+                if m.source == "dateline"]
+
+
+def test_county_goes_to_the_articles_town_in_the_same_state(nlp, gazetteer):
+    text = ("A Laurel County man was arrested in London, Ky., on Friday. London police said "
+            "the man lived near Corbin.")
+    places = {p.name: p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)}
+    county = places["Laurel County"]
+    assert county.precision == "admin2"
+    assert _km(county.lat, county.lon, 37.13, -84.08) < 50  # London, Kentucky (county seat)
+
+
+def test_proximity_prefers_the_namesake_near_the_other_towns():
+    from geo.gazetteer import Candidate
+    from geo.places import _with_proximity
+
+    def town(gid, name, lat, lon, pop, admin1):
+        return Candidate(f"geonames:{gid}", name, lat, lon, "city", "US", pop, admin1)
+
+    springfield_ma = town(1, "Springfield", 42.10, -72.59, 154_000, "US.MA")
+    springfield_il = town(2, "Springfield", 39.80, -89.64, 116_000, "US.IL")
+    decatur_il = town(3, "Decatur", 39.84, -88.95, 73_000, "US.IL")
+    ranked = {"springfield": [(1.9, springfield_ma), (1.8, springfield_il)],
+              "decatur": [(1.7, decatur_il)]}
+    out = _with_proximity(ranked, Counter({"springfield": 1, "decatur": 1}))
+    assert out["springfield"][0][1] is springfield_il
+    assert out["decatur"][0][1] is decatur_il
