@@ -22,7 +22,7 @@ from geo.parties import load_parties
 from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.regions import load_regions
 from geo.store import open_store, resolve_db
-from geo.views import figures_per_party, highlight_article, item_label
+from geo.views import claims_table, figures_per_party, highlight_article, item_label
 
 SAMPLES_DIR = DATA_DIR / "samples"
 
@@ -169,7 +169,8 @@ with tab_figures:
     st.subheader("Casualty figures per party")
     st.caption("Victims' party by row; the reporter is who gives the figure. Vague figures "
                "count their conservative low bound.")
-    st.dataframe(figures_per_party(frame, party_table), use_container_width=True)
+    st.dataframe(figures_per_party(frame, party_table), use_container_width=True,
+                 hide_index=True)
     casualties = frame[frame["kind"] == "casualty"]
     if not casualties.empty:
         table = casualties.assign(figure=[item_label(r, party_table)
@@ -178,12 +179,13 @@ with tab_figures:
                      use_container_width=True, hide_index=True)
 
 with tab_claims:
-    claims = frame[frame["kind"] == "claim"]
-    if claims.empty:
+    st.caption("Claims are what a party says, kept apart from the figures; a denial is shown "
+               "beside the claim it answers.")
+    table = claims_table(frame, party_table)
+    if table.empty:
         st.info("No claims match the filters.")
     else:
-        st.dataframe(claims[["claimant", "stance", "target", "claim_text", "date", "place",
-                             "title", "source"]], use_container_width=True, hide_index=True)
+        st.dataframe(table, use_container_width=True, hide_index=True)
 
 with tab_articles:
     st.dataframe(all_articles, use_container_width=True, hide_index=True)

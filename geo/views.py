@@ -10,8 +10,8 @@ import pandas as pd
 
 from geo.mapview import PartyNames, figure_phrase
 
-_FIGURE_COLUMNS = ["party", "outcome", "figures", "count_best_sum", "count_low_sum",
-                   "vague", "reported_by"]
+_FIGURE_COLUMNS = ["party", "outcome", "figures", "sum of figures", "vague figures",
+                   "vague: at least", "reported by"]
 
 
 def _party_name(parties, pid) -> str:
@@ -38,20 +38,24 @@ def figures_per_party(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
     cas = frame[frame["kind"] == "casualty"]
     if cas.empty:
         return pd.DataFrame(columns=_FIGURE_COLUMNS)
+    vague = cas["qualifier"].eq("vague")
     cas = cas.assign(
         party_name=[_party_name(parties, p) for p in cas["party"]],
         reporter=[_party_name(parties, p) if p is not None else "unknown"
                   for p in cas["reported_by"]],
-        is_vague=cas["qualifier"].eq("vague"),
-        best=pd.to_numeric(cas["count_best"], errors="coerce"),
-        low=pd.to_numeric(cas["count_low"], errors="coerce"),
+        is_vague=vague,
+        # a number as reported (best, else the bound of "at least 67"); vague words apart
+        number=pd.to_numeric(cas["count_best"], errors="coerce")
+        .fillna(pd.to_numeric(cas["count_low"], errors="coerce")).where(~vague),
+        vague_low=pd.to_numeric(cas["count_low"], errors="coerce").where(vague),
     )
     grouped = cas.groupby(["party_name", "outcome"], dropna=False)
-    table = grouped.agg(figures=("outcome", "size"), count_best_sum=("best", "sum"),
-                        count_low_sum=("low", "sum"), vague=("is_vague", "sum"),
-                        reported_by=("reporter", lambda s: ", ".join(sorted(set(s)))))
+    table = grouped.agg(**{"figures": ("outcome", "size"), "sum of figures": ("number", "sum"),
+                           "vague figures": ("is_vague", "sum"),
+                           "vague: at least": ("vague_low", "sum"),
+                           "reported by": ("reporter", lambda s: ", ".join(sorted(set(s))))})
     table = table.reset_index().rename(columns={"party_name": "party"})
-    return table[_FIGURE_COLUMNS].astype({"count_best_sum": "Int64", "count_low_sum": "Int64"})
+    return table[_FIGURE_COLUMNS].astype({"sum of figures": "Int64", "vague: at least": "Int64"})
 
 
 def _spans(detail: dict) -> list[tuple[int, int, str, str]]:
@@ -65,6 +69,8 @@ def _spans(detail: dict) -> list[tuple[int, int, str, str]]:
                           else "casualty", who))
     for item in detail.get("places") or []:
         spans.append((int(item["start"]), int(item["end"]), "place", None))
+    for start, end in detail.get("boilerplate") or []:
+        spans.append((int(start), int(end), "boilerplate", None))
     # longest first at the same start; overlapping later spans are dropped
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     kept, last_end = [], -1
@@ -82,12 +88,53 @@ def highlight_article(detail: dict, parties=None) -> str:
     for start, end, kind, who in _spans(detail):
         out.append(html.escape(text[pos:start]))
         color = PartyNames(parties).color(who)  # validated #rrggbb: it goes into a style
-        style = ("border-bottom:2px solid #888;background:none" if kind == "place"
-                 else f"background:{color}33;border-bottom:2px solid {color}")
-        title = f"{kind}: {_party_name(parties, who)}" if kind != "place" else "place"
+        style = {"place": "border-bottom:2px solid #888;background:none",
+                 "boilerplate": "color:#999;background:none;text-decoration:line-through"
+                 }.get(kind, f"background:{color}33;border-bottom:2px solid {color}")
+        title = {"place": "place", "boilerplate": "boilerplate: nothing is extracted here"
+                 }.get(kind, f"{kind}: {_party_name(parties, who)}")
         out.append(f'<mark class="geo-{kind}" style="{style}" title="{html.escape(title)}">'
                    f"{html.escape(text[start:end])}</mark>")
         pos = end
     out.append(html.escape(text[pos:]))
     body = "".join(out).replace("\n", "<br>")
     return f'<div class="geo-article" style="line-height:1.6">{body}</div>'
+
+
+_CLAIM_COLUMNS = ["claimant", "stance", "target", "claim", "disputed by", "date", "place",
+                  "article", "source"]
+
+
+def claims_table(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
+    """Claims in reading order per article, with party names, and for each claim or
+    accusation the denials answering it in the same article ("disputed by"), so conflicting
+    claims stand side by side.
+
+    A denial answers the nearest earlier claim/accusation whose claimant is the denial's
+    target or whose target is the denier."""
+    claims = frame[frame["kind"] == "claim"].sort_values(["article_id", "start"])
+    if claims.empty:
+        return pd.DataFrame(columns=_CLAIM_COLUMNS)
+    names = PartyNames(parties)
+    disputed: dict = {}
+    for _, article in claims.groupby("article_id", sort=False):
+        rows = list(article.itertuples())
+        for i, row in enumerate(rows):
+            if row.stance != "denial":
+                continue
+            for earlier in reversed(rows[:i]):
+                if earlier.stance in ("claim", "accusation") and row.claimant is not None and (
+                        earlier.claimant == row.target or earlier.target == row.claimant):
+                    disputed.setdefault(earlier.Index, []).append(names.name(row.claimant))
+                    break
+    return pd.DataFrame({
+        "claimant": [names.name(c, default="unattributed") for c in claims["claimant"]],
+        "stance": claims["stance"].tolist(),
+        "target": [names.name(t, default="") for t in claims["target"]],
+        "claim": claims["claim_text"].tolist(),
+        "disputed by": [", ".join(disputed.get(i, [])) for i in claims.index],
+        "date": claims["date"].tolist(),
+        "place": claims["place"].tolist(),
+        "article": claims["title"].tolist(),
+        "source": claims["source"].tolist(),
+    }, columns=_CLAIM_COLUMNS)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from geo.records import MAP_COLUMNS
-from geo.views import figures_per_party, highlight_article, item_label
+from geo.views import claims_table, figures_per_party, highlight_article, item_label
 
 
 class Party:
@@ -60,10 +60,11 @@ def test_figures_per_party_sums_and_keeps_vague_apart():
     ], columns=list(MAP_COLUMNS))
     table = figures_per_party(frame, PARTIES).set_index("party")
     assert table.loc["Azerbaijan", "figures"] == 2
-    assert table.loc["Azerbaijan", "count_best_sum"] == 17
-    assert table.loc["Azerbaijan", "reported_by"] == "Armenia, Azerbaijan"
-    assert table.loc["Armenia", "vague"] == 1
-    assert table.loc["Armenia", "count_low_sum"] == 3
+    assert table.loc["Azerbaijan", "sum of figures"] == 17
+    assert table.loc["Azerbaijan", "reported by"] == "Armenia, Azerbaijan"
+    assert table.loc["Armenia", "vague figures"] == 1
+    assert table.loc["Armenia", "vague: at least"] == 3
+    assert table.loc["Armenia", "sum of figures"] == 0  # "several" is no number
 
 
 def test_figures_per_party_of_an_empty_frame():
@@ -78,10 +79,32 @@ def test_highlight_article_marks_spans_and_escapes_the_text():
                               "party": "azerbaijan"}],
               "claims": [{"start": text.index("Baku said"), "end": len(text),
                           "claimant": "azerbaijan"}],
-              "places": [{"start": text.index("Tartar"), "end": text.index("Tartar") + 6}]}
+              "places": [{"start": text.index("Tartar"), "end": text.index("Tartar") + 6}],
+              "boilerplate": [(0, len("<script>alert(1)</script>"))]}
     out = highlight_article(detail, PARTIES)
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert '<mark class="geo-casualty"' in out and ">killed 14 civilians</mark>" in out
     assert '<mark class="geo-place"' in out and ">Tartar</mark>" in out
     assert '<mark class="geo-claim"' in out
+    assert '<mark class="geo-boilerplate"' in out
     assert "#009E73" in out  # the victims' party colour
+
+
+def _claim(start, claimant, stance, target, text, article="a1"):
+    return _row(kind="claim", article_id=article, start=start, claimant=claimant, party=claimant,
+                stance=stance, target=target, claim_text=text, title="T", outcome=None,
+                victim=None, qualifier=None)
+
+
+def test_claims_table_puts_a_denial_beside_the_claim_it_answers():
+    frame = pd.DataFrame([
+        _claim(50, "azerbaijan", "denial", "armenia", "it"),
+        _claim(10, "armenia", "claim", "azerbaijan", "a jet was shot down"),
+        _claim(30, "russia", "call", None, "to stop the fighting"),
+        _claim(5, "armenia", "claim", "azerbaijan", "another article", article="a2"),
+    ], columns=list(MAP_COLUMNS))
+    table = claims_table(frame, PARTIES)
+    assert table["claim"].tolist()[:3] == ["a jet was shot down", "to stop the fighting", "it"]
+    assert table.loc[0, "claimant"] == "Armenia" and table.loc[0, "target"] == "Azerbaijan"
+    assert table.loc[0, "disputed by"] == "Azerbaijan"
+    assert table["disputed by"].tolist()[1:] == ["", "", ""]  # not across articles
