@@ -1,12 +1,19 @@
 """Command line: ``python -m geo ingest|extract|export ...``.
 
 A thin layer: it parses arguments and calls ``geo.pipeline``, ``geo.store`` and ``geo.export``.
+
+Exit codes: 0 all went well; 1 some inputs failed (each reported, the others processed) or no
+article files were found; 2 the command could not run (bad --db, unwritable output, no browser
+for PNG export...): one ``error: ...`` line on stderr, no traceback.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
+from pathlib import Path
 from typing import Optional
 
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
@@ -52,6 +59,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _with_articles(paths: list[str]) -> tuple[list[str], bool]:
+    """The paths worth reading, and whether some folder held no article file (each such
+    folder is reported on stderr). Missing paths are kept: the reader reports them."""
+    from geo.articles import has_article_files
+
+    kept, empty = [], False
+    for path in paths:
+        if Path(path).is_dir() and not has_article_files(path):
+            print(f"no article files found in {path}", file=sys.stderr)
+            empty = True
+        else:
+            kept.append(path)
+    return kept, empty
+
+
+def _check_db(db: Optional[str]) -> None:
+    """Refuse, with a clear message, a --db that cannot be a database file (a folder, a path
+    under a file, a folder we cannot write): before any input is read. Unknown URL schemes
+    raise ValueError from ``resolve_db``; the store reports what remains."""
+    from geo.store import resolve_db
+
+    location = resolve_db(db)
+    if location == ":memory:" or "://" in location:
+        return
+    path = Path(location)
+    if path.is_dir():
+        raise OSError(f"database {location} is a folder, expected a file (e.g. {path / 'geo.sqlite'})")
+    if path.exists():
+        return
+    for parent in path.parents:
+        if not parent.exists():
+            continue
+        if not parent.is_dir():
+            raise OSError(f"cannot create database {location}: {parent} is not a folder")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise OSError(f"cannot create database {location}: folder {parent} is not writable")
+        return
+
+
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
@@ -59,12 +105,16 @@ def cmd_ingest(args) -> int:
     from geo.pipeline import ingest
     from geo.store import open_store
 
-    items = list(read_articles(args.paths, date=args.date, source=args.source))
+    _check_db(args.db)
+    paths, empty = _with_articles(args.paths)
+    if not paths:
+        return 1  # nothing to do: do not create an empty store either
+    # Lazy: files are read one at a time as the store takes them, never all up front.
+    items = read_articles(paths, date=args.date, source=args.source)
     counts = {"ok": 0, "duplicate": 0, "error": 0}
     with open_store(args.db) as store:
         results = ingest(items, store)
-        for result in tqdm(results, total=len(items), unit="article", disable=args.quiet,
-                           file=sys.stderr):
+        for result in tqdm(results, unit="article", disable=args.quiet, file=sys.stderr):
             counts[result.status] = counts.get(result.status, 0) + 1
             if result.status == "ok":
                 n_places, n_cas, n_claims = result.counts
@@ -76,15 +126,16 @@ def cmd_ingest(args) -> int:
                 line = f"error      {result.path}  {result.reason}"
             tqdm.write(line, file=sys.stdout)
     print(f"{counts['ok']} ok, {counts['duplicate']} duplicate, {counts['error']} error")
-    return 1 if counts["error"] else 0
+    return 1 if counts["error"] or empty else 0
 
 
 def cmd_extract(args) -> int:
     from geo.articles import ArticleError, read_articles
     from geo.pipeline import extract
 
-    failed = 0
-    for item in read_articles(args.paths, date=args.date, source=args.source):
+    paths, empty = _with_articles(args.paths)
+    failed = int(empty)
+    for item in read_articles(paths, date=args.date, source=args.source):
         if isinstance(item, ArticleError):
             print(f"error: {item.path}: {item.reason}", file=sys.stderr)
             failed += 1
@@ -104,6 +155,12 @@ def cmd_export(args) -> int:
     from geo.export import export
     from geo.store import open_store
 
+    out = Path(args.out)
+    if out.is_dir():
+        raise OSError(f"--out {args.out} is a folder, expected a file name")
+    if not out.parent.is_dir():  # checked first: no query, no rendering for nothing
+        raise OSError(f"cannot write {args.out}: folder {out.parent} does not exist")
+    _check_db(args.db)
     with open_store(args.db) as store:
         frame = store.query(date_from=args.date_from, date_to=args.date_to,
                             parties=set(args.party) if args.party else None)
@@ -112,10 +169,30 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _user_error(err: BaseException) -> bool:
+    """Errors that mean "the command cannot run as asked" (bad --db, output path, no browser),
+    reported in one line; anything else is a bug and keeps its traceback."""
+    kinds: list[type] = [OSError, ValueError, NotImplementedError]
+    # Only modules already imported can have raised their errors: no import needed to check.
+    for module, name in (("geo.store", "StoreError"), ("geo.export", "BrowserNotFound")):
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None:
+            kinds.append(cls)
+    return isinstance(err, tuple(kinds))
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    return {"ingest": cmd_ingest, "extract": cmd_extract, "export": cmd_export}[args.command](args)
+    command = {"ingest": cmd_ingest, "extract": cmd_extract, "export": cmd_export}[args.command]
+    try:
+        return command(args)
+    except Exception as err:
+        if not _user_error(err):
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     sys.exit(main())

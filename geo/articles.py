@@ -6,7 +6,28 @@ Metadata comes from the file itself, a ``NAME.meta.json`` sidecar, a ``manifest.
 folder (columns ``file,id,title,date,source,url``) and, last, the ``date``/``source`` arguments.
 
 A batch never stops on one bad input: ``read_articles`` yields an ``ArticleError`` for it and goes
-on. ``Article.text`` is stored exactly as decoded (offsets index it); lines to ignore are marked as
+on. Binary, empty, huge, mis-encoded and hostile inputs each give a clear per-file reason, and any
+unexpected parser failure is caught per file too ("unexpected TypeError: ..."), never per batch.
+
+Limits and hostile input:
+- ``MAX_CHARS`` (1,000,000, what the NLP pipeline accepts): a longer article is refused at read
+  time ("too long (N characters > 1,000,000)"), per article, so one long item of a feed does not
+  reject its neighbours;
+- ``DEFAULT_MAX_BYTES`` (5 MB): size of a single-article file (.txt, .md, .html) and of one
+  ``.jsonl`` line; ``DEFAULT_MAX_FEED_BYTES`` (200 MB): size of a whole ``.json``/``.jsonl``
+  file, which may hold many small articles (``.jsonl`` is streamed line by line);
+- JSON nested too deeply for the parser is an error of that file/line, not a crash;
+- lone surrogates (``"\\ud800"`` escapes in JSON) cannot be stored or hashed: they are replaced
+  with U+FFFD, one character for one, so offsets are unchanged, and a warning names the file;
+- YAML front matter may not use aliases (``*name``, ``<<: *name``): an alias bomb of a few
+  hundred bytes expands to gigabytes, so such front matter is refused; front matter is capped at
+  ``MAX_FRONT_MATTER_CHARS``;
+- metadata fields (id, title, date, source, url) must be strings, numbers or dates; a list or a
+  mapping is dropped with a warning (an id then falls back to the content hash), never
+  stringified;
+- a broken ``NAME.meta.json`` sidecar is ignored with a warning naming it; the article is read
+  without that metadata.
+Warnings (legacy encodings, unreadable dates, dropped fields) name the file they are about. ``Article.text`` is stored exactly as decoded (offsets index it); lines to ignore are marked as
 ``Article.boilerplate`` spans by the line rules in ``BOILERPLATE_RULES``.
 
 Boilerplate decisions:
@@ -37,7 +58,14 @@ from .records import Article
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # a single-article file, or one line of a .jsonl feed
+DEFAULT_MAX_FEED_BYTES = 200 * 1024 * 1024  # a whole .json/.jsonl file of many articles
+# Longest article text, in characters: spaCy's default ``nlp.max_length``, which the pipeline
+# enforces; refusing longer texts here reports them at read time rather than after ingest starts.
+MAX_CHARS = 1_000_000
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_SIDECAR_BYTES = 1024 * 1024
+FEED_SUFFIXES = (".json", ".jsonl")
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 MANIFEST = "manifest.csv"
 SIDECAR = ".meta.json"
@@ -80,7 +108,21 @@ def normalize_text(text: str) -> str:
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    # surrogatepass: never raises, even on a text that skipped ``make_article``'s clean-up
+    return hashlib.sha256(normalize_text(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str, where: Optional[str] = None, what: str = "text") -> str:
+    """Lone surrogates (from JSON ``\\ud800`` escapes) -> U+FFFD, one for one: the length and
+    every offset stay the same, and the text can be encoded, hashed and stored."""
+    if not _SURROGATE.search(text):
+        return text
+    log.warning("%s: invalid Unicode (lone surrogate) in %s replaced with U+FFFD",
+                where or "input", what)
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def article_id(text: str) -> str:
@@ -136,9 +178,32 @@ def _looks_binary(data: bytes) -> bool:
     return ctrl > max(4, len(sample) // 50)
 
 
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 (BOM stripped); UTF-16 with a BOM; else charset_normalizer's guess when it is
-    confident; else ``ArticleReadError``. Raises for binary and empty input too."""
+def _utf16_without_bom(data: bytes) -> Optional[str]:
+    """'utf-16-le'/'utf-16-be' when the start of ``data`` looks like BOM-less UTF-16 text: NULs
+    at nearly every other position (the high bytes of ASCII/Latin-1 characters), almost none at
+    the others, and those other bytes text rather than control codes."""
+    sample = data[:8192]
+    n = len(sample) - len(sample) % 2
+    if n < 8:
+        return None
+    even, odd = sample[0:n:2], sample[1:n:2]
+    half = n // 2
+    even_nul, odd_nul = even.count(0) / half, odd.count(0) / half
+    if odd_nul >= 0.6 and even_nul <= 0.05:
+        encoding, low = "utf-16-le", even
+    elif even_nul >= 0.6 and odd_nul <= 0.05:
+        encoding, low = "utf-16-be", odd
+    else:
+        return None
+    ctrl = sum(1 for byte in low if byte < 32 and byte not in (9, 10, 12, 13))
+    return encoding if ctrl <= max(2, half // 50) else None
+
+
+def decode_bytes(data: bytes, name: Optional[str] = None) -> str:
+    """UTF-8 (BOM stripped); UTF-16 with a BOM, or without one when it is plainly UTF-16 text
+    (NULs at alternate positions); else charset_normalizer's guess when it is confident; else
+    ``ArticleReadError``. Raises for binary and empty input too. ``name`` is used in warnings."""
+    where = name or "input"
     if not data.strip():
         raise ArticleReadError("empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NULs, so check before binary
@@ -146,6 +211,16 @@ def decode_bytes(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
             raise ArticleReadError(f"not valid UTF-16: {err.reason}") from err
+    encoding = _utf16_without_bom(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise ArticleReadError(
+                f"looks like UTF-16 without a byte order mark, but does not decode as {encoding} "
+                f"({err.reason})") from err
+        log.warning("%s: no byte order mark: decoded as %s", where, encoding)
+        return text
     if _looks_binary(data):
         raise ArticleReadError("binary file")
     try:
@@ -165,7 +240,7 @@ def decode_bytes(data: bytes) -> str:
             tie = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos),
                        None)
             chosen = tie or best
-            log.warning("not UTF-8: decoded as %s", chosen.encoding)
+            log.warning("%s: not UTF-8: decoded as %s", where, chosen.encoding)
             return str(chosen)
     raise ArticleReadError(
         f"not valid UTF-8/undecodable (byte 0x{data[utf8_err.start]:02x} at offset {utf8_err.start})"
@@ -447,19 +522,52 @@ def find_title_line(text: str, known_source: Optional[str] = None) -> Optional[T
 # Building an Article
 
 
-def _clean_meta(meta: dict) -> dict:
-    """Keep the known metadata fields, as strings; dates normalised (bad date -> None)."""
+_META_TYPES = (str, int, float, dt.date)  # dt.datetime is a dt.date
+
+
+def _usable(value: Any) -> bool:
+    """A metadata value worth keeping: text (not blank), a number or a date."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, _META_TYPES) and not isinstance(value, bool)
+
+
+def _own_fields(fields: dict, where: str) -> dict:
+    """A file's own metadata fields that can be used; the others are dropped with a warning
+    (so that, say, a list title does not hide the sidecar's title)."""
+    out = {}
+    for key, value in fields.items():
+        if _usable(value):
+            out[key] = value
+        elif value is not None and not isinstance(value, str):
+            log.warning("%s: %s of type %s ignored (expected text, a number or a date)",
+                        where, key, type(value).__name__)
+    return out
+
+
+def _clean_meta(meta: dict, where: Optional[str] = None) -> dict:
+    """Keep the known metadata fields, as strings; dates normalised (bad date -> None).
+
+    Only strings, numbers and dates are accepted: a list or a mapping (a JSON title that is a
+    list, a YAML field built from aliases...) is dropped with a warning, never stringified."""
+    where = where or "input"
     out: dict[str, Optional[str]] = {}
     for key in META_FIELDS:
         value = meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
+        if not _usable(value):
+            log.warning("%s: %s of type %s ignored (expected text, a number or a date)",
+                        where, key, type(value).__name__)
+            continue
         if key == "date":
             out[key] = normalize_date(value)
             if out[key] is None:
-                log.warning("unreadable date %r ignored", value)
+                shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+                log.warning("%s: unreadable date %s ignored", where, shown)
         else:
-            out[key] = str(value).strip()
+            text = value.strip() if isinstance(value, str) else str(value)
+            out[key] = replace_surrogates(text, where, key)
     return out
 
 
@@ -476,8 +584,12 @@ def make_article(text: str, *, meta: Optional[dict] = None, path: Optional[str] 
     """
     if not text.strip():
         raise ArticleReadError("empty", path)
-    meta = _clean_meta(meta or {})
-    fallback = _clean_meta(fallback or {})
+    if len(text) > MAX_CHARS:
+        raise ArticleReadError(f"too long ({len(text):,} characters > {MAX_CHARS:,})", path)
+    where = path or "pasted text"
+    text = replace_surrogates(text, where)
+    meta = _clean_meta(meta or {}, where)
+    fallback = _clean_meta(fallback or {}, where)
     boiler = [(h.start, h.end) for h in find_boilerplate(text)]
     title = source = None
     if title_from_text:
@@ -508,10 +620,7 @@ def read_text_article(text: Union[str, bytes], title: Optional[str] = None, date
     if not text.strip():
         raise ArticleReadError("empty")
     meta = {"id": id, "title": title, "date": date, "source": source, "url": url}
-    article = make_article(text, meta=meta, title_from_text=True)
-    if date is not None and article.date is None:
-        log.warning("unreadable date %r ignored", date)
-    return article
+    return make_article(text, meta=meta, title_from_text=True)  # warns on an unreadable date
 
 
 # --------------------------------------------------------------------------------------------
@@ -519,24 +628,57 @@ def read_text_article(text: Union[str, bytes], title: Optional[str] = None, date
 
 
 def _parse_txt(data: bytes, name: str, meta: dict, fallback: dict) -> list:
-    return [make_article(decode_bytes(data), meta=meta, path=name, title_from_text=True,
+    return [make_article(decode_bytes(data, name), meta=meta, path=name, title_from_text=True,
                          fallback=fallback)]
+
+
+class _FrontMatterAlias(Exception):
+    pass
+
+
+def _front_matter_handler():
+    """A python-frontmatter YAML handler whose loader refuses aliases (so an alias bomb is never
+    expanded) and front matter longer than ``MAX_FRONT_MATTER_CHARS``."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise _FrontMatterAlias()
+            return super().compose_node(parent, index)
+
+    class Handler(YAMLHandler):
+        def load(self, fm: str, **kwargs: object) -> Any:
+            if len(fm) > MAX_FRONT_MATTER_CHARS:
+                raise ArticleReadError(f"front matter too long ({len(fm):,} characters > "
+                                       f"{MAX_FRONT_MATTER_CHARS:,})")
+            return yaml.load(fm, Loader=NoAliasLoader)
+
+    return Handler()
 
 
 def _parse_md(data: bytes, name: str, meta: dict, fallback: dict) -> list:
     import frontmatter
     import yaml
 
-    text = decode_bytes(data)
+    text = decode_bytes(data, name)
+    handler = _front_matter_handler()
     try:
-        post = frontmatter.loads(text)
+        # Our handler only when the text starts with a YAML block, like frontmatter's own
+        # detection (a '---' rule further down is Markdown, not front matter).
+        post = frontmatter.loads(text, handler=handler if handler.detect(text) else None)
+    except _FrontMatterAlias:
+        raise ArticleReadError("YAML aliases (*name) are not allowed in front matter") from None
     except yaml.YAMLError as err:
         raise ArticleReadError(f"invalid YAML front matter: {str(err).splitlines()[0]}") from err
+    except RecursionError:
+        raise ArticleReadError("invalid front matter: nested too deeply") from None
     # The stored text is the body; offsets index it, nothing outside it is recorded.
     body = post.content
-    fm = {k: post.metadata.get(k) for k in META_FIELDS}
-    has_title = bool(fm.get("title") or meta.get("title"))
-    return [make_article(body, meta={**meta, **{k: v for k, v in fm.items() if v}}, path=name,
+    fm = _own_fields({k: post.metadata.get(k) for k in META_FIELDS}, name)
+    has_title = _usable(fm.get("title")) or _usable(meta.get("title"))
+    return [make_article(body, meta={**meta, **fm}, path=name,
                          title_from_text=not has_title, fallback=fallback)]
 
 
@@ -545,7 +687,7 @@ def _parse_html(data: bytes, name: str, meta: dict, fallback: dict) -> list:
         import trafilatura
     except ImportError as err:  # e.g. lxml_html_clean missing
         raise ArticleReadError(f"HTML support unavailable ({err})") from err
-    html = decode_bytes(data)
+    html = decode_bytes(data, name)
     doc = trafilatura.bare_extraction(html, favor_precision=True, with_metadata=True,
                                       include_comments=False, include_tables=False)
     text = getattr(doc, "text", None) if doc is not None else None
@@ -565,23 +707,47 @@ def _article_from_obj(obj: Any, name: str, where: str, meta: dict, fallback: dic
         return ArticleError(name, f"{where}: no text field (expected one of {', '.join(TEXT_FIELDS)})")
     if not text.strip():
         return ArticleError(name, f"{where}: empty")
-    own = {k: obj.get(k) for k in META_FIELDS}
+    own = _own_fields({k: obj.get(k) for k in META_FIELDS}, f"{name} {where}")
     # For a file holding many articles the sidecar/manifest only fill gaps.
-    return make_article(text, meta={**meta, **{k: v for k, v in own.items() if v is not None}},
-                        path=name, fallback=fallback)
+    return make_article(text, meta={**meta, **own}, path=name, fallback=fallback)
+
+
+def _unexpected(err: BaseException) -> str:
+    """The reason given for an error no parser anticipated (kept short)."""
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    if isinstance(err, MemoryError):
+        return "out of memory"
+    detail = str(err)
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return f"unexpected {type(err).__name__}: {detail}"
+
+
+def _item_or_error(obj: Any, name: str, where: str, meta: dict, fallback: dict):
+    """One article of a multi-article file; its failure is an error of that item only."""
+    try:
+        return _article_from_obj(obj, name, where, meta, fallback)
+    except ArticleReadError as err:
+        return ArticleError(name, f"{where}: {err.reason}")
+    except Exception as err:  # noqa: BLE001 - the other items go on
+        log.debug("%s %s: unexpected error", name, where, exc_info=True)
+        return ArticleError(name, f"{where}: {_unexpected(err)}")
 
 
 def _parse_json(data: bytes, name: str, meta: dict, fallback: dict) -> list:
-    text = decode_bytes(data)
+    text = decode_bytes(data, name)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
         raise ArticleReadError(f"invalid JSON at line {err.lineno}: {err.msg}") from err
+    except RecursionError:
+        raise ArticleReadError("invalid JSON: nested too deeply") from None
     if isinstance(obj, list):
         if not obj:
             raise ArticleReadError("empty")
-        return [_article_from_obj(o, name, f"item {i}", {}, fallback) for i, o in enumerate(obj)]
-    return [_article_from_obj(obj, name, "object", meta, fallback)]
+        return [_item_or_error(o, name, f"item {i}", {}, fallback) for i, o in enumerate(obj)]
+    return [_item_or_error(obj, name, "object", meta, fallback)]
 
 
 def _parse_jsonl_lines(lines: Iterable[bytes], name: str, fallback: dict, max_bytes: int) -> Iterator:
@@ -601,10 +767,10 @@ def _parse_jsonl_lines(lines: Iterable[bytes], name: str, fallback: dict, max_by
         except json.JSONDecodeError as err:
             yield ArticleError(name, f"invalid JSON at line {lineno}: {err.msg}")
             continue
-        try:
-            yield _article_from_obj(obj, name, f"line {lineno}", {}, fallback)
-        except ArticleReadError as err:
-            yield ArticleError(name, f"line {lineno}: {err.reason}")
+        except RecursionError:
+            yield ArticleError(name, f"invalid JSON at line {lineno}: nested too deeply")
+            continue
+        yield _item_or_error(obj, name, f"line {lineno}", {}, fallback)
     if not seen:
         yield ArticleError(name, "empty")
 
@@ -623,30 +789,52 @@ def _suffix(name: str) -> str:
     return Path(name).suffix.lower()
 
 
-def _parse(data: bytes, name: str, meta: dict, fallback: dict, max_bytes: int) -> Iterator:
-    """Bytes of one input -> Article | ArticleError items; never raises ArticleReadError."""
-    suffix = _suffix(name)
-    if suffix == ".jsonl":
-        yield from _parse_jsonl_lines(io.BytesIO(data), name, fallback, max_bytes)
-        return
-    parser = _PARSERS.get(suffix)
-    if parser is None:
-        yield ArticleError(name, f"unsupported file type {suffix or '(no extension)'!r}")
-        return
-    if len(data) > max_bytes:
-        yield ArticleError(name, _too_large(len(data), max_bytes))
-        return
+def _file_limit(suffix: str, max_bytes: int, max_feed_bytes: int) -> int:
+    """Size limit of a whole file: feeds (.json/.jsonl) may hold many articles."""
+    return max(max_bytes, max_feed_bytes) if suffix in FEED_SUFFIXES else max_bytes
+
+
+def _guarded(name: str, items: Iterable) -> Iterator:
+    """``items``, with any exception turned into one ArticleError for ``name``: no parser bug
+    (or input we did not foresee) can stop a batch."""
     try:
-        yield from parser(data, name, meta, fallback)
+        yield from items
     except ArticleReadError as err:
         yield ArticleError(name, err.reason)
+    except Exception as err:  # noqa: BLE001 - per-file catch-all, by design
+        log.debug("%s: unexpected error", name, exc_info=True)
+        yield ArticleError(name, _unexpected(err))
+
+
+def _parse(data: bytes, name: str, meta: dict, fallback: dict, max_bytes: int,
+           max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES) -> Iterator:
+    """Bytes of one input -> Article | ArticleError items; never raises (but GeneratorExit)."""
+    suffix = _suffix(name)
+    parser = _PARSERS.get(suffix)
+    if parser is None and suffix != ".jsonl":
+        yield ArticleError(name, f"unsupported file type {suffix or '(no extension)'!r}")
+        return
+    limit = _file_limit(suffix, max_bytes, max_feed_bytes)
+    if len(data) > limit:
+        yield ArticleError(name, _too_large(len(data), limit))
+        return
+    if suffix == ".jsonl":
+        yield from _guarded(name, _parse_jsonl_lines(io.BytesIO(data), name, fallback, max_bytes))
+    else:
+        yield from _guarded(name, _lazy(parser, data, name, meta, fallback))
+
+
+def _lazy(parser, *args) -> Iterator:
+    """Call ``parser`` only when iterated, i.e. inside ``_guarded``'s try block."""
+    yield from parser(*args)
 
 
 def read_upload(name: str, data: bytes, date: Any = None, source: Optional[str] = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Union[Article, ArticleError]]:
+                max_bytes: int = DEFAULT_MAX_BYTES, max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
+                ) -> Iterator[Union[Article, ArticleError]]:
     """A file uploaded in the dashboard: dispatch on the name's extension (no sidecar lookup)."""
     fallback = {"date": date, "source": source}
-    yield from _parse(data, name, {}, fallback, max_bytes)
+    yield from _parse(data, name, {}, fallback, max_bytes, max_feed_bytes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -663,6 +851,15 @@ def _walk(root: Path) -> Iterator[Path]:
         if any(part.startswith(".") for part in rel) or not path.is_file() or _is_meta_file(path):
             continue
         yield path
+
+
+def has_article_files(path: PathLike) -> bool:
+    """Whether ``path`` is, or is a folder holding, at least one file of a supported type
+    (stops at the first one found; sidecars, manifests and hidden files do not count)."""
+    path = Path(path)
+    if path.is_dir():
+        return any(_suffix(f.name) in SUFFIXES for f in _walk(path))
+    return path.exists()
 
 
 class _MetaLookup:
@@ -688,74 +885,103 @@ class _MetaLookup:
             self._manifests[folder] = rows
         return self._manifests[folder]
 
+    @staticmethod
+    def _sidecar(sidecar: Path) -> dict:
+        """The sidecar's fields; a broken sidecar is ignored with a warning naming it, so the
+        article is still read (without that metadata) rather than rejected."""
+        try:
+            size = sidecar.stat().st_size
+            if size > MAX_SIDECAR_BYTES:
+                raise ValueError(_too_large(size, MAX_SIDECAR_BYTES))
+            side = json.loads(sidecar.read_text(encoding="utf-8-sig"))
+            if not isinstance(side, dict):
+                raise ValueError(f"expected a JSON object, got {type(side).__name__}")
+        except RecursionError:
+            reason = "nested too deeply"
+        except (OSError, UnicodeDecodeError, ValueError) as err:  # JSONDecodeError is a ValueError
+            reason = str(err)
+        else:
+            return side
+        log.warning("%s: invalid metadata sidecar ignored: %s", sidecar, reason)
+        return {}
+
     def get(self, path: Path) -> dict:
-        """Sidecar fields over manifest fields. Raises ArticleReadError on a broken sidecar."""
+        """Sidecar fields over manifest fields."""
         rows = self._manifest(path.parent)
         meta = dict(rows.get(path.name) or rows.get(path.stem) or {})
         for sidecar in (path.with_name(path.stem + SIDECAR), path.with_name(path.name + SIDECAR)):
             if sidecar.is_file():
-                try:
-                    side = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-                except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-                    raise ArticleReadError(f"invalid metadata in {sidecar.name}: {err}") from err
-                if not isinstance(side, dict):
-                    raise ArticleReadError(f"invalid metadata in {sidecar.name}: not an object")
+                side = self._sidecar(sidecar)
                 meta.update({k: v for k, v in side.items() if v is not None})
                 break
         return {k: v for k, v in meta.items() if k in META_FIELDS}
 
 
-def _read_file(path: Path, lookup: _MetaLookup, fallback: dict, max_bytes: int) -> Iterator:
+def _read_file(path: Path, lookup: _MetaLookup, fallback: dict, max_bytes: int,
+               max_feed_bytes: int) -> Iterator:
     name = str(path)
     suffix = _suffix(name)
     if suffix not in SUFFIXES:
         yield ArticleError(name, f"unsupported file type {suffix or '(no extension)'!r}")
         return
     try:
+        if not path.is_file():  # a FIFO or a device would block or never end
+            yield ArticleError(name, "not a regular file")
+            return
         meta = lookup.get(path)
-        if suffix == ".jsonl":  # a feed: streamed, the size limit applies per line
+        size = path.stat().st_size
+        limit = _file_limit(suffix, max_bytes, max_feed_bytes)
+        if size > limit:  # checked before reading: a huge file is never loaded
+            yield ArticleError(name, _too_large(size, limit))
+            return
+        if suffix == ".jsonl":  # a feed: streamed, max_bytes applies per line
             with path.open("rb") as fh:
                 yield from _parse_jsonl_lines(fh, name, fallback, max_bytes)
             return
-        size = path.stat().st_size
-        if size > max_bytes:  # checked before reading: a huge file is never loaded
-            yield ArticleError(name, _too_large(size, max_bytes))
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)  # the file may have grown since stat()
+        if len(data) > limit:
+            yield ArticleError(name, _too_large(len(data), limit))
             return
-        data = path.read_bytes()
-    except ArticleReadError as err:
-        yield ArticleError(name, err.reason)
-        return
     except OSError as err:
         yield ArticleError(name, f"cannot read: {err.strerror or err}")
         return
-    yield from _parse(data, name, meta, fallback, max_bytes)
+    yield from _parse(data, name, meta, fallback, max_bytes, max_feed_bytes)
 
 
 def read_articles(paths: Union[PathLike, Iterable[PathLike]], date: Any = None,
                   source: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
                   ) -> Iterator[Union[Article, ArticleError]]:
     """Articles from files and folders (walked recursively, sorted; hidden files, sidecars and
     manifests skipped). ``date``/``source`` fill in what no metadata gives. Each unreadable
-    input yields an ``ArticleError`` and the batch goes on."""
+    input yields an ``ArticleError`` and the batch goes on.
+
+    ``max_bytes`` limits a single-article file and one ``.jsonl`` line, ``max_feed_bytes`` a
+    whole ``.json``/``.jsonl`` file; any article is limited to ``MAX_CHARS`` characters."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    if max_bytes <= 0:
-        raise ValueError(f"max_bytes must be positive, got {max_bytes}")
+    if max_bytes <= 0 or max_feed_bytes <= 0:
+        raise ValueError(f"size limits must be positive, got {max_bytes}, {max_feed_bytes}")
     fallback = {"date": date, "source": source}
     lookup = _MetaLookup()
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            files: Iterable[Path] = _walk(p)
-        elif p.exists():
-            files = [p]
-        else:
-            yield ArticleError(str(p), "no such file or directory")
-            continue
-        for f in files:
-            yield from _read_file(f, lookup, fallback, max_bytes)
-            while lookup.errors:
-                yield lookup.errors.pop(0)
+        try:
+            if p.is_dir():
+                files: Iterable[Path] = _walk(p)
+            elif p.exists():
+                files = [p]
+            else:
+                yield ArticleError(str(p), "no such file or directory")
+                continue
+            for f in files:
+                yield from _guarded(str(f), _read_file(f, lookup, fallback, max_bytes,
+                                                       max_feed_bytes))
+                while lookup.errors:
+                    yield lookup.errors.pop(0)
+        except OSError as err:  # e.g. a folder that cannot be listed
+            yield ArticleError(str(p), f"cannot read: {err.strerror or err}")
 
 
 def read_article(path: PathLike, date: Any = None, source: Optional[str] = None,

@@ -176,7 +176,6 @@ def test_crlf_offsets(tmp_path):
 
 
 @pytest.mark.parametrize("path,reason", [
-    (ARTICLES / "bad_sidecar.txt", "invalid metadata in bad_sidecar.meta.json"),
     (ARTICLES / "missing.txt", "no such file or directory"),
 ])
 def test_single_file_errors(path, reason):
@@ -184,6 +183,14 @@ def test_single_file_errors(path, reason):
     assert isinstance(err, ArticleError) and err.reason.startswith(reason)
     with pytest.raises(ArticleReadError, match=reason):
         read_article(path)
+
+
+def test_broken_sidecar_is_ignored_with_a_warning(caplog):
+    # The sidecar is broken, the article is not: it is read without that metadata.
+    a = read_article(ARTICLES / "bad_sidecar.txt")
+    assert (a.title, a.text) == ("Title", "Title\n\nBody text.\n")
+    assert any("bad_sidecar.meta.json" in r.getMessage() and "ignored" in r.getMessage()
+               for r in caplog.records)
 
 
 def test_too_large(tmp_path):
@@ -379,3 +386,258 @@ def test_teaser_block_stops(after):
 def test_headings_without_marker_are_content():
     text = "Intro.\n\nThe conflict is raging\n\nIntense fighting continued on Wednesday.\n"
     assert find_boilerplate(text) == []
+
+
+# ---------------------------------------------------------------- hostile input
+# Each hostile file gets its own clear error (or is read with a warning); the files after it in
+# the batch are still read. Hostile files are made here, at test time.
+
+GOOD = "Headline\n\nShelling in Baku today.\n"
+
+
+def _batch_with(tmp_path, name: str, data: bytes) -> list:
+    """``name`` between two good articles; returns what the reader yields for the folder."""
+    (tmp_path / "a_good.txt").write_text(GOOD)
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "z_good.txt").write_text(GOOD.replace("Baku", "Ganja"))
+    items = list(read_articles(tmp_path))
+    assert [Path(a.path).name for a in _articles(items)][:1] == ["a_good.txt"]
+    assert Path(_articles(items)[-1].path).name == "z_good.txt"  # the batch went on
+    return items
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("deep.json", b"[" * 100_000, "invalid JSON: nested too deeply"),
+    ("deep_valid.json",
+     b'{"text": "Shelling in Baku.", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+     "invalid JSON: nested too deeply"),
+    ("deep.jsonl", b"[" * 100_000 + b"\n", "invalid JSON at line 1: nested too deeply"),
+], ids=["json", "json-valid-object", "jsonl"])
+def test_deeply_nested_json_is_an_error_of_that_file(tmp_path, name, data, reason):
+    items = _batch_with(tmp_path, name, data)
+    (err,) = [e for e in _errors(items) if Path(e.path).name == name]
+    assert err.reason == reason
+
+
+def test_deeply_nested_jsonl_line_spares_the_other_lines(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"[" * 100_000 + b"\n" + json.dumps({"id": "ok", "text": "Baku."}).encode())
+    err, a = read_articles(feed)
+    assert err.reason == "invalid JSON at line 1: nested too deeply" and a.id == "ok"
+
+
+def test_deeply_nested_sidecar_is_ignored(tmp_path, caplog):
+    (tmp_path / "x.txt").write_text(GOOD)
+    (tmp_path / "x.meta.json").write_bytes(b"[" * 100_000)
+    a = read_article(tmp_path / "x.txt")
+    assert a.title == "Headline"
+    assert any("x.meta.json" in r.getMessage() for r in caplog.records)
+
+
+def test_unexpected_parser_failure_is_per_file(tmp_path, monkeypatch):
+    import geo.articles as articles
+
+    def boom(data, name, meta, fallback):
+        raise KeyError("parser bug")
+
+    monkeypatch.setitem(articles._PARSERS, ".md", boom)
+    items = _batch_with(tmp_path, "m.md", b"Title\n\nBody.\n")
+    (err,) = _errors(items)
+    assert err.reason == "unexpected KeyError: 'parser bug'"
+    (err,) = list(read_upload("m.md", b"Title\n\nBody.\n"))
+    assert err.reason == "unexpected KeyError: 'parser bug'"
+
+
+@pytest.mark.parametrize("reader", ["json", "jsonl", "upload"])
+def test_lone_surrogates_are_replaced(tmp_path, caplog, reader):
+    # JSON may escape half a surrogate pair: such text cannot be encoded, hashed or stored.
+    # Policy: U+FFFD in its place, one for one, so the length and all offsets are unchanged.
+    obj = '{"text": "Shelling in Baku \\ud800 today.", "title": "T \\udc00"}'
+    if reader == "upload":
+        (a,) = list(read_upload("s.json", obj.encode()))
+    else:
+        path = tmp_path / f"s.{reader}"
+        path.write_text(obj)
+        (a,) = list(read_articles(path))
+    assert isinstance(a, Article), a
+    assert a.text == "Shelling in Baku \ufffd today." and a.title == "T \ufffd"
+    assert len(a.text) == len(json.loads(obj)["text"])
+    a.text.encode("utf-8")
+    assert a.id == article_id(a.text)
+    assert any("s." in r.getMessage() and "lone surrogate" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_content_hash_never_raises():
+    assert len(article_id("half a pair \ud800")) == 16
+
+
+def _alias_bomb() -> bytes:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, cur in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return ("---\n" + "\n".join(lines) + "\ntitle: *i\n---\nBody about Baku.\n").encode()
+
+
+def test_yaml_alias_bomb_is_refused_fast(tmp_path):
+    import time
+
+    bomb = _alias_bomb()
+    assert len(bomb) < 500  # 9**9 strings once expanded
+    start = time.perf_counter()
+    items = _batch_with(tmp_path, "bomb.md", bomb)
+    assert time.perf_counter() - start < 1.0
+    (err,) = _errors(items)
+    assert Path(err.path).name == "bomb.md"
+    assert err.reason == "YAML aliases (*name) are not allowed in front matter"
+
+
+@pytest.mark.parametrize("front,title", [
+    ("title: [a, b]\nsource: {x: 1}", "Heading line"),  # wrong types dropped, not stringified
+    ("title: 2020\nid: 7", "2020"),  # numbers are fine
+])
+def test_front_matter_field_types(front, title, caplog):
+    data = f"---\n{front}\n---\nHeading line\n\nBody about Baku.\n".encode()
+    (a,) = list(read_upload("f.md", data))
+    assert a.title == title and a.source is None
+    if "[" in front:
+        assert any(r.getMessage().startswith("f.md: title of type list ignored")
+                   for r in caplog.records)
+
+
+def test_front_matter_too_long():
+    data = ("---\ntitle: " + "x" * 70_000 + "\n---\nBody.\n").encode()
+    (err,) = list(read_upload("f.md", data))
+    assert err.reason.startswith("front matter too long")
+
+
+def test_json_fields_of_wrong_types_are_dropped(tmp_path, caplog):
+    text = "Shelling in Baku."
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps({"id": ["x"], "title": ["a", "b"], "url": {"u": 1},
+                                "date": [2020], "source": True, "text": text}))
+    (a,) = list(read_articles(path))
+    assert a.id == article_id(text)  # not "['x']"
+    assert (a.title, a.url, a.date, a.source) == (None, None, None, None)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"{path} object: title of type list ignored") for m in messages)
+
+
+def test_wrong_typed_field_does_not_hide_the_sidecar(tmp_path):
+    (tmp_path / "w.json").write_text(json.dumps({"title": ["a"], "text": "Baku."}))
+    (tmp_path / "w.meta.json").write_text(json.dumps({"title": "From sidecar"}))
+    assert read_article(tmp_path / "w.json").title == "From sidecar"
+
+
+def test_sidecar_fields_of_wrong_types_are_dropped(tmp_path):
+    (tmp_path / "x.txt").write_text(GOOD)
+    (tmp_path / "x.meta.json").write_text(json.dumps({"id": {"a": 1}, "source": ["VG"]}))
+    a = read_article(tmp_path / "x.txt")
+    assert a.id == article_id(GOOD) and a.source is None
+
+
+def test_warnings_name_the_file(batch, caplog, tmp_path):
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="geo.articles")
+    list(read_articles(BATCH / "h_cp1252.txt"))
+    list(read_articles(BATCH / "d_list.json"))
+    messages = [r.getMessage() for r in caplog.records]
+    assert f"{BATCH / 'h_cp1252.txt'}: not UTF-8: decoded as cp1252" in messages
+    assert any(m.startswith(f"{BATCH / 'd_list.json'}: unreadable date 'not a date'")
+               for m in messages)
+
+
+# ---------------------------------------------------------------- size limits
+
+
+def test_too_long_for_the_pipeline_at_read_time(tmp_path):
+    from geo.articles import MAX_CHARS
+
+    assert MAX_CHARS == 1_000_000
+    path = tmp_path / "long.txt"
+    path.write_text("Title\n\n" + "x" * (MAX_CHARS - 6))  # 1,000,001 characters, 1 MB
+    (err,) = list(read_articles(path))
+    assert err.reason == "too long (1,000,001 characters > 1,000,000)"
+    with pytest.raises(ArticleReadError, match="too long"):
+        read_text_article("x" * (MAX_CHARS + 1))
+
+
+def test_too_long_item_spares_the_rest_of_a_feed(tmp_path):
+    long = "x" * 1_000_001
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(o) for o in (
+        {"id": "a", "text": "Baku."}, {"text": long}, {"id": "c", "text": "Ganja."})))
+    a, err, c = read_articles(feed)
+    assert (a.id, c.id) == ("a", "c")
+    assert err.reason == "line 2: too long (1,000,001 characters > 1,000,000)"
+    lst = tmp_path / "list.json"
+    lst.write_text(json.dumps([{"id": "a", "text": "Baku."}, {"text": long}]))
+    a, err = read_articles(lst)
+    assert a.id == "a" and err.reason == "item 1: too long (1,000,001 characters > 1,000,000)"
+
+
+def test_feeds_have_a_larger_file_limit(tmp_path):
+    # Many small articles: bigger than the single-article limit, under the feed limit.
+    items = [{"id": f"n{i}", "text": f"Shelling number {i} in Baku. " * 5} for i in range(40)]
+    lst = tmp_path / "many.json"
+    lst.write_text(json.dumps(items))
+    feed = tmp_path / "many.jsonl"
+    feed.write_text("\n".join(json.dumps(o) for o in items))
+    assert lst.stat().st_size > 2000
+    for path in (lst, feed):
+        got = list(read_articles(path, max_bytes=1000))
+        assert len(_articles(got)) == 40 and not _errors(got)
+        (err,) = list(read_articles(path, max_bytes=1000, max_feed_bytes=2000))
+        assert err.reason.startswith("too large")
+    (txt := tmp_path / "big.txt").write_text("Title\n\n" + "word " * 400)
+    (err,) = list(read_articles(txt, max_bytes=1000))  # the feed limit is for feeds only
+    assert err.reason.startswith("too large")
+    assert len(_articles(read_upload("many.json", lst.read_bytes(), max_bytes=1000))) == 40
+
+
+def test_not_a_regular_file(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    (err,) = list(read_articles(fifo))  # would block forever if read
+    assert err.reason == "not a regular file"
+
+
+# ---------------------------------------------------------------- UTF-16 without a BOM
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_decoded(tmp_path, encoding, caplog):
+    text = "Café talks\n\nShelling in Genève and Baku.\n"
+    path = tmp_path / "u16.txt"
+    path.write_bytes(text.encode(encoding))
+    a = read_article(path)
+    assert a.text == text and a.title == "Café talks"
+    assert any(str(path) in r.getMessage() and encoding in r.getMessage()
+               for r in caplog.records)
+
+
+def test_utf16_without_bom_that_does_not_decode():
+    data = "Headline\n\nShelling in Baku.\n".encode("utf-16-le") + b"A"  # odd length
+    with pytest.raises(ArticleReadError, match="looks like UTF-16 without a byte order mark"):
+        decode_bytes(data)
+    with pytest.raises(ArticleReadError, match="binary file"):
+        decode_bytes(bytes(range(256)) * 4)  # NULs, but not UTF-16 text
+
+
+# ---------------------------------------------------------------- has_article_files
+
+
+def test_has_article_files(tmp_path):
+    from geo.articles import has_article_files
+
+    assert not has_article_files(tmp_path)
+    (tmp_path / "x.meta.json").write_text("{}")
+    (tmp_path / ".hidden.txt").write_text("hidden")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    assert not has_article_files(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(GOOD)
+    assert has_article_files(tmp_path)

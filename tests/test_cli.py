@@ -123,3 +123,143 @@ def test_store_is_found_through_the_environment(tmp_path, seed_path, monkeypatch
     monkeypatch.setenv("GEO_DB", str(db))
     assert main(["ingest", str(seed_path), "--date", "2020-09-30", "--quiet"]) == 0
     assert db.exists()
+
+
+# ---------------------------------------------------------------- hostile input, bad options
+
+
+def test_hostile_files_do_not_stop_the_batch(tmp_path, capsys):
+    """Deep JSON, a YAML alias bomb, a lone surrogate, UTF-16 without BOM: each reported or
+    read, and the good articles are stored."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "deep.json").write_bytes(b"[" * 100_000)
+    (batch / "deep.jsonl").write_bytes(b"[" * 100_000 + b"\n"
+                                       + b'{"id": "feed-1", "text": "Shelling in Donetsk killed 3."}')
+    bomb = ["a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]"] + [
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    (batch / "bomb.md").write_text("---\n" + "\n".join(bomb) + "\ntitle: *i\n---\nBody.\n")
+    (batch / "surrogate.json").write_text('{"id": "sur-1", "text": "Shelling in Baku \\ud800."}')
+    (batch / "u16.txt").write_bytes("Headline\n\nShelling in Ganja.\n".encode("utf-16-le"))
+    db = tmp_path / "store.sqlite"
+
+    code = main(["ingest", str(batch), "--db", str(db), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "deep.json  invalid JSON: nested too deeply" in out
+    assert "bomb.md  YAML aliases" in out
+    from geo.store import open_store
+
+    with open_store(str(db)) as store:
+        ids = set(store.articles()["id"])
+    assert {"feed-1", "sur-1"} <= ids and len(ids) == 3
+    assert "3 ok, 0 duplicate, 3 error" in out  # deep.json, deep.jsonl line 1, bomb.md
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_no_article_files(tmp_path, capsys, command):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.meta.json").write_text("{}")
+    db = tmp_path / "never.sqlite"
+    args = [command, str(empty)] + (["--db", str(db), "--quiet"] if command == "ingest" else [])
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"no article files found in {empty}" in err
+    assert not db.exists()  # no empty store created
+
+
+def test_ingest_reads_lazily(tmp_path, monkeypatch, capsys):
+    """The store opens before the first file is read (no list() of the whole input)."""
+    import geo.articles
+    import geo.store
+
+    events = []
+    real_read, real_open = geo.articles.read_articles, geo.store.open_store
+
+    def read(*args, **kwargs):
+        for item in real_read(*args, **kwargs):
+            events.append("read")
+            yield item
+
+    def open_store(db):
+        events.append("open")
+        return real_open(db)
+
+    monkeypatch.setattr(geo.articles, "read_articles", read)
+    monkeypatch.setattr(geo.store, "open_store", open_store)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        (inputs / f"e{i}.txt").write_text("")
+    assert main(["ingest", str(inputs), "--db", str(tmp_path / "s.sqlite"), "--quiet"]) == 1
+    assert events == ["open", "read", "read", "read"]
+    assert "0 ok, 0 duplicate, 3 error" in capsys.readouterr().out
+
+
+def _bad_db_cases(tmp_path):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    return [
+        (str(tmp_path), "is a folder"),
+        ("postgresql://user:secret@host/db", "PostGIS store not implemented"),
+        ("ftp://host/db", "unsupported database URL scheme 'ftp'"),
+        (str(a_file / "x.sqlite"), "is not a folder"),  # unwritable: under a file
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+@pytest.mark.parametrize("command", ["ingest", "export"])
+def test_bad_db_is_a_clean_error(tmp_path, seed_path, capsys, case, command):
+    db, message = _bad_db_cases(tmp_path)[case]
+    if command == "ingest":
+        args = ["ingest", str(seed_path), "--db", db, "--quiet"]
+    else:
+        args = ["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--db", db]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: ") and message in captured.err
+    assert "Traceback" not in captured.err and "secret" not in captured.err
+
+
+def test_store_error_from_the_store_is_clean(tmp_path, monkeypatch, capsys, seed_path):
+    import geo.store
+
+    def refuse(db):
+        raise geo.store.StoreError("cannot open database x: database is locked")
+
+    monkeypatch.setattr(geo.store, "open_store", refuse)
+    assert main(["ingest", str(seed_path), "--db", str(tmp_path / "s.sqlite"), "--quiet"]) == 2
+    assert capsys.readouterr().err == "error: cannot open database x: database is locked\n"
+
+
+def test_export_to_missing_folder(tmp_path, capsys):
+    out = "/nonexistent/dir/x.csv"
+    assert main(["export", "--format", "csv", "--out", out,
+                 "--db", str(tmp_path / "s.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: cannot write {out}: folder /nonexistent/dir does not exist\n"
+
+
+def test_export_without_browser(tmp_path, monkeypatch, capsys):
+    import geo.export
+
+    def no_browser(frame, fmt, path, **kwargs):
+        raise geo.export.BrowserNotFound("Chromium not found: install it")
+
+    monkeypatch.setattr(geo.export, "export", no_browser)
+    assert main(["export", "--format", "png", "--out", str(tmp_path / "x.png"),
+                 "--db", str(tmp_path / "s.sqlite")]) == 2
+    assert capsys.readouterr().err == "error: Chromium not found: install it\n"
+
+
+def test_bugs_keep_their_traceback(tmp_path, monkeypatch):
+    import geo.export
+
+    def bug(frame, fmt, path, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(geo.export, "export", bug)
+    with pytest.raises(KeyError):
+        main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"),
+              "--db", str(tmp_path / "s.sqlite")])
