@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Optional
 
@@ -33,8 +34,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from geo.gazetteer import (Candidate, Context, Gazetteer, confidence, load_gazetteer, normalize,
-                           rank)
+from geo.gazetteer import (Candidate, Context, Gazetteer, confidence, haversine_km,
+                           load_gazetteer, normalize, rank)
 from geo.records import Article, Place
 
 SPANS_KEY = "gazetteer_places"
@@ -82,6 +83,7 @@ class Mention:
     source: str  # 'ner' | 'phrase' | 'mislabel'
     label: str = ""
     after: str = ""  # the few characters that follow ('Paris, Texas': ', ')
+    says_unit: bool = False  # 'Donetsk region', 'the province of Idlib', 'Sumy oblasts'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,6 +105,9 @@ class GazetteerPlaceMatcher:
         lower, exact = [], []
         for n in _phrase_names(self.gazetteer):
             variants = {n, n.replace("-", " ")} if "-" in n else {n}
+            # Natural Earth transliterates with apostrophes ("Donets'k", "Luhans'k"); the news
+            # writes 'Donetsk'.
+            variants |= {_APOSTROPHE.sub("", v) for v in variants}
             for v in variants:
                 (exact if _is_acronym(v) else lower).append(nlp.make_doc(v))
         self.lower.add("PLACE", lower)
@@ -118,6 +123,9 @@ class GazetteerPlaceMatcher:
         spans = [s for s in spans if s.text[:1].isupper()]
         spans += [Span(doc, s, e, label="PLACE") for _, s, e in self.exact(doc)]
         return filter_spans(spans)
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ](?=\w|$|\s)")
 
 
 def _is_acronym(name: str) -> bool:
@@ -230,8 +238,29 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
         if article is not None and article.is_boilerplate(s, e):
             continue
         taken.append((s, e))
-        out.append(Mention(s, e, doc.text[s:e], source, span.label_, doc.text[e:e + 4]))
+        out.append(Mention(s, e, doc.text[s:e], source, span.label_, doc.text[e:e + 4],
+                           _says_unit(doc.text, s, e)))
     return sorted(out, key=lambda m: m.start)
+
+
+# Words that name an admin-1 unit in the text: 'Donetsk region', 'Idlib province', 'the
+# Kharkiv and Sumy oblasts', 'the province of Kandahar'.
+_UNIT_WORD = (r"(?i:(?:region|oblast|province|governorate|state|prefecture|krai|kray|"
+              r"voivodeship|canton|department|wilaya|vilayet)s?)")
+_NAME_WORD = r"[A-Z][\w'’\-]*"
+_UNIT_IN_SPAN = re.compile(rf"\b{_UNIT_WORD}\b")
+_UNIT_AFTER = re.compile(
+    rf"^(?:(?:,|,?\s+and|,?\s+or)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})?)*\s+{_UNIT_WORD}\b")
+_UNIT_BEFORE = re.compile(
+    rf"\b{_UNIT_WORD}\s+of\s+(?:the\s+)?(?:{_NAME_WORD}(?:\s+{_NAME_WORD})?"
+    rf"(?:,|,?\s+and|,?\s+or)\s+)*$")
+
+
+def _says_unit(text: str, start: int, end: int) -> bool:
+    """The text calls the name at ``text[start:end]`` an admin-1 unit."""
+    return bool(_UNIT_IN_SPAN.search(text[start:end])
+                or _UNIT_AFTER.match(text[end:end + 80])
+                or _UNIT_BEFORE.search(text[max(0, start - 80):start]))
 
 
 # 'COLUMBUS, Ohio (AP) — ', 'MANSFIELD -- ', 'BEIRUT: ' at the start of the text, of a line or
@@ -446,6 +475,48 @@ def _probabilities(ranked: list[tuple[float, Candidate]]) -> dict[str, float]:
     return {c.gazetteer_id: w / total for w, (_, c) in zip(weights, ranked)}
 
 
+# A province and its capital often share a name ('Donetsk', 'Kharkiv', 'Aleppo', 'Kandahar');
+# the admin-1 unit outscores the city, but news mostly means the city. A city that shares the
+# unit's name, lies within CAPITAL_KM of its label point and has CAPITAL_MIN_POPULATION
+# people swaps scores with the unit, unless the text says 'region'/'oblast'/'province'...
+# Spelling variants among the city's alternate names count ('Odessa' for Odesa); longer
+# names do not ('New York' is no alternate of New York City here, nor 'Oklahoma').
+CAPITAL_KM = 100.0
+CAPITAL_MIN_POPULATION = 50_000
+CAPITAL_SPELLING = 0.8  # SequenceMatcher ratio of an alternate name to the city's own name
+
+
+def _capital_pair(key: str, ranked: list[tuple[float, Candidate]]
+                  ) -> Optional[tuple[Candidate, Candidate]]:
+    """(admin-1 unit, its same-named main city) when the best sense is one of them."""
+    units = [c for _, c in ranked if c.feature == "admin1"]
+    if not units or ranked[0][1].feature not in ("admin1", "city"):
+        return None
+    unit = units[0]
+    name = _GENERIC.sub("", key).strip() or key
+    for _, c in ranked:
+        if (c.feature == "city" and c.population >= CAPITAL_MIN_POPULATION
+                and (not c.alternate
+                     or SequenceMatcher(None, normalize(c.name), name).ratio()
+                     >= CAPITAL_SPELLING)
+                and haversine_km(unit.lat, unit.lon, c.lat, c.lon) <= CAPITAL_KM):
+            top = ranked[0][1]
+            return (unit, c) if top is unit or top is c else None
+    return None
+
+
+def _prefer_capital(ranked: list[tuple[float, Candidate]], pair: tuple[Candidate, Candidate]
+                    ) -> list[tuple[float, Candidate]]:
+    """The city takes the unit's score and the unit the city's (confidence is unchanged)."""
+    unit, city = pair
+    if ranked[0][1] is not unit:
+        return ranked
+    scores = {id(c): s for s, c in ranked}
+    swap = {id(unit): scores[id(city)], id(city): scores[id(unit)]}
+    return sorted(((swap.get(id(c), s), c) for s, c in ranked),
+                  key=lambda sc: (-sc[0], sc[1].gazetteer_id))
+
+
 _COUNTY = re.compile(r"^(?:the\s+)?(.+?)\s+(?:county|parish|co\.?)$", re.IGNORECASE)
 
 
@@ -460,8 +531,13 @@ def _place_counties(mentions, keys, by_key, chosen, counts, gazetteer) -> set[st
     for k in county_keys:
         states: Counter = Counter()
         towns: dict[str, list[tuple[float, Candidate]]] = {}
+        # Only states of a country that has a town of the county's name ('Franklin County'
+        # is not in Ireland even when the article's 'Dublin' went there).
+        countries = {c.country_code for c in by_key[k] if c.feature == "city"}
         for kk, (c, conf) in chosen.items():
             if kk in county_keys or c.feature not in ("city", "admin1") or not c.admin1_code:
+                continue
+            if countries and c.country_code not in countries:
                 continue
             states[c.admin1_code] += counts[kk]
             if c.feature == "city":
@@ -511,6 +587,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
 
     # Pass 2: rank each name with what the *other* names say.
     second: dict[str, list[tuple[float, Candidate]]] = {}
+    pairs: dict[str, tuple[Candidate, Candidate]] = {}  # name -> (admin-1 unit, its capital)
     for k, cands in by_key.items():
         if not cands:
             continue
@@ -523,6 +600,11 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
                 admin1 += [top.admin1_code] * 3
         ctx = Context.of(countries, admin1)
         second[k] = rank(cands, ctx)[:MAX_CANDIDATES]
+        pair = _capital_pair(k, second[k])
+        if pair is not None:
+            pairs[k] = pair
+            if not all(m.says_unit for kk, m in zip(keys, mentions) if kk == k):
+                second[k] = _prefer_capital(second[k], pair)
 
     # Pass 3: towns near the other names' likely towns ('Paris' with 'Reno' and 'Hugo' is the
     # one in Texas).
@@ -537,6 +619,9 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
         place = Place(name=m.text, start=m.start, end=m.end)
         if k in chosen:
             c, conf = chosen[k]
+            if k in pairs and k not in counties and c in pairs[k]:
+                # 'Donetsk region' / 'the province of Idlib': the unit; otherwise the city.
+                c = pairs[k][0] if m.says_unit else c
             # A name the NER did not call a place is less certain.
             conf = conf * (0.8 if m.source == "mislabel" else 1.0)
             place.lat, place.lon = c.lat, c.lon

@@ -232,3 +232,73 @@ def test_proximity_prefers_the_namesake_near_the_other_towns():
     out = _with_proximity(ranked, Counter({"springfield": 1, "decatur": 1}))
     assert out["springfield"][0][1] is springfield_il
     assert out["decatur"][0][1] is decatur_il
+
+
+# A province and its capital share a name: news means the city unless the text names the unit.
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Shelling in Donetsk killed two civilians, local officials said.", "Donetsk", 48.0, 37.8),
+    ("Missiles hit Kharkiv overnight, the mayor said.", "Kharkiv", 49.99, 36.23),
+    ("Air strikes hit Aleppo and Idlib, the Syrian Observatory said.", "Aleppo", 36.2, 37.16),
+    ("Air strikes hit Aleppo and Idlib, the Syrian Observatory said.", "Idlib", 35.93, 36.63),
+    ("Explosions were heard in Odessa after midnight.", "Odessa", 46.48, 30.73),
+    ("Taliban fighters entered Kandahar on Thursday.", "Kandahar", 31.61, 65.71),
+    ("The governor of Luhansk said the town had fallen.", "Luhansk", 48.57, 39.31),
+])
+def test_capital_city_beats_its_same_named_province(nlp, gazetteer, text, name, lat, lon):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == name)
+    assert place.precision == "city"
+    assert _km(place.lat, place.lon, lat, lon) < 25
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Fighting raged across Donetsk oblast on Tuesday.", "Donetsk oblast"),
+    ("Russian troops advanced in the Donetsk region.", "Donetsk"),
+    ("Russia launched drones at the Kharkiv and Sumy regions.", "Kharkiv"),
+    ("Russia launched drones at the Kharkiv and Sumy regions.", "Sumy"),
+    ("Heavy fighting in the province of Idlib displaced thousands.", "Idlib"),
+    ("Clashes erupted in Herat province near the Iranian border.", "Herat"),
+])
+def test_named_unit_stays_the_province(nlp, gazetteer, text, name):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == name)
+    assert place.precision == "admin1"
+
+
+def test_one_article_can_mean_both_the_region_and_the_city(nlp, gazetteer):
+    text = ("Russian forces pressed on in the Donetsk region. Shelling in Donetsk killed two "
+            "civilians, officials in Donetsk said.")
+    places = [p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+              if p.name == "Donetsk"]
+    assert [p.precision for p in places] == ["admin1", "city", "city"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # The state's same-named city is far from its label point, another state's or only an
+    # alternate name ('New York City', 'Oklahoma City'): the state stays.
+    ("Voters in Ohio and New York went to the polls on Tuesday.", "New York"),
+    ("The storm moved from Texas into Oklahoma overnight.", "Oklahoma"),
+    ("Wildfires spread across Washington and Oregon.", "Washington"),
+])
+def test_us_states_stay_states(nlp, gazetteer, text, name):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == name)
+    assert place.precision == "admin1" and place.country_code == "US"
+
+
+@pytest.mark.parametrize("text, says", [
+    ("fighting in the Donetsk region", True),
+    ("fighting across Donetsk Oblast", True),
+    ("the Kharkiv, Sumy and Chernihiv oblasts", True),
+    ("the provinces of Idlib and Aleppo", True),
+    ("in Aleppo, state media said", False),
+    ("the Kharkiv regional governor", False),
+    ("the Kharkiv Police Department", False),
+])
+def test_says_unit(text, says):
+    from geo.places import _says_unit
+
+    names = ["Donetsk", "Kharkiv", "Idlib", "Aleppo"]
+    name = next(n for n in names if n in text)
+    start = text.index(name)
+    assert _says_unit(text, start, start + len(name)) is says
