@@ -484,6 +484,9 @@ def _probabilities(ranked: list[tuple[float, Candidate]]) -> dict[str, float]:
 CAPITAL_KM = 100.0
 CAPITAL_MIN_POPULATION = 50_000
 CAPITAL_SPELLING = 0.8  # SequenceMatcher ratio of an alternate name to the city's own name
+# Exonyms of big cities are alternate names of any spelling ('Kiev' for Kyiv); the distance
+# test still keeps 'New York' (298 km from the state's label point) the state.
+CAPITAL_EXONYM_POPULATION = 1_000_000
 
 
 def _capital_pair(key: str, ranked: list[tuple[float, Candidate]]
@@ -496,7 +499,7 @@ def _capital_pair(key: str, ranked: list[tuple[float, Candidate]]
     name = _GENERIC.sub("", key).strip() or key
     for _, c in ranked:
         if (c.feature == "city" and c.population >= CAPITAL_MIN_POPULATION
-                and (not c.alternate
+                and (not c.alternate or c.population >= CAPITAL_EXONYM_POPULATION
                      or SequenceMatcher(None, normalize(c.name), name).ratio()
                      >= CAPITAL_SPELLING)
                 and haversine_km(unit.lat, unit.lon, c.lat, c.lon) <= CAPITAL_KM):

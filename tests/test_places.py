@@ -241,6 +241,7 @@ def test_proximity_prefers_the_namesake_near_the_other_towns():
     ("Air strikes hit Aleppo and Idlib, the Syrian Observatory said.", "Aleppo", 36.2, 37.16),
     ("Air strikes hit Aleppo and Idlib, the Syrian Observatory said.", "Idlib", 35.93, 36.63),
     ("Explosions were heard in Odessa after midnight.", "Odessa", 46.48, 30.73),
+    ("Protesters clashed with police in Kiev on Tuesday.", "Kiev", 50.45, 30.52),  # exonym
     ("Taliban fighters entered Kandahar on Thursday.", "Kandahar", 31.61, 65.71),
     ("The governor of Luhansk said the town had fallen.", "Luhansk", 48.57, 39.31),
 ])
