@@ -8,10 +8,15 @@
 * Markers: places = small grey dots, casualty figures = circles coloured by the victims' party
   with area proportional to the count, claims = speech bubbles coloured by the claimant. One
   FeatureGroup per party so the layer control toggles parties.
+* Co-located items are aggregated: one marker per (spot, kind, party) - a circle sized by the
+  sum of the figures, a bubble showing the number of claims - whose popup lists the items,
+  newest first. Markers sharing a spot are drawn a few screen pixels apart (at most
+  ``SPREAD_MAX_PX``, at every zoom); their coordinates are never moved.
 * Every string that comes from an article is ``html.escape``d before it reaches the page, and
   popup/tooltip HTML travels as an escaped JSON string (never inside a JS template literal).
 * Hooks for tests and the browser: each marker carries the classes
-  ``geo-marker geo-<kind> party-<id>`` (``path.geo-casualty``, ``div.geo-claim``...).
+  ``geo-marker geo-<kind> party-<id>`` (``path.geo-casualty``, ``div.geo-claim``...) and a
+  ``data-items`` attribute: how many items (figures, claims, place mentions) it stands for.
 """
 from __future__ import annotations
 
@@ -42,7 +47,7 @@ NAMED_REGION_LINE = "#7a5c99"  # named regions (Nagorno-Karabakh, Donbas...) men
 PLACE_COLOR = "#6e6e6e"
 UNATTRIBUTED_COLOR = "#555555"
 WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
-MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit: keeps jittered dots apart
+MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit (one spot: context)
 MAX_FIT_ZOOM = 10
 
 _CDN = {"leaflet_js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
@@ -247,19 +252,27 @@ def article_meta_html(row: Mapping) -> str:
             "</div></div>")
 
 
-def casualty_popup(row: Mapping, names: PartyNames) -> str:
+def _casualty_head(row: Mapping, names: PartyNames) -> str:
+    """'<b>Ukraine says:</b> 14 civilians killed' (escaped)."""
     reporter = clean(row.get("reported_by"))
     says = f"{html.escape(names.name(reporter))} says" if reporter is not None else "Reported"
-    head = f"<b>{says}:</b> {html.escape(figure_phrase(row))}"
+    return f"<b>{says}:</b> {html.escape(figure_phrase(row))}"
+
+
+def _item_quote(row: Mapping) -> str:
+    return _quote(highlight_sentence(row.get("sentence"), row.get("start"), row.get("end"),
+                                     row.get("sentence_start")))
+
+
+def casualty_popup(row: Mapping, names: PartyNames) -> str:
     party = f"Victims' side: {html.escape(names.name(row.get('party')))}"
     place = esc(row.get("place"))
     where = f" \u00b7 at {place}" if place else ""
-    quote = highlight_sentence(row.get("sentence"), row.get("start"), row.get("end"),
-                               row.get("sentence_start"))
-    return f"{head}<br><span>{party}{where}</span>{_quote(quote)}{article_meta_html(row)}"
+    return (f"{_casualty_head(row, names)}<br><span>{party}{where}</span>{_item_quote(row)}"
+            f"{article_meta_html(row)}")
 
 
-def claim_popup(row: Mapping, names: PartyNames) -> str:
+def claim_popup(row: Mapping, names: PartyNames, show_place: bool = True) -> str:
     claimant = clean(row.get("claimant")) or clean(row.get("party"))
     verb = _STANCE_VERBS.get(clean(row.get("stance")) or "claim", "says")
     who = html.escape(names.name(claimant, default="Unattributed source"))
@@ -268,7 +281,7 @@ def claim_popup(row: Mapping, names: PartyNames) -> str:
     target = clean(row.get("target"))
     about = f"<br>About: {html.escape(names.name(target))}" if target is not None else ""
     place = esc(row.get("place"))
-    where = f"<br>Place: {place}" if place else ""
+    where = f"<br>Place: {place}" if place and show_place else ""
     sentence = clean(row.get("sentence"))
     quote = ""
     if sentence and str(sentence).strip() != str(clean(row.get("claim_text")) or "").strip():
@@ -318,17 +331,152 @@ def tooltip_text(kind: str, row: Mapping, names: PartyNames, n_rows: int = 1) ->
     return html.escape(name + (f" ({n_rows} mentions)" if n_rows > 1 else ""))
 
 
+# --- aggregates: all figures (or claims) of one party at one spot ---------------------------
+
+MAX_AGGREGATE_ITEMS = 20  # listed in an aggregate's popup; the rest are counted
+
+
+def figure_count(row: Mapping) -> Optional[int]:
+    """The number a casualty row contributes to a sum: its low bound when it is vague or a
+    range, else its best figure (None when there is no number at all)."""
+    qualifier = clean(row.get("qualifier")) or "exact"
+    best, low = as_int(row.get("count_best")), as_int(row.get("count_low"))
+    if qualifier == "vague":
+        return low
+    if qualifier == "range":
+        return low if low is not None else best
+    return best if best is not None else low
+
+
+def is_vague(row: Mapping) -> bool:
+    return clean(row.get("qualifier")) == "vague" or figure_count(row) is None
+
+
+def outcome_totals(rows: Iterable[Mapping]) -> dict[str, int]:
+    """{outcome: sum of figure_count} in order of first appearance, killed first."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        count = figure_count(row)
+        if count is not None:
+            outcome = str(clean(row.get("outcome")) or "affected")
+            totals[outcome] = totals.get(outcome, 0) + max(count, 0)
+    return dict(sorted(totals.items(), key=lambda kv: kv[0] != "killed"))
+
+
+def totals_text(rows: list[Mapping]) -> str:
+    """'57 killed, 3 wounded' (plain text), or 'no numbers given'."""
+    totals = outcome_totals(rows)
+    return ", ".join(f"{n:,} {outcome}" for outcome, n in totals.items()) or "no numbers given"
+
+
+def newest_first(rows: Iterable[dict]) -> list[dict]:
+    """Rows by date, newest first (undated last); article and offset keep ties stable."""
+    rows = sorted(rows, key=lambda r: (str(clean(r.get("article_id")) or ""),
+                                       as_int(r.get("start")) or 0))
+    dated = [r for r in rows if clean(r.get("date")) or clean(r.get("article_date"))]
+    undated = [r for r in rows if not (clean(r.get("date")) or clean(r.get("article_date")))]
+    dated.sort(key=lambda r: str(clean(r.get("date")) or clean(r.get("article_date"))),
+               reverse=True)
+    return dated + undated
+
+
+def main_place(rows: Iterable[Mapping]) -> Optional[str]:
+    """The place name most of the rows give (first one on a tie), unescaped."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        place = clean(row.get("place"))
+        if place is not None and str(place).strip():
+            counts[str(place)] = counts.get(str(place), 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+_HR = "<hr style='margin:4px 0'>"
+
+
+def _more(rows: list, cap: int) -> str:
+    extra = len(rows) - cap
+    return (f'<div style="color:#888">{html.escape(f"and {extra} more")}</div>'
+            if extra > 0 else "")
+
+
+def casualty_aggregate_popup(rows: list[Mapping], names: PartyNames,
+                             cap: int = MAX_AGGREGATE_ITEMS) -> str:
+    """Popup of several casualty figures of one victims' side at one spot: a header with
+    the summed figures, then each figure (newest first) as the single-figure popup shows it."""
+    if len(rows) == 1:
+        return casualty_popup(rows[0], names)
+    rows = newest_first(rows)
+    place = main_place(rows)
+    at = f" at {html.escape(place)}" if place else ""
+    vague = sum(1 for r in rows if is_vague(r))
+    note = ("figures added up as reported" + (f", {vague} vague one{'s' if vague != 1 else ''}"
+                                               " at their low bound" if vague else "")
+            + "; reports may overlap")
+    head = (f"<b>{len(rows)} casualty figures{at}</b>"
+            f"<br><span>Victims' side: {html.escape(names.name(rows[0].get('party')))}</span>"
+            f"<br><span>Total: {html.escape(totals_text(rows))}</span>"
+            f'<div style="color:#888;font-size:11px">{html.escape(note)}</div>')
+    entries = []
+    for row in rows[:cap]:
+        own = clean(row.get("place"))
+        where = (f" \u00b7 at {esc(own)}" if own is not None and str(own) != place else "")
+        entries.append(f"{_casualty_head(row, names)}{where}{_item_quote(row)}"
+                       f"{article_meta_html(row)}")
+    return head + _HR.join([""] + entries) + _more(rows, cap)
+
+
+def claim_aggregate_popup(rows: list[Mapping], names: PartyNames,
+                          cap: int = MAX_AGGREGATE_ITEMS) -> str:
+    """Popup of several claims of one claimant at one spot, newest first."""
+    if len(rows) == 1:
+        return claim_popup(rows[0], names)
+    rows = newest_first(rows)
+    place = main_place(rows)
+    at = f" at {html.escape(place)}" if place else ""
+    who = _claimant(rows[0])
+    head = (f"<b>{len(rows)} claims by "
+            f"{html.escape(names.name(who, default='Unattributed source'))}{at}</b>")
+    entries = [claim_popup(row, names, show_place=clean(row.get("place")) != place)
+               for row in rows[:cap]]
+    return head + _HR.join([""] + entries) + _more(rows, cap)
+
+
+def _claimant(row: Mapping) -> Any:
+    return clean(row.get("claimant")) or clean(row.get("party"))
+
+
+def aggregate_tooltip(kind: str, rows: list[Mapping], names: PartyNames) -> str:
+    """Escaped hover text of a marker: the single-item text, or for an aggregate
+    'Donetsk: 12 figures, 57 killed (victims' side: Ukraine)'."""
+    if kind == "place" or len(rows) == 1:
+        return tooltip_text(kind, rows[0], names, len(rows))
+    rows = newest_first(rows)
+    place = main_place(rows) or "Here"
+    if kind == "casualty":
+        side = names.name(rows[0].get("party"))
+        return html.escape(f"{place}: {len(rows)} figures, {totals_text(rows)} "
+                           f"(victims' side: {side})")
+    who = names.name(_claimant(rows[0]), default="Unattributed source")
+    verb = _STANCE_VERBS.get(clean(rows[0].get("stance")) or "claim", "says")
+    text = str(clean(rows[0].get("claim_text")) or clean(rows[0].get("sentence")) or "")
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return html.escape(f"{place}: {len(rows)} claims by {who}; latest: {verb} {text}")
+
+
 # --- items and geometry -----------------------------------------------------------------------
 
 @dataclass
 class MapItem:
-    """One marker: a casualty figure, a claim, or all mentions of one place."""
+    """One marker: all casualty figures of one victims' side at one spot, all claims of one
+    claimant at one spot, or all mentions of one place."""
     kind: str
     lat: float
     lon: float
     party: Optional[str]
     rows: list[dict] = field(default_factory=list)
-    offset_of: int = 1  # how many items share this exact spot (>1: drawn slightly offset)
+    offset_of: int = 1  # how many markers share this spot (>1: drawn a few pixels apart)
+    offset_px: tuple[int, int] = (0, 0)  # screen offset (x right, y down) from the true spot
 
     @property
     def row(self) -> dict:
@@ -355,58 +503,90 @@ def _coords(row: Mapping) -> Optional[tuple[float, float]]:
     return lat, lon
 
 
-def map_items(rows: Iterable[Mapping], group_places: bool = True) -> tuple[list[MapItem], int]:
-    """(items to draw, number of rows left out for want of coordinates). Place mentions of the
-    same name at the same point become one item, so a much-cited town is one dot."""
+def spot_key(lat: float, lon: float) -> tuple[float, float]:
+    """Items whose coordinates agree to 4 decimals (~10 m) share a spot."""
+    return round(lat, 4), round(lon, 4)
+
+
+def map_items(rows: Iterable[Mapping], group_places: bool = True,
+              aggregate: bool = True) -> tuple[list[MapItem], int]:
+    """(items to draw, number of rows left out for want of coordinates).
+
+    Co-located items are aggregated: one item per (spot, kind, party) - all casualty figures
+    of one victims' side at one spot, all claims of one claimant - and one per (spot, place
+    name) for place mentions, so a much-cited town is one dot. Aggregate rows are newest
+    first. ``group_places``/``aggregate`` False: one item per place mention / per figure."""
     items: list[MapItem] = []
-    places: dict[tuple, MapItem] = {}
+    groups: dict[tuple, MapItem] = {}
     unmapped = 0
     for row in rows:
         kind = row.get("kind")
-        coords = _coords(row)
         if kind not in KINDS:
             continue
+        coords = _coords(row)
         if coords is None:
             unmapped += 1
             continue
         lat, lon = coords
         if kind == "place":
-            key = (round(lat, 4), round(lon, 4), str(row.get("place") or "").lower())
-            if group_places and key in places:
-                places[key].rows.append(dict(row))
-                continue
-            item = MapItem("place", lat, lon, None, [dict(row)])
-            places[key] = item
+            party = None
+            key = (*spot_key(lat, lon), kind, str(row.get("place") or "").lower())
+            merge = group_places
         else:
             party = clean(row.get("party"))
             if kind == "claim" and party is None:
                 party = clean(row.get("claimant"))
-            item = MapItem(kind, lat, lon, party, [dict(row)])
+            key = (*spot_key(lat, lon), kind, party)
+            merge = aggregate
+        if merge and key in groups:
+            groups[key].rows.append(dict(row))
+            continue
+        item = MapItem(kind, lat, lon, party, [dict(row)])
+        groups[key] = item
         items.append(item)
+    for item in items:
+        if item.kind != "place" and len(item.rows) > 1:
+            item.rows = newest_first(item.rows)
     return items, unmapped
 
 
+SPREAD_MAX_PX = 28  # no marker is ever drawn further than this from its true spot
+_RING_MAX = 12  # more markers than this at one spot: a sunflower inside the same radius
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
-def jitter(items: list[MapItem], step_deg: float) -> None:
-    """Spread items that share a spot on a small sunflower spiral (deterministic: ordered by
-    kind, party, article and offset), so each stays clickable. The first keeps the true spot."""
+def ring_radius_px(n: int) -> float:
+    """Radius of the ring n markers sharing a spot are drawn on: grows with n, capped."""
+    return float(min(SPREAD_MAX_PX, 10 + 2 * n))
+
+
+def spread(items: list[MapItem]) -> None:
+    """Draw markers that share a spot a few pixels apart, so each stays visible and clickable.
+
+    Offsets are in screen pixels (applied by Leaflet: the markers stay together at every zoom
+    and never drift from the spot on the map); the coordinates are left untouched. The first
+    place dot keeps the exact spot, the other markers sit on a ring around it - or a sunflower
+    for many - of radius at most SPREAD_MAX_PX. Deterministic: ordered by kind, then party."""
     spots: dict[tuple[float, float], list[MapItem]] = {}
     for item in items:
-        spots.setdefault((round(item.lat, 4), round(item.lon, 4)), []).append(item)
+        spots.setdefault(spot_key(item.lat, item.lon), []).append(item)
     for group in spots.values():
+        for item in group:
+            item.offset_of, item.offset_px = len(group), (0, 0)
         if len(group) < 2:
             continue
-        group.sort(key=lambda it: (KINDS.index(it.kind), str(it.party), str(it.row.get("article_id")),
-                                   as_int(it.row.get("start")) or 0))
-        lat0, lon0 = group[0].lat, group[0].lon
-        shrink = max(math.cos(math.radians(lat0)), 0.2)
-        for k, item in enumerate(group):
-            r = step_deg * math.sqrt(k)
-            item.lat = lat0 + r * math.sin(k * GOLDEN_ANGLE)
-            item.lon = lon0 + r * math.cos(k * GOLDEN_ANGLE) / shrink
-            item.offset_of = len(group)
+        group.sort(key=lambda it: (KINDS.index(it.kind), it.party is None, str(it.party),
+                                   str(it.row.get("place") or "")))
+        ring = group[1:] if group[0].kind == "place" else group
+        n = len(ring)
+        radius = ring_radius_px(n)
+        for k, item in enumerate(ring):
+            if n <= _RING_MAX:
+                r, angle = radius, -math.pi / 2 + 2 * math.pi * k / n  # clockwise from the top
+            else:
+                r, angle = SPREAD_MAX_PX * math.sqrt((k + 0.5) / n), k * GOLDEN_ANGLE
+            # truncated toward zero: never further than r
+            item.offset_px = (int(r * math.cos(angle)), int(r * math.sin(angle)))
 
 
 def view_bounds(items: list[MapItem]) -> Optional[list[list[float]]]:
@@ -425,31 +605,36 @@ def view_bounds(items: list[MapItem]) -> Optional[list[list[float]]]:
     return [[s, w], [n, e]]
 
 
-def jitter_step(items: list[MapItem]) -> float:
-    """About 12 px at the fitted zoom: a fraction of the data's extent (at least MIN_VIEW_DEG)."""
-    if not items:
-        return 0.0
-    extent = max(max(it.lat for it in items) - min(it.lat for it in items),
-                 max(it.lon for it in items) - min(it.lon for it in items), MIN_VIEW_DEG)
-    return 0.016 * extent
-
-
 # --- marker styles --------------------------------------------------------------------------
 
-def casualty_radius(row: Mapping) -> float:
-    """Circle radius in px: area proportional to the figure (sqrt scale), capped; vague = 6."""
-    count = as_int(row.get("count_best"))
-    if count is None and clean(row.get("qualifier")) == "range":
-        count = as_int(row.get("count_low"))
-    if count is None or clean(row.get("qualifier")) == "vague":
+def radius_for_count(count: Optional[int]) -> float:
+    """Circle radius in px: area proportional to the count (sqrt scale), capped; none = 6."""
+    if count is None:
         return 6.0
     return round(min(4.0 + 1.6 * math.sqrt(max(count, 0)), 30.0), 1)
 
 
+def casualty_radius(row: Mapping) -> float:
+    """Radius of one figure; a vague figure (no number) is drawn at 6 px."""
+    return 6.0 if is_vague(row) else radius_for_count(figure_count(row))
+
+
 def casualty_style(row: Mapping, color: str) -> dict:
-    vague = as_int(row.get("count_best")) is None or clean(row.get("qualifier")) == "vague"
-    killed = clean(row.get("outcome")) == "killed"
-    return {"radius": casualty_radius(row), "color": color, "weight": 1.5,
+    return aggregate_casualty_style([row], color)
+
+
+def aggregate_casualty_style(rows: list[Mapping], color: str) -> dict:
+    """Style of the circle of one or more figures: sized by the sum of their counts (vague
+    ones at their low bound), dashed only when every figure is vague, filled when any counts
+    people killed."""
+    vague = all(is_vague(r) for r in rows)
+    if len(rows) == 1:
+        radius = casualty_radius(rows[0])
+    else:
+        counts = [c for c in (figure_count(r) for r in rows) if c is not None]
+        radius = radius_for_count(sum(max(c, 0) for c in counts) if counts else None)
+    killed = any(clean(r.get("outcome")) == "killed" for r in rows)
+    return {"radius": radius, "color": color, "weight": 1.5,
             "fill": True, "fill_color": color,
             "fill_opacity": 0.25 if vague else (0.7 if killed else 0.35),
             "dash_array": "3 3" if vague else None}
@@ -459,8 +644,12 @@ PLACE_STYLE = {"radius": 3.5, "color": "#ffffff", "weight": 1, "fill": True,
                "fill_color": PLACE_COLOR, "fill_opacity": 0.9}
 
 
-def bubble_html(color: str) -> str:
-    """The claim marker: a speech bubble in the claimant's colour (colour must be #rrggbb)."""
+def bubble_html(color: str, count: int = 1) -> str:
+    """The claim marker: a speech bubble in the claimant's colour (colour must be #rrggbb),
+    showing the number of claims when it stands for several."""
+    if count > 1:
+        return (f'<div class="geo-bubble geo-bubble-n" style="background:{color}">'
+                f"{int(count)}</div>")
     return (f'<div class="geo-bubble" style="background:{color}">\u201d</div>')
 
 
@@ -479,19 +668,56 @@ class MarkerContent(MacroElement):
             div.className = "geo-popup";
             div.innerHTML = {{ this.popup_js }};
             return div;
-        })(), {maxWidth: {{ this.max_width|tojson }}});
+        })(), {maxWidth: {{ this.max_width|tojson }}, maxHeight: {{ this.max_height|tojson }}});
         {%- if this.tooltip_js %}
         {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip_js }}, {sticky: true});
         {%- endif %}
         {% endmacro %}
     """)
 
-    def __init__(self, popup_html: str, tooltip_html: str = "", max_width: int = 360):
+    def __init__(self, popup_html: str, tooltip_html: str = "", max_width: int = 360,
+                 max_height: int = 360):
         super().__init__()
         self._name = "MarkerContent"
         self.popup_js = js_string(popup_html)
         self.tooltip_js = js_string(tooltip_html) if tooltip_html else ""
         self.max_width = int(max_width)
+        self.max_height = int(max_height)  # taller popups scroll
+
+
+class MarkerPlacement(MacroElement):
+    """For a circle marker: draws it ``offset`` screen pixels away from its coordinates (at
+    every zoom: the offset is re-applied whenever Leaflet projects it), and tags its element
+    with ``data-items`` (how many items it stands for). Claims are DivIcons: their offset is
+    in the icon anchor, only the tag is set here."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (m) {
+            {%- if this.dx or this.dy %}
+            var project = m._project;
+            m._project = function () {
+                project.call(this);
+                this._point = this._point.add(L.point({{ this.dx }}, {{ this.dy }}));
+                this._updateBounds();
+            };
+            if (m._map) { m._project(); m._update(); }
+            {%- endif %}
+            function tag() {
+                var el = m.getElement && m.getElement();
+                if (el) { el.setAttribute("data-items", "{{ this.n_items }}"); }
+            }
+            m.on("add", tag);
+            tag();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, offset: tuple = (0, 0), n_items: int = 1, circle: bool = True):
+        super().__init__()
+        self._name = "MarkerPlacement"
+        self.dx, self.dy = (int(offset[0]), int(offset[1])) if circle else (0, 0)
+        self.n_items = int(n_items)
 
 
 class LegendControl(MacroElement):
@@ -568,6 +794,8 @@ MAP_CSS = f"""
 .geo-bubble {{ width: 16px; height: 14px; border-radius: 8px 8px 8px 0; color: #fff;
   font: bold 14px/18px Georgia, serif; text-align: center; border: 1.5px solid #fff;
   box-shadow: 0 0 2px rgba(0,0,0,0.6); overflow: hidden; }}
+.geo-bubble-n {{ font: bold 10px/14px system-ui, sans-serif; width: auto; min-width: 16px;
+  padding: 0 1px; overflow: visible; white-space: nowrap; }}
 .geo-claim {{ background: none; border: none; }}
 .geo-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
 .geo-popup mark {{ background: #ffe08a; padding: 0 1px; }}
@@ -575,7 +803,7 @@ MAP_CSS = f"""
 
 
 def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
-                unmapped: int = 0, offset: bool = False) -> str:
+                unmapped: int = 0, offset: bool = False, aggregated: bool = False) -> str:
     """Marker-shape key + one swatch per party (name escaped here). ``parties_present`` is
     [(display name, #rrggbb)]."""
     def key(symbol: str, label: str) -> str:
@@ -591,7 +819,7 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
     if "place" in kinds_present:
         out.append(key(dot(7, PLACE_COLOR), "place mentioned"))
     if "casualty" in kinds_present:
-        out.append(key(dot(14, "#888", "#555", opacity=0.8), "casualty figure (area = count)"))
+        out.append(key(dot(14, "#888", "#555", opacity=0.8), "casualty figures (area = count)"))
         out.append(key(dot(10, "#ccc", "#555", dashed=True), "vague figure (no number)"))
     if "claim" in kinds_present:
         out.append(key(bubble_html("#777"), "claim (claimant's colour)"))
@@ -601,8 +829,11 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
             out.append(key(dot(11, color, color), html.escape(name)))
     if "casualty" in kinds_present:
         out.append('<div class="geo-note">filled = killed, pale = wounded or other</div>')
+    if aggregated:
+        out.append('<div class="geo-note">one marker per party and spot: circles add up its '
+                   "figures, bubbles show how many claims</div>")
     if offset:
-        out.append('<div class="geo-note">items at one spot drawn slightly apart</div>')
+        out.append('<div class="geo-note">markers sharing a spot drawn a few pixels apart</div>')
     if unmapped:
         out.append(f'<div class="geo-note">{unmapped} item{"s" if unmapped != 1 else ""} '
                    "without coordinates not shown</div>")
@@ -768,7 +999,7 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     names = PartyNames(_load_parties() if parties is None else parties)
     rows = frame_rows(frame)
     items, unmapped = map_items(rows, group_places=group_places)
-    jitter(items, jitter_step(items))
+    spread(items)
 
     fmap = folium.Map(location=list(WORLD_CENTER), zoom_start=WORLD_ZOOM, tiles=None,
                       width=width, height=height, control_scale=True, world_copy_jump=True,
@@ -787,7 +1018,9 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
 
     present = _parties_present(items, names)
     LegendControl(legend_html(present, {it.kind for it in items}, unmapped,
-                              offset=any(it.offset_of > 1 for it in items))).add_to(fmap)
+                              offset=any(it.offset_of > 1 for it in items),
+                              aggregated=any(it.kind != "place" and len(it.rows) > 1
+                                             for it in items))).add_to(fmap)
     bounds = view_bounds(items)
     if bounds:
         FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
@@ -825,26 +1058,28 @@ def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames) -> l
     circles: list[tuple] = []
     # places first, so their layer sits under the figures
     for item in sorted(items, key=lambda it: it.kind != "place"):
+        n = len(item.rows)
         classes = f"geo-marker geo-{item.kind} party-{slug(item.party)}"
-        note = (f'<div style="color:#888;font-size:11px">drawn slightly offset: '
-                f"{item.offset_of} items share this spot</div>") if item.offset_of > 1 else ""
+        dx, dy = item.offset_px
         if item.kind == "place":
             popup = place_popup(item.rows)
             marker = folium.CircleMarker([item.lat, item.lon], class_name=classes, **PLACE_STYLE)
             radius = PLACE_STYLE["radius"]
         elif item.kind == "casualty":
-            popup = casualty_popup(item.row, names)
-            style = casualty_style(item.row, names.color(item.party))
+            popup = casualty_aggregate_popup(item.rows, names)
+            style = aggregate_casualty_style(item.rows, names.color(item.party))
             marker = folium.CircleMarker([item.lat, item.lon], class_name=classes, **style)
             radius = style["radius"]
         else:
-            popup = claim_popup(item.row, names)
-            icon = folium.DivIcon(html=bubble_html(names.color(item.party)), icon_size=(19, 17),
-                                  icon_anchor=(1, 17), popup_anchor=(8, -16), class_name=classes)
+            popup = claim_aggregate_popup(item.rows, names)
+            # the bubble's tail sits on the spot, shifted by the spread offset
+            icon = folium.DivIcon(html=bubble_html(names.color(item.party), n),
+                                  icon_size=(19, 17), icon_anchor=(1 - dx, 17 - dy),
+                                  popup_anchor=(8 + dx, -16 + dy), class_name=classes)
             marker = folium.Marker([item.lat, item.lon], icon=icon)
             radius = None
-        MarkerContent(popup + note, tooltip_text(item.kind, item.row, names, len(item.rows))
-                      ).add_to(marker)
+        MarkerContent(popup, aggregate_tooltip(item.kind, item.rows, names)).add_to(marker)
+        MarkerPlacement((dx, dy), n, circle=item.kind != "claim").add_to(marker)
         marker.add_to(group_for(item.kind, item.party))
         if radius is not None:
             circles.append((radius, marker))

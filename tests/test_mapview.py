@@ -1,6 +1,7 @@
 """The folium map: markers per kind, escaping of article text, legend, no CDN, assets."""
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -145,10 +146,11 @@ def marker_kinds(page: str) -> list[str]:
 
 def test_markers_by_kind():
     kinds = marker_kinds(render())
-    # places: Stepanakert (2 mentions -> 1 marker), Yerevan, Hadrut; the casualty without
+    # places: Stepanakert (2 mentions -> 1 marker), Yerevan, Hadrut; casualties: the two
+    # Armenian figures at one spot make one marker, Baku another, the one without
     # coordinates is left out
     assert kinds.count("place") == 3
-    assert kinds.count("casualty") == 3
+    assert kinds.count("casualty") == 2
     assert kinds.count("claim") == 3
 
 
@@ -171,19 +173,139 @@ def test_markers_grouped_per_party_for_the_layer_control():
     assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
 
 
-def test_colocated_items_are_spread_deterministically():
-    items, unmapped = mapview.map_items(mapview.frame_rows(map_frame()))
-    assert unmapped == 1
-    mapview.jitter(items, 0.05)
-    spots = [(round(i.lat, 6), round(i.lon, 6)) for i in items]
-    assert len(set(spots)) == len(spots)
-    again, _ = mapview.map_items(mapview.frame_rows(map_frame()))
-    mapview.jitter(again, 0.05)
-    assert spots == [(round(i.lat, 6), round(i.lon, 6)) for i in again]
-    # the two Karabakh figures share a spot: both flagged as offset, one keeps the true point
-    karabakh = [i for i in items if i.row.get("place") == "Nagorno-Karabakh"]
-    assert [i.offset_of for i in karabakh] == [2, 2]
-    assert any((i.lat, i.lon) == (39.85, 46.75) for i in karabakh)
+def _figure(party, count, **values) -> dict:
+    values = {"kind": "casualty", "party": party, "reported_by": party, "outcome": "killed",
+              "count_best": count, "count_low": count, "count_high": count, "qualifier": "exact",
+              "victim": "civilian", "lat": 48.0230, "lon": 37.8022, "place": "Donetsk",
+              "country_code": "UA", **values}
+    return _row(**values)
+
+
+def _frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(MAP_COLUMNS))
+
+
+def test_colocated_figures_of_one_party_make_one_marker_sized_by_their_sum():
+    frame = _frame([
+        _figure("armenia", 14, article_id="old", date="2020-09-28", sentence="Old: 14 died."),
+        _figure("armenia", 36, article_id="new", date="2020-10-02", sentence="New: 36 died.",
+                lat=48.02301, lon=37.80221),  # the same spot to 4 decimals
+    ])
+    page = render(frame)
+    assert marker_kinds(page) == ["casualty"]
+    # area of the one circle = 14 + 36 = 50 (the single figures would be 10.0 and 13.6 px)
+    assert '"radius": 15.3' in page and mapview.radius_for_count(50) == 15.3
+    popup = mapview.casualty_aggregate_popup(
+        mapview.map_items(mapview.frame_rows(frame))[0][0].rows, mapview.PartyNames(fake_parties()))
+    assert "2 casualty figures at Donetsk" in popup and "Total: 50 killed" in popup
+    assert popup.index("New: 36 died.") < popup.index("Old: 14 died.")  # newest first
+    assert "<b>Armenia says:</b> 36 civilians killed" in popup
+    tooltip = mapview.aggregate_tooltip("casualty", frame.to_dict("records"),
+                                        mapview.PartyNames(fake_parties()))
+    assert tooltip == "Donetsk: 2 figures, 50 killed (victims&#x27; side: Armenia)"
+    assert 'setAttribute("data-items", "2")' in page
+
+
+def test_colocated_figures_of_different_parties_stay_apart_within_the_bound():
+    frame = _frame([_figure("armenia", 14), _figure("azerbaijan", 3), _figure("armenia", 2),
+                    _row(kind="place", place="Donetsk", lat=48.023, lon=37.8022,
+                         precision="city", sentence="Shelling in Donetsk.")])
+    items, _ = mapview.map_items(mapview.frame_rows(frame))
+    assert sorted((i.kind, i.party, len(i.rows)) for i in items) == [
+        ("casualty", "armenia", 2), ("casualty", "azerbaijan", 1), ("place", None, 1)]
+    mapview.spread(items)
+    # the true spot is kept: only screen offsets, applied by Leaflet at every zoom
+    assert {(i.lat, i.lon) for i in items} == {(48.023, 37.8022)}
+    by_kind = {(i.kind, i.party): i.offset_px for i in items}
+    assert by_kind[("place", None)] == (0, 0)
+    armenia, azerbaijan = by_kind[("casualty", "armenia")], by_kind[("casualty", "azerbaijan")]
+    assert armenia != azerbaijan and (0, 0) not in (armenia, azerbaijan)
+    assert all(math.hypot(*i.offset_px) <= mapview.SPREAD_MAX_PX for i in items)
+    assert all(i.offset_of == 3 for i in items)
+    page = render(frame)
+    assert marker_kinds(page).count("casualty") == 2
+    assert "this._point = this._point.add(L.point(%d, %d));" % armenia in page
+
+
+@pytest.mark.parametrize("n_parties", [2, 5, 12, 13, 40])
+def test_spreading_is_bounded_and_deterministic(n_parties):
+    rows = [_figure(f"p{k}", k + 1) for k in range(n_parties)]
+    rows += [_row(kind="claim", party=f"p{k}", claimant=f"p{k}", claim_text="x", lat=48.023,
+                  lon=37.8022) for k in range(3)]
+    items, _ = mapview.map_items(rows)
+    mapview.spread(items)
+    offsets = [i.offset_px for i in items]
+    assert len(set(offsets)) == len(offsets)  # every marker has its own place
+    assert max(math.hypot(*o) for o in offsets) <= mapview.SPREAD_MAX_PX
+    assert {(i.lat, i.lon) for i in items} == {(48.023, 37.8022)}
+    again, _ = mapview.map_items(list(reversed(rows)))
+    mapview.spread(again)
+    assert ({(i.kind, i.party): i.offset_px for i in items}
+            == {(i.kind, i.party): i.offset_px for i in again})
+
+
+def test_a_lone_marker_is_not_moved():
+    items, _ = mapview.map_items(mapview.frame_rows(map_frame()))
+    mapview.spread(items)
+    baku = next(i for i in items if i.row.get("place") == "Baku")
+    assert baku.offset_px == (0, 0) and baku.offset_of == 1
+    karabakh = next(i for i in items if i.row.get("place") == "Nagorno-Karabakh")
+    assert len(karabakh.rows) == 2 and karabakh.offset_of == 1  # aggregated, alone at its spot
+
+
+def test_the_seed_frame_still_has_every_kind_of_marker_near_its_spot():
+    page = render()
+    assert set(marker_kinds(page)) == {"place", "casualty", "claim"}
+    items, _ = mapview.map_items(mapview.frame_rows(map_frame()))
+    mapview.spread(items)
+    # Yerevan: a place and an Armenian claim share the spot; the claim moves a few pixels
+    yerevan = [i for i in items if (i.lat, i.lon) == (40.1811, 44.5136)]
+    assert sorted(i.kind for i in yerevan) == ["claim", "place"]
+    assert all(0 < math.hypot(*i.offset_px) <= mapview.SPREAD_MAX_PX
+               for i in yerevan if i.kind == "claim")
+
+
+def test_no_aggregation_when_asked():
+    items, _ = mapview.map_items(mapview.frame_rows(map_frame()), aggregate=False)
+    assert sum(i.kind == "casualty" for i in items) == 3
+
+
+@pytest.mark.parametrize("counts, qualifiers, radius, dashed", [
+    ([14, 36], ["exact", "exact"], 15.3, False),
+    ([None, None], ["vague", "vague"], 6.0, True),            # no number at all
+    ([(12, None), (3, None)], ["vague", "vague"], 10.2, True),  # dozens + several: low bounds
+    ([40, (10, None)], ["exact", "vague"], 15.3, False),       # 40 + 10 (vague, low bound)
+    ([(5, 10)], ["range"], 7.6, False),                         # a range counts its low bound
+])
+def test_aggregate_circle_size_and_dashes(counts, qualifiers, radius, dashed):
+    rows = []
+    for count, qualifier in zip(counts, qualifiers):
+        low, high = count if isinstance(count, tuple) else (count, count)
+        best = None if qualifier in ("vague", "range") else low
+        rows.append({"count_best": best, "count_low": low, "count_high": high,
+                     "qualifier": qualifier, "outcome": "killed"})
+    style = mapview.aggregate_casualty_style(rows, "#123456")
+    assert style["radius"] == radius
+    assert bool(style["dash_array"]) is dashed
+
+
+def test_aggregate_popup_lists_the_newest_and_counts_the_rest():
+    rows = [_figure("armenia", 1, article_id=f"a{k:02d}", date=f"2020-10-{k + 1:02d}",
+                    sentence=f"Report {k:02d}.") for k in range(25)]
+    popup = mapview.casualty_aggregate_popup(mapview.frame_rows(_frame(rows)),
+                                             mapview.PartyNames(fake_parties()))
+    assert "25 casualty figures" in popup and "Total: 25 killed" in popup
+    assert "Report 24." in popup and "Report 05." in popup and "Report 04." not in popup
+    assert popup.index("Report 24.") < popup.index("Report 05.")
+    assert "and 5 more" in popup
+    claims = [_row(kind="claim", party="turkey", claimant="turkey", stance="denial",
+                   claim_text=f"claim {k}", date=f"2020-10-{k + 1:02d}", lat=1.0, lon=2.0,
+                   place="Ankara") for k in range(3)]
+    popup = mapview.claim_aggregate_popup(claims, mapview.PartyNames(fake_parties()))
+    assert popup.startswith("<b>3 claims by Turkey at Ankara</b>")
+    assert popup.index("claim 2") < popup.index("claim 0") and "Place:" not in popup
+    page = render(_frame(claims))
+    assert r"\u003e3\u003c/div\u003e" in page  # the bubble shows how many claims it stands for
 
 
 @pytest.mark.parametrize("row, expected", [
@@ -234,15 +356,18 @@ def test_popups_escape_every_article_string(kind):
     names = mapview.PartyNames(fake_parties())
     rows = [r for r in mapview.frame_rows(hostile_frame()) if r["kind"] == kind]
     if kind == "casualty":
-        popup = mapview.casualty_popup(rows[0], names)
+        popups = [mapview.casualty_popup(rows[0], names),
+                  mapview.casualty_aggregate_popup(rows, names)]
     elif kind == "claim":
-        popup = mapview.claim_popup(rows[0], names)
+        popups = [mapview.claim_popup(rows[0], names), mapview.claim_aggregate_popup(rows, names)]
     else:
-        popup = mapview.place_popup(rows)
-    assert "<script" not in popup and "<img" not in popup and "javascript:" not in popup
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    tooltip = mapview.tooltip_text(kind, rows[0], names)
-    assert "<" not in tooltip
+        popups = [mapview.place_popup(rows)]
+    for popup in popups:
+        assert "<script" not in popup and "<img" not in popup and "javascript:" not in popup
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
+    for tooltip in (mapview.tooltip_text(kind, rows[0], names),
+                    mapview.aggregate_tooltip(kind, rows, names)):
+        assert "<" not in tooltip
 
 
 def test_popup_reads_like_a_report():
@@ -318,6 +443,8 @@ def test_legend_lists_the_parties_present_only():
     assert "Georgia" not in legend
     assert "1 item without coordinates not shown" in legend
     assert "claim" in legend and "casualty figure" in legend and "place mentioned" in legend
+    assert "one marker per party and spot" in legend  # the two Armenian figures: one circle
+    assert "pixels apart" in legend  # Yerevan: a place and a claim share the spot
 
 
 def test_legend_html_escapes_names():
@@ -424,7 +551,7 @@ def test_missing_boundaries_still_give_a_map(monkeypatch):
         raise FileNotFoundError("data/boundaries.gpkg not found")
     monkeypatch.setattr(geo.regions, "load_regions", no_file)
     page = render(basemap=None)
-    assert "L.geoJson" not in page and len(marker_kinds(page)) == 9
+    assert "L.geoJson" not in page and len(marker_kinds(page)) == 8
 
 
 def test_named_regions_mentioned_are_outlined_from_the_real_boundaries():
