@@ -8,7 +8,7 @@ with ``id``, ``date``, ``headlines`` and ``source`` (the project's development c
 whose headlines are real headlines (five words or more): its text is the headlines, one per
 line; UCDP's own coordinates and death counts are left out, so the demo shows what the
 extractor reads from the text alone. Events whose headlines repeat an earlier event's are
-skipped (UCDP attaches one report to several events).
+skipped (UCDP attaches one report to several events). Wire markup ("UPDATE 1-") is dropped.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.evaluate.events import WIRE_PREFIX  # noqa: E402  "UPDATE 1-" is wire markup, not text
 DEFAULT_INPUT = ROOT.parent / "shared" / "corpora" / "ucdp-ged-ukraine.events.jsonl"
 DEFAULT_OUTPUT = ROOT / "data" / "demo" / "ucdp-ukraine-2014-2015.jsonl"
 
@@ -27,7 +30,8 @@ def demo_articles(records):
     for rec in records:
         if not rec["date"].startswith(("2014", "2015")):
             continue
-        headlines = [h.strip() for h in rec.get("headlines") or [] if len(h.split()) >= 5]
+        headlines = [WIRE_PREFIX.sub("", h).strip() for h in rec.get("headlines") or []
+                     if len(h.split()) >= 5]
         key = tuple(sorted(set(headlines)))
         if not headlines or key in seen:
             continue
