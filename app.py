@@ -17,7 +17,7 @@ from geo import DATA_DIR
 from geo.articles import read_upload
 from geo.assets import ensure_static_assets
 from geo.export import export_bytes
-from geo.mapview import PartyNames, build_map
+from geo.mapview import PartyNames, build_map, ensure_static_basemap
 from geo.parties import load_parties
 from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.regions import load_regions
@@ -46,7 +46,8 @@ def extractor():
 
 @st.cache_resource
 def static_assets():
-    return ensure_static_assets()
+    # Leaflet and the world's outlines, served by Streamlit from ./static (no CDN)
+    return {**ensure_static_assets(), **ensure_static_basemap(regions())}
 
 
 @st.cache_resource

@@ -26,6 +26,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import urlparse
 
@@ -869,7 +870,7 @@ def named_region_outlines(regions, names: Iterable[str], tolerance: float = 0.01
 
 
 def load_basemap(regions=None, country_codes: Iterable[str] = (),
-                 region_names: Iterable[str] = ()) -> Basemap:
+                 region_names: Iterable[str] = (), with_countries: bool = True) -> Basemap:
     """Country outlines, plus admin-1 outlines of ``country_codes``, from ``geo.regions``.
     An empty Basemap when the boundaries are not available (the map still renders)."""
     if regions is None:
@@ -880,7 +881,7 @@ def load_basemap(regions=None, country_codes: Iterable[str] = (),
             return Basemap()
     codes = sorted({c for c in country_codes if c})
     try:
-        countries = regions.basemap_geojson(level="countries")
+        countries = regions.basemap_geojson(level="countries") if with_countries else None
     except (OSError, ValueError, KeyError):
         countries = None
     admin1 = None
@@ -923,7 +924,7 @@ def slim_geojson(fc: Optional[dict], ndigits: int = 3) -> Optional[dict]:
 
 
 def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str],
-                region_names: Iterable[str] = ()) -> Basemap:
+                region_names: Iterable[str] = (), with_countries: bool = True) -> Basemap:
     if basemap is False:
         return Basemap()
     if isinstance(basemap, Basemap):
@@ -933,18 +934,74 @@ def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str],
     if isinstance(basemap, Mapping):
         return Basemap(basemap.get("countries"), basemap.get("admin1"))
     if basemap is None:
-        return load_basemap(regions, country_codes, region_names)
+        return load_basemap(regions, country_codes, region_names, with_countries)
     raise TypeError(f"basemap: expected Basemap, FeatureCollection dict, False or None, "
                     f"got {type(basemap).__name__}")
 
 
-def _add_basemap(fmap: folium.Map, basemap: Basemap) -> None:
-    countries = slim_geojson(basemap.countries)
+BASEMAP_FILE = Path("basemap") / "countries.json"
+COUNTRY_STYLE = {"color": COUNTRY_LINE, "weight": 0.8, "fillColor": LAND, "fillOpacity": 1.0}
+
+
+def ensure_static_basemap(regions=None, static_dir: Path | str = assets.STATIC_DIR) -> dict:
+    """Write the world's country outlines once as static/basemap/countries.json, so the
+    dashboard's page fetches them from Streamlit's static route instead of carrying ~1 MB of
+    GeoJSON in every rerun. Rewritten when the boundaries file changes. Returns
+    ``{"countries_geojson": URL}``, or {} when the boundaries are not available."""
+    from .regions import BOUNDARIES_PATH, load_regions
+
+    path = Path(static_dir) / BASEMAP_FILE
+    stamp_path = path.with_suffix(".stamp")
+    try:
+        source = BOUNDARIES_PATH.stat()
+    except OSError:
+        return {}
+    stamp = f"{source.st_size}-{int(source.st_mtime)}"
+    if not (path.exists() and stamp_path.exists() and stamp_path.read_text() == stamp):
+        countries = slim_geojson((regions or load_regions()).basemap_geojson(level="countries"))
+        if not countries:
+            return {}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(countries, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(path)  # readers never see a half-written file
+        stamp_path.write_text(stamp)
+    return {"countries_geojson": assets.STATIC_URL_PREFIX + BASEMAP_FILE.as_posix()}
+
+
+class FetchedGeoJson(MacroElement):
+    """A non-interactive GeoJSON layer the page fetches from a (same-origin) URL, drawn in its
+    own pane under the markers. Only trusted values (our URL and style) reach the template."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.getPane('geo-basemap') || map.createPane('geo-basemap');
+            pane.style.zIndex = 250;
+            pane.style.pointerEvents = 'none';
+            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+                .then(function (data) {
+                    L.geoJSON(data, {pane: 'geo-basemap', interactive: false,
+                                     style: {{ this.style|tojson }}}).addTo(map);
+                });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, style: dict):
+        super().__init__()
+        self._name = "FetchedGeoJson"
+        self.url, self.style = url, style
+
+
+def _add_basemap(fmap: folium.Map, basemap: Basemap, countries_url: Optional[str] = None
+                 ) -> None:
+    countries = None if countries_url else slim_geojson(basemap.countries)
+    if countries_url:
+        FetchedGeoJson(countries_url, COUNTRY_STYLE).add_to(fmap)
     if countries:
         folium.GeoJson(countries, name="Countries", control=False, interactive=False,
-                       style_function=lambda _: {"color": COUNTRY_LINE, "weight": 0.8,
-                                                 "fillColor": LAND, "fillOpacity": 1.0}
-                       ).add_to(fmap)
+                       style_function=lambda _: COUNTRY_STYLE).add_to(fmap)
     admin1 = slim_geojson(basemap.admin1)
     if admin1:
         folium.GeoJson(admin1, name="Provinces", control=False, interactive=False,
@@ -1010,7 +1067,12 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
         folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
     codes = {r.get("country_code") for r in rows if r.get("kind") in KINDS}
     region_names = {r.get("place") for r in rows if r.get("precision") == "region"}
-    _add_basemap(fmap, _as_basemap(basemap, regions, codes, region_names))
+    # In the dashboard the world's outlines are a static file the page fetches (see
+    # ensure_static_basemap); exports carry them inline.
+    countries_url = ((static_urls or {}).get("countries_geojson")
+                     if asset_mode == "static" and basemap is None else None)
+    _add_basemap(fmap, _as_basemap(basemap, regions, codes, region_names,
+                                   with_countries=not countries_url), countries_url)
 
     circles = _add_markers(fmap, items, names)
     if circles:

@@ -44,7 +44,9 @@ def test_map_renders_the_sample_with_markers_and_legend(dashboard, tmp_path_fact
     kinds = {k for c in classes for k in ("geo-place", "geo-casualty", "geo-claim") if k in c}
     assert kinds == {"geo-place", "geo-casualty", "geo-claim"}, classes
     assert sum("geo-casualty" in c for c in classes) >= 3
-    assert frame.locator(".leaflet-tile-pane, .leaflet-overlay-pane").count() >= 1
+    # the offline basemap: the world's outlines, fetched from Streamlit's static route
+    frame.locator(".leaflet-geo-basemap-pane path").first.wait_for(timeout=30_000)
+    assert frame.locator(".leaflet-geo-basemap-pane path").count() >= 100  # ~240 countries
     legend = frame.locator(".geo-legend").inner_text()
     assert "Azerbaijan" in legend and "Armenia" in legend
     dashboard.screenshot(path=str(tmp_path_factory.getbasetemp() / "dashboard.png"))

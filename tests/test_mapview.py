@@ -568,3 +568,23 @@ def test_named_regions_mentioned_are_outlined_from_the_real_boundaries():
                              ).get_root().render()
     assert page.count("L.geoJson") == 3  # countries, provinces, the named region
     assert mapview.NAMED_REGION_LINE in page
+
+
+def test_static_basemap_is_written_once_and_fetched_by_the_page(tmp_path):
+    import json
+
+    from geo.regions import load_regions
+
+    urls = mapview.ensure_static_basemap(load_regions(), static_dir=tmp_path)
+    assert urls == {"countries_geojson": "/app/static/basemap/countries.json"}
+    written = tmp_path / "basemap" / "countries.json"
+    countries = json.loads(written.read_text())
+    assert len(countries["features"]) > 200
+    mtime = written.stat().st_mtime_ns
+    assert mapview.ensure_static_basemap(load_regions(), static_dir=tmp_path) == urls
+    assert written.stat().st_mtime_ns == mtime  # not rewritten while the boundaries are unchanged
+
+    page = render(basemap=None, regions=load_regions(), asset_mode="static",
+                  static_urls={**assets.static_urls(), **urls})
+    assert 'fetch("/app/static/basemap/countries.json")' in page
+    assert page.count("L.geoJson") == 1  # only the provinces of the countries present inline
