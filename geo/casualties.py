@@ -3,13 +3,16 @@
 Binding rules, tried in order for every count phrase (``geo.numbers``):
 
 - token patterns (``PATTERN_FAMILIES``), robust on headlines where the parse is poor:
-  ``subject``  "14 civilians were killed", "Two activists shot dead", "17 wounded"
+  ``subject``  "14 civilians were killed", "Two activists shot dead", "17 wounded",
+               "Two wounded soldiers die" (a participle before the noun is an adjective)
+  ``subject_incl`` "13 including two children, killed" (the outer figure only)
   ``object``   "Mine kills three children", "killing at least 12", "Ukraine lost 3 soldiers"
   ``leave``    "leaving five soldiers dead"
   ``nominal``  "12 deaths", "no casualties"
   ``deaths_of`` "the deaths of 12 people", "claimed the lives of three"
   ``toll``     "the death toll rose to 48" (a cumulative figure, see ``reconcile``)
-  ``singular`` "the pilot was killed", "Ukrainian soldier killed", "Dead man found" (count 1)
+  ``singular`` "the pilot was killed", "Ukrainian soldier killed", "Dead man found" (count 1);
+               a list "Soldier and civilian killed" gives one each (``_singular_lists``)
 - the dependency parse for the rest: the count's noun (or the first of its conjuncts) is the
   subject of a passive/intransitive outcome verb, or the object of an active one
   ("around 100 officials and several civilians on their side have been killed").
@@ -27,7 +30,8 @@ from typing import Callable, Optional
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from geo.claims import Speaker, _subject, speaker_of
+from geo.claims import (STANCE_LEMMAS, Speaker, _subject, according_to, headline_source,
+                        speaker_of)
 from geo.numbers import Count, find_counts
 from geo.records import Casualty
 
@@ -37,7 +41,8 @@ CIVILIAN = {"civilian", "resident", "villager", "child", "children", "kid", "boy
             "teacher", "pensioner", "elderly", "farmer", "worker", "driver", "passenger",
             "protester", "protestor", "activist", "demonstrator", "student", "family",
             "inhabitant", "pedestrian", "miner", "priest", "teenager", "infant", "baby",
-            "toddler", "refugee", "monitor", "aid worker", "citizen", "local", "girl"}
+            "toddler", "refugee", "monitor", "aid worker", "citizen", "local", "girl",
+            "interpreter", "translator", "fixer", "rescuer", "firefighter"}
 MILITARY = {"soldier", "troop", "troops", "serviceman", "servicemen", "servicemember",
             "fighter", "pilot", "militant", "rebel", "separatist", "insurgent", "militiaman",
             "militiamen", "militia", "combatant", "guerrilla", "gunman", "gunmen", "marine",
@@ -49,14 +54,24 @@ OFFICIAL = {"official", "policeman", "policemen", "police", "policewoman", "mayo
             "governor", "minister", "diplomat", "lawmaker", "deputy", "politician",
             "administrator", "functionary", "employee"}
 UNKNOWN = {"people", "person", "body", "other", "individual", "victim", "casualty"}
-# Nouns for a state's own forces vs. non-state fighters: with no party named, a state
-# reporting soldiers killed means its own, a rebel authority reporting militiamen its own.
+# Nouns for a state's own forces vs. non-state fighters: with no party named, any reporter
+# naming soldiers killed means its own (a state's army, or a non-state authority's: "DPR
+# reports three servicemen killed"), a rebel authority reporting militiamen its own; a state
+# reporting militants means the other side's (``nonstate_opponent``).
 STATE_FORCES = {"soldier", "troop", "troops", "serviceman", "servicemen", "servicemember",
                 "marine", "paratrooper", "sailor", "pilot", "conscript", "guard",
                 "serviceperson", "personnel", "defender", "officer", "military", "army"}
 NONSTATE_FORCES = {"rebel", "separatist", "militant", "insurgent", "militiaman",
                    "militiamen", "militia", "fighter", "guerrilla", "gunman", "gunmen"}
 PERSON_NOUNS = CIVILIAN | MILITARY | OFFICIAL | {"person", "victim"}
+# Person nouns that name a group although the tagger may call them singular ("servicemen/NN").
+COLLECTIVE = {"troops", "people", "police", "personnel", "crew", "family"}
+# A civilian trade under a military modifier is a soldier: "army medic", "combat medic".
+MILITARY_MODIFIERS = {"army", "military", "combat", "navy", "naval", "militia"}
+# Outcome participles that can stand before the victims' noun as an adjective
+# ("Two wounded Ukrainian soldiers die in hospital").
+ATTRIBUTIVE_PARTICIPLES = {"wounded", "injured", "captured", "abducted", "kidnapped",
+                           "displaced", "missing", "dead"}
 # Counted things that are not people: "violate ceasefire five times, one soldier killed".
 NOT_VICTIMS = {"time", "attack", "hour", "day", "week", "month", "year", "shell", "munition",
                "round", "violation", "mine", "km", "kilometre", "kilometer", "metre", "meter",
@@ -112,6 +127,7 @@ TOLL_LINKS = ["to", "at", "of", "is", "was", "reached", "reaches", "hit", "hits"
               "stood", "passed", "passes", "topped", "tops", "exceeded", "exceeds", "now",
               "rises", "rose", "climbs", "climbed", "mounts", "nears", "neared"]
 MODALS = {"could", "would", "might", "will", "should", "can"}
+INCLUDING = ["including", "incl"]
 
 CNT = [{"_": {"geo_cnt": "B"}}, {"_": {"geo_cnt": "I"}, "OP": "*"}]
 OF = [{"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": ["the", "them", "whom", "those"]}, "OP": "?"}]
@@ -128,12 +144,51 @@ def _is_mod(token: Token) -> bool:
         return True
     if token.text == "-":  # "pro-Russian", not a headline's " - source"
         return not token.whitespace_ and token.i > 0 and not token.doc[token.i - 1].whitespace_
-    return token.pos_ in ("ADJ", "PROPN", "NOUN") and token.lower_ not in _TRIGGER_FORMS
+    if token.lower_ in _TRIGGER_FORMS:
+        return _attributive(token) is not None
+    return token.pos_ in ("ADJ", "PROPN", "NOUN")
+
+
+def _attributive(token: Token) -> Optional[Token]:
+    """The person noun an outcome participle describes as an adjective ("Two wounded
+    Ukrainian soldiers die"), else None: at most three modifiers apart, nothing else between."""
+    if token.lower_ not in ATTRIBUTIVE_PARTICIPLES:
+        return None
+    doc = token.doc
+    prev = doc[token.i - 1] if token.i > 0 else None
+    # after a noun it is the verb ("Shelling injured Ukrainian soldier"); after a count, a
+    # determiner, a verb or at the start an adjective ("kill wounded soldier")
+    if prev is not None and prev._.geo_cnt == "O" and (
+            prev.pos_ in ("NOUN", "PROPN", "PRON", "AUX") or prev.lower_ in AUX_WORDS):
+        return None
+    for j in range(token.i + 1, min(token.i + 5, len(doc))):
+        nxt = doc[j]
+        if nxt.lemma_.lower() in PERSON_NOUNS or nxt.lower_ in PERSON_NOUNS:
+            return nxt if nxt.pos_ in ("NOUN", "PROPN") else None
+        if nxt.pos_ not in ("ADJ", "PROPN", "NOUN") or nxt.lower_ in _TRIGGER_FORMS \
+                or nxt._.geo_cnt != "O":
+            return None
+    return None
+
+
+def _outcome_follows(noun: Token) -> bool:
+    """An outcome word right after the victims' noun (auxiliaries aside): "... soldier died"."""
+    for tok in noun.doc[noun.i + 1:noun.i + 4]:
+        if tok.lower_ in AUX_WORDS:
+            continue
+        return tok.lower_ in _TRIGGER_FORMS or tok.lemma_ == "die"
+    return False
+
+
+def _plural_form(token: Token) -> bool:
+    """"servicemen", "militiamen", "troops": a group whatever the tagger says."""
+    lower = token.lower_
+    return lower.endswith("men") or lower in COLLECTIVE
 
 
 def _is_person_sg(token: Token) -> bool:
     return token.tag_ in ("NN", "NNP") and token.lemma_.lower() in PERSON_NOUNS \
-        and token._.geo_cnt == "O"
+        and token._.geo_cnt == "O" and not _plural_form(token)
 
 
 def _words(token_pattern: dict) -> list[str]:
@@ -166,6 +221,10 @@ def _families() -> dict[str, list[list[dict]]]:
         # "Denys Herman killed in shelling", "Serhiy Yelyseyev died of his wounds"
         families[f"named|{outcome}"] = [[{"ENT_TYPE": "PERSON", "OP": "+"}] + AUX + w
                                         for w in words]
+        # "13 including two children, killed": the outer figure; the subset is not added
+        families[f"subject_incl|{outcome}"] = [
+            CNT + OF + MOD + [{"ORTH": ",", "OP": "?"}, {"LOWER": {"IN": INCLUDING}}]
+            + CNT + OF + MOD + [{"ORTH": ",", "OP": "?"}] + AUX + w for w in words]
         # "At least 34 Ukraine soldiers, civilians killed": one count over listed victims
         families[f"subject_list|{outcome}"] = [
             CNT + MOD + [{"ORTH": {"IN": [",", "and"]}}, {"_": {"geo_mod": True}, "OP": "{1,3}"}]
@@ -239,6 +298,9 @@ def victim_category(tokens: list[Token]) -> str:
                 if category == "official" and lower == "officer" and any(
                         t.lower_ in ("police", "border") for t in tokens):
                     return "official"
+                if category == "civilian" and lemma not in ("civilian", "resident") and any(
+                        t.lower_ in MILITARY_MODIFIERS and t.i < tok.i for t in tokens):
+                    return "military"  # "army medic", "combat medic", "military driver"
                 return category
     return "unknown"
 
@@ -265,19 +327,35 @@ def _bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) -
     strings = doc.vocab.strings
     best: dict[object, Binding] = {}
     for match_id, start, end in matcher(sent):
+        attributive = False
         start, end = start + sent.start, end + sent.start
         family, outcome = strings[match_id].split("|")
         span = doc[start:end]
         count_tok = next((t for t in span if t._.geo_cnt == "B"), None)
-        if family in ("subject", "subject_list", "nominal", "leave"):
+        if family in ("subject", "subject_list", "subject_incl", "nominal", "leave"):
             # the victims' noun: the last noun before the outcome word(s)
             trig_i = _trigger_index(span, family)
+            if family == "subject_incl":  # the outer figure's noun, before "including"
+                trig_i = next(t.i for t in span if t.lower_ in INCLUDING)
             trigger = doc[trig_i]
             nouns = [t for t in doc[count_tok.i:trig_i] if t.pos_ in ("NOUN", "PROPN")
                      and t._.geo_cnt == "O" and t.lower_ not in AUX_WORDS]
             victim = nouns[-1] if nouns else None
+            if family == "subject_incl":
+                trigger = doc[_trigger_index(span, "subject_incl")]
+            if family == "subject" and _attributive(trigger) is not None:
+                # "Two wounded soldiers ...": the participle describes the victims; it is
+                # the outcome only if no later outcome word follows ("Five wounded soldiers
+                # were evacuated")
+                victim = _attributive(trigger)
+                end = max(end, victim.i + 1)
+                attributive = True
+            elif family == "subject_list":
+                end, victim = _split_singular_tail(doc, count_tok, trig_i, end, victim)
         elif family in ("object", "deaths_of", "toll"):
             trigger = span[0]
+            if _attributive(trigger) is not None:
+                continue
             victim = _noun_after(doc, span.end)
             end = max(end, victim.i + 1) if victim is not None else end
         elif family == "named":
@@ -288,9 +366,16 @@ def _bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) -
             trigger = span[-1] if family == "singular" else span[0]
             if family == "singular":
                 trigger = doc[_trigger_index(span, "subject")]
+            elif family == "singular_object" and _attributive(trigger) is not None and (
+                    _outcome_follows(_attributive(trigger)) or any(
+                        trigger.i > 0 and doc[trigger.i - 1].lower_ in verbs
+                        for verbs in ACTIVE_VERBS.values())):
+                continue  # "kill wounded soldier", "wounded soldier dies": an adjective: an adjective, not "wounded" as a verb
             # "Pro-Russian rebel commander killed": one victim, the last person noun
             victim = [t for t in span if t._.geo_person_sg][-1]
             count_tok = None
+        if family == "nominal" and _attributive(span[-1]) is not None:
+            continue  # "Two wounded soldiers": handled as the subject's participle
         if family == "nominal" and outcome == "killed" and span[-1].lower_ == "casualties":
             count = counts_by_start.get(count_tok.i)
             if count is None or count.best != 0:
@@ -299,8 +384,8 @@ def _bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) -
             continue
         if _joint(trigger):
             continue
-        if count_tok is not None and count_tok.i > 0 and doc[count_tok.i - 1].lower_ in (
-                "including", "incl"):
+        if count_tok is not None and count_tok.i > 0 and doc[count_tok.i - 1].lower_ in \
+                INCLUDING:
             continue  # "Five civilians including two children": a part of the figure before
         if count_tok is not None:
             count = counts_by_start.get(count_tok.i)
@@ -313,21 +398,81 @@ def _bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) -
         if victim is not None and victim.lemma_.lower() in NOT_VICTIMS:
             continue
         binding = Binding(count, outcome, family, start, end, trigger, victim,
-                          toll=family == "toll")
+                          toll=family == "toll", extras={"attributive": attributive})
         if trigger.lemma_ == "lose" and family == "object":
             binding.party_from_subject = trigger
         old = best.get(key)
+        if old is not None and old.extras.get("attributive") != attributive:
+            # an outcome after the victims wins ("Two wounded soldiers die"), except the
+            # evacuation of the wounded ("Five wounded soldiers were evacuated")
+            later = old if attributive else binding
+            if later.outcome != "displaced":
+                best[key] = later
+            elif attributive:
+                best[key] = binding
+            continue
         # the tightest match wins (the outcome word nearest the count)
         if old is None or (
                 (end - start) > (old.end - old.start) if isinstance(key, tuple)  # whole phrase
                 else (end - start) < (old.end - old.start)):  # the nearest outcome word
             best[key] = binding
     bindings = list(best.values())
+    bindings += _singular_lists(doc, sent, [b for b in bindings if b.family == "singular"])
     # a singular victim already counted by a number ("one soldier") is not counted again
     counted = {i for b in bindings if not b.family.startswith("singular")
                and b.family not in ("named", "prenominal") for i in range(b.start, b.end)}
     # a singular victim inside a counted figure ("One DPR militia fighter killed") is the same
     return [b for b in bindings if not (b.family.startswith("singular") and b.victim.i in counted)]
+
+
+CLAUSE_OPENERS = {":", "-", "–", "—", ";", ",", "that"}
+
+
+def _singular_lists(doc: Doc, sent: Span, singulars: list[Binding]) -> list[Binding]:
+    """"Ukrainian medic, serviceman killed", "a journalist and his interpreter were killed":
+    singular victims listed before a bound one share its outcome, one victim each.
+
+    The list must open its clause (sentence start, after ":", "-", ",", "that" or a speech
+    verb) or be linked by the parse (conjunct, apposition): "the car of a farmer, and a
+    soldier was killed" lists no farmer.
+    """
+    out: list[Binding] = []
+    for b in singulars:
+        current, start = b.victim, b.start
+        while True:
+            i = start - 1
+            if i >= sent.start and doc[i].tag_ == "PRP$":  # "and his interpreter"
+                i -= 1
+            if i < sent.start or doc[i].text not in (",", "and"):
+                break
+            if doc[i].text == "and" and i - 1 >= sent.start and doc[i - 1].text == ",":
+                i -= 1
+            i -= 1
+            if i < sent.start or not doc[i]._.geo_person_sg:
+                break
+            noun = doc[i]
+            j = i
+            while j - 1 >= sent.start and doc[j - 1]._.geo_mod and doc[j - 1].text != ",":
+                j -= 1
+            if j - 1 >= sent.start and doc[j - 1].lower_ in ("a", "an", "the", "another"):
+                j -= 1
+            prev = doc[j - 1] if j - 1 >= sent.start else None
+            opens = prev is None or prev.text in CLAUSE_OPENERS or (
+                prev.lemma_ in STANCE_LEMMAS and prev.pos_ == "VERB")
+            linked = (current.head.i == noun.i and current.dep_ in ("conj", "appos")) or (
+                noun.head.i == current.i and noun.dep_ in ("conj", "appos"))
+            if not (opens or linked):
+                break
+            out.append(Binding(Count(1, "exact", noun.i, noun.i + 1, low=1, high=1), b.outcome,
+                               "singular", j, noun.i + 1, b.trigger, noun,
+                               extras={"listed": True}))
+            current, start = noun, j
+        if current.i != b.victim.i:
+            b.extras["listed"] = True
+            if b.start == b.victim.i and doc[b.start - 1].tag_ != "PRP$":
+                # a bare member shares the list's modifiers: "Ukrainian medic, serviceman"
+                b.extras["share_with"] = current
+    return out
 
 
 def _bind_lists(doc: Doc, counts: list[Count], bindings: list[Binding]) -> None:
@@ -351,8 +496,26 @@ def _bind_lists(doc: Doc, counts: list[Count], bindings: list[Binding]) -> None:
             bound.add(c.start)
 
 
+def _split_singular_tail(doc: Doc, count_tok: Token, trig_i: int, end: int,
+                         victim: Optional[Token]) -> tuple[int, Optional[Token]]:
+    """"two soldiers, army medic killed": a count over plural victims, then one singular
+    victim; the count stops at the separator (the singular victim is counted on its own).
+    "34 soldiers, civilians killed" (plural after the separator) is one count over both."""
+    if victim is None or not _is_person_sg(victim):
+        return end, victim
+    seps = [t for t in doc[count_tok.i + 1:victim.i] if t.text in (",", "and")]
+    if not seps:
+        return end, victim
+    sep = seps[0]
+    before = [t for t in doc[count_tok.i + 1:sep.i] if t.pos_ in ("NOUN", "PROPN")
+              and t.lemma_.lower() in PERSON_NOUNS]
+    if before and (before[-1].tag_ in ("NNS", "NNPS") or _plural_form(before[-1])):
+        return sep.i, before[-1]
+    return end, victim
+
+
 def _trigger_index(span: Span, family: str) -> int:
-    if family in ("subject", "subject_list", "named"):
+    if family in ("subject", "subject_list", "subject_incl", "named"):
         # the first token of the outcome words: after the victims' phrase and auxiliaries
         for tok in span:
             if tok._.geo_cnt == "O" and (tok.lower_ in _TRIGGER_FORMS
@@ -364,6 +527,8 @@ def _trigger_index(span: Span, family: str) -> int:
                                          or tok.lemma_ == "lose"):
                 if tok.lower_ == "found" and tok.i + 1 < span.end:
                     continue
+                if tok.i + 1 < span.end and _attributive(tok) is not None:
+                    continue  # "Two wounded soldiers die": an adjective, not the outcome
                 return tok.i
     return span.end - 1
 
@@ -515,6 +680,7 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()
+    listed: set[int] = set()  # members of a list of singular victims: never restatements
     own_places: dict[int, Optional[str]] = {}
     previous_speaker: Optional[Speaker] = None
     for sent in sentences:
@@ -531,6 +697,9 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
         for c in counts:
             if c.start in bound or c.best == 0:  # a bare "no" binds only through a pattern
                 continue
+            if c.start > 0 and doc[c.start - 1].lower_ in INCLUDING and any(
+                    b.count.start < c.start for b in bindings):
+                continue  # "13 including two children, killed": a part of the bound figure
             binding = _bind_by_parse(doc, c)
             if binding is not None:
                 bindings.append(binding)
@@ -539,6 +708,11 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
         last_victim: Optional[tuple[str, Optional[str]]] = None
         for b in bindings:
             speaker = speaker_of(b.trigger, parties, previous_speaker, sent)
+            if speaker is not None and speaker.start < b.end and b.start < speaker.end:
+                # the victims are never their own reporter
+                speaker = according_to(sent, parties) or headline_source(sent, parties)
+                if speaker is not None and speaker.start < b.end and b.start < speaker.end:
+                    speaker = None
             if speaker is not None and speaker.party:
                 previous_speaker = speaker
             reported_by = speaker.label if speaker else None
@@ -560,6 +734,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                     party = _party_in([t for t in subj.subtree
                                        if sent.start <= t.i < sent.end], parties) or (
                         reporter_party if subj.lower_ in ("it", "they", "we") else None)
+            if party is None and b.extras.get("share_with") is not None:
+                head = b.extras["share_with"]
+                party = _party_in([t for t in doc[head.left_edge.i:head.i + 1]
+                                   if t.i >= sent.start and t.tag_ != "PRP$"], parties)
             if b.victim is None and last_victim is not None:
                 # "Three servicemen killed, 17 wounded": the bare figure shares the victims
                 victim, party = (victim if victim != "unknown" else last_victim[0],
@@ -567,8 +745,11 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             if party is None and reporter_party and b.victim is not None:
                 lemma = b.victim.lemma_.lower()
                 own_state = parties.side_of(reporter_party) == reporter_party
-                if (lemma in STATE_FORCES and own_state) or (lemma in NONSTATE_FORCES
-                                                              and not own_state):
+                if lemma in STATE_FORCES or b.victim.lower_ in STATE_FORCES or (
+                        lemma in NONSTATE_FORCES and not own_state):
+                    # a reporter's bare noun for soldiers is its own forces, a state's or a
+                    # non-state authority's with an army of its own ("DPR reports three
+                    # servicemen killed"); the other side's are named ("Ukrainian servicemen")
                     party = reporter_party
                 elif own_state and (lemma in NONSTATE_FORCES
                                     or b.victim.lower_ in NONSTATE_FORCES):
@@ -588,16 +769,19 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 reported_by_text=speaker.text if speaker else None))
             # where the sentence itself places the figure (None: the article's main place)
             own_places[id(found[-1])] = place[3] if len(place) > 3 else place[0]
+            if b.extras.get("listed"):
+                listed.add(id(found[-1]))
             if b.toll:
                 tolls.add(id(found[-1]))
             if c.increment:
                 increments.add(id(found[-1]))
-    return reconcile(found, parties, tolls, increments, own_places)
+    return reconcile(found, parties, tolls, increments, own_places, listed)
 
 
 def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set = frozenset(),
               increments: frozenset | set = frozenset(),
-              places: Optional[dict[int, Optional[str]]] = None) -> list[Casualty]:
+              places: Optional[dict[int, Optional[str]]] = None,
+              listed: frozenset | set = frozenset()) -> list[Casualty]:
     """One article counts each loss once.
 
     - a repeated figure (same outcome, victims, party and count) at the same place is kept
@@ -609,7 +793,9 @@ def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set =
       died"), and the latest toll replaces earlier tolls.
 
     ``places`` maps ``id(casualty)`` to the key of the place its own sentence names (None: no
-    place of its own); without it, ``Casualty.place`` is the key.
+    place of its own); without it, ``Casualty.place`` is the key. ``listed`` holds the ids of
+    the members of a list of singular victims ("child, man killed": two figures of 1, never a
+    repetition).
     """
     side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
 
@@ -625,7 +811,9 @@ def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set =
     for c in casualties:
         key = (c.outcome, c.victim, side(c.party), c.count_best, c.count_low, c.qualifier)
         earlier = seen.setdefault(key, [])
-        if c.count_best != 0 and any(same_place(c, e) for e in earlier):
+        if c.count_best != 0 and id(c) not in listed and any(
+                same_place(c, e) and not (id(e) in listed and e.sentence_start ==
+                                          c.sentence_start) for e in earlier):
             continue
         earlier.append(c)
         out.append(c)

@@ -6,8 +6,9 @@ from Moscow said", or a headline's trailing source ("...: prosecutors", "... - J
 
 ``find_claims`` turns each stance predicate whose speaker is a party into a ``Claim``: the
 stance comes from the predicate's lemma (``STANCE_LEMMAS``), the claimant from its subject,
-the content from its complement, the target from the first other party named in the content
-(or, for a denial of "it"/"the claim", the previous claimant). Sentences with no party
+the content from its complement, the target from the grammatical role the stance gives it
+(``_target``: the accused / urged object, the owner of a denied claim, the subject of the
+claimed clause), else the first other party named in the content. Sentences with no party
 speaking (the reporter's background) yield nothing.
 """
 from __future__ import annotations
@@ -66,6 +67,18 @@ class Speaker:
         if words and words[0].lower() in ("the", "a", "an"):
             words = words[1:]
         return " ".join(words) or None
+
+
+def passive_report(verb: Token) -> bool:
+    """"Six troops reported killed", "13 reported dead": the subject is what is reported,
+    not who reports (a headline's "were reported killed"): the speech verb is followed at
+    once by a participle or adjective complement with no subject of its own."""
+    if verb.i + 1 >= len(verb.doc) or verb.tag_ not in ("VBD", "VBN"):
+        return False
+    nxt = verb.doc[verb.i + 1]
+    return nxt.head.i == verb.i and nxt.dep_ in ("ccomp", "xcomp", "oprd", "acomp", "conj") \
+        and nxt.tag_ in ("VBN", "JJ") and not any(c.dep_ in ("nsubj", "nsubjpass", "mark")
+                                                  for c in nxt.children)
 
 
 def _inside(token: Optional[Token], sent: Optional[Span]) -> bool:
@@ -173,6 +186,8 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
             # "civilian reported killed": a bare participle introduces no speaker
             if anc.tag_ == "VBN" and not any(c.dep_ == "aux" for c in anc.children):
                 continue
+            if passive_report(anc):  # "Six troops reported killed"
+                continue
             subject = _subject(anc, sent)
             # the victims are no speaker ("Nine troops killed ..., says DPR's spokesman")
             if subject is not None and token in subject.subtree:
@@ -207,6 +222,8 @@ def _stance(token: Token) -> Optional[str]:
     if token.pos_ not in ("VERB",):
         return None
     stance = STANCE_LEMMAS.get(token.lemma_)
+    if stance and passive_report(token):
+        return None  # "Two soldiers reported killed": nobody speaks
     if stance == "call" and token.lemma_ == "call":
         if not any(c.lower_ in ("on", "for", "upon") for c in token.children):
             return None
@@ -216,36 +233,102 @@ def _stance(token: Token) -> Optional[str]:
 
 
 def _content(pred: Token) -> list[Token]:
+    """The claimed content: the predicate's complements. A prepositional phrase or adverbial
+    clause before the predicate is the occasion ("After talks with Turkey's minister, Lavrov
+    accused Kyiv ..."), not what is said; a quote before it ("“...,” Moscow said") is."""
     tokens: list[Token] = []
     children = list(pred.children)
     if pred.pos_ == "ADJ" and pred.dep_ == "acomp":  # "is furious at X": X hangs off "is"
         children += [c for c in pred.head.children if c.dep_ == "prep" and c.i > pred.i]
     for child in children:
+        if child.dep_ in ("prep", "advcl") and child.i < pred.i:
+            continue
         if child.dep_ in CONTENT_DEPS:
             tokens.extend(child.subtree)
     return sorted(tokens, key=lambda t: t.i)
 
 
+# Where the target sits, by stance: the one accused/blamed/urged is the predicate's object;
+# what a claim or statement is about is the subject of its content's main verb.
+OBJECT_FIRST = {"accusation", "call", "demand"}
+CLAIM_NOUN_SOURCES = {"poss", "amod", "compound", "nmod"}
+
+
 def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[str],
             parties, previous_claimant: Optional[str]) -> Optional[str]:
-    if stance == "denial":
-        obj = next((c for c in pred.children if c.dep_ in ("dobj", "ccomp")), None)
-        if obj is None or obj.lower_ in ANAPHORIC_OBJECTS:
-            return previous_claimant if previous_claimant != claimant else None
-    if not content:
-        return None
-    span = pred.doc[content[0].i:content[-1].i + 1]
+    """The party a claim is about or addressed to.
+
+    Tried in order, each time the first party of another side named there (a place where
+    something happened, "in eastern Ukraine", never counts):
+
+    * accusation / call / demand: the predicate's object ("X accused Y of", "X blamed Y
+      for", "X urged Y to", "X called on Y to"), then the subject of the demanded clause
+      ("demands that Y withdraw");
+    * denial: whose claim is denied ("Y denied X's claims", "rejected accusations by X");
+      a denial of "it" / "the claim" with no owner answers the previous claimant;
+    * claim / statement: the subject of the content's main verb ("said Kyiv had violated
+      the truce"), then its object or agent;
+    * else the first other party named anywhere in the content.
+    """
     own_side = parties.side_of(claimant) if claimant else None
+    doc = pred.doc
     # a place where something happened ("troops were in eastern Ukraine") is not the target
     where = {t.i for t in content if t.dep_ == "prep" and t.lower_ in WHERE
              for t in t.subtree}
     inside = {t.i for t in content} - where
-    for mention in parties.find(span):
-        if not all(i in inside for i in range(mention.token_start, mention.token_end)):
-            continue
-        if mention.party != claimant and parties.side_of(mention.party) != own_side:
-            return mention.party
-    return None
+
+    def party_in(tokens) -> Optional[str]:
+        idx = sorted({t.i for t in tokens} & inside)
+        if not idx:
+            return None
+        for mention in parties.find(doc[idx[0]:idx[-1] + 1]):
+            if not all(i in idx for i in range(mention.token_start, mention.token_end)):
+                continue
+            if mention.party != claimant and parties.side_of(mention.party) != own_side:
+                return mention.party
+        return None
+
+    def subtree_without_clauses(tok: Token) -> list[Token]:
+        """A noun phrase without its relative/complement clauses ("claims that ...")."""
+        skip = {t.i for c in tok.children if c.dep_ in ("acl", "relcl", "ccomp")
+                for t in c.subtree}
+        return [t for t in tok.subtree if t.i not in skip]
+
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "dative")]
+    clauses = [c for c in pred.children if c.dep_ in ("ccomp", "xcomp") and c.i > pred.i]
+    if stance == "denial":
+        obj = next((c for c in pred.children if c.dep_ in ("dobj", "ccomp")), None)
+        if obj is None or obj.lower_ in ANAPHORIC_OBJECTS:
+            owner = None
+            if obj is not None:  # "X's claims", "claims by X", "Armenian allegations"
+                owner = party_in([t for c in obj.children
+                                  if c.dep_ in CLAIM_NOUN_SOURCES or (
+                                      c.dep_ == "prep" and c.lower_ in ("by", "from", "of"))
+                                  for t in c.subtree])
+            if owner is not None:
+                return owner
+            if obj is None or not any(c.dep_ in ("acl", "relcl", "ccomp")
+                                      for c in obj.children):
+                return previous_claimant if previous_claimant != claimant else None
+    if not content:
+        return None
+    candidates: list[list[Token]] = []
+    if stance in OBJECT_FIRST:
+        candidates += [subtree_without_clauses(o) for o in objects]
+        candidates += [list(p.subtree) for p in pred.children
+                       if p.dep_ == "prep" and p.lower_ in ("on", "upon") and p.i > pred.i]
+    for clause in clauses:
+        candidates += [list(c.subtree) for c in clause.children
+                       if c.dep_ in ("nsubj", "nsubjpass")]
+        candidates += [list(c.subtree) for c in clause.children
+                       if c.dep_ in ("dobj", "agent")]
+    if stance not in OBJECT_FIRST:
+        candidates += [subtree_without_clauses(o) for o in objects]
+    for tokens in candidates:
+        party = party_in(tokens)
+        if party is not None:
+            return party
+    return party_in(content)
 
 
 def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional[str] = None,

@@ -381,3 +381,104 @@ def test_one_victim_per_noun_phrase_and_no_subset_double_count():
 def test_killed_and_wounded_together_is_no_death_toll():
     assert [f for f in figures("Up to 10 Ukrainian troops killed and wounded in attempt to get "
                                "into DPR forces' rear") if f[0] == "killed"] == []
+
+
+# --- an outcome participle before the victims' noun is an adjective -----------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Two wounded Ukrainian soldiers die in hospital",
+     [("killed", 2, "exact", "military", "ukraine")]),
+    ("Three wounded servicemen died in hospital overnight, the military said.",
+     [("killed", 3, "exact", "military", None)]),
+    ("The wounded soldier died in hospital.", [("killed", 1, "exact", "military", None)]),
+    ("Gunmen kill wounded soldier at hospital", [("killed", 1, "exact", "military", None)]),
+    # with no later outcome the participle itself is the figure
+    ("Five wounded soldiers were evacuated to Kharkiv.",
+     [("wounded", 5, "exact", "military", None)]),
+    ("A wounded person lies on the ground after clashes in central Kiev",
+     [("wounded", 1, "exact", "unknown", None)]),
+    # after a noun it is the verb
+    ("Shelling injured Ukrainian soldier near Avdiivka",
+     [("wounded", 1, "exact", "military", "ukraine")]),
+    ("Two wounded in Donetsk shelling", [("wounded", 2, "exact", "unknown", None)]),
+])
+def test_participle_before_the_victims(text, expected):
+    assert figures(text) == expected
+
+
+# --- lists of singular victims: one figure each -------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Ukrainian medic, serviceman killed in Donbass",
+     [("killed", 1, "exact", "civilian", "ukraine"), ("killed", 1, "exact", "military", "ukraine")]),
+    ("Soldier and civilian killed in intensifying Ukraine clashes",
+     [("killed", 1, "exact", "military", None), ("killed", 1, "exact", "civilian", None)]),
+    ("Child, man killed in Gorlovka shelling by Ukrainian army",
+     [("killed", 1, "exact", "civilian", None)] * 2),
+    ("Italian journalist and his interpreter were killed near Slavyansk",
+     [("killed", 1, "exact", "civilian", "italy"), ("killed", 1, "exact", "civilian", None)]),
+    ("Police say a policeman, a soldier and a teenager were shot dead in Kramatorsk.",
+     [("killed", 1, "exact", "official", None), ("killed", 1, "exact", "military", None),
+      ("killed", 1, "exact", "civilian", None)]),
+    # a noun that does not open the clause is no list member
+    ("The shell hit the car of a farmer, and a soldier was killed.",
+     [("killed", 1, "exact", "military", None)]),
+])
+def test_lists_of_singular_victims(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a count over plural victims, then one singular victim: the count stops at the comma
+    ("Kiev says two soldiers, army medic killed in east",
+     [("killed", 2, "exact", "military", "ukraine"), ("killed", 1, "exact", "military", None)]),
+    ("Three militants, civilian killed in Ukraine's Donbass conflict zone",
+     [("killed", 3, "exact", "military", None), ("killed", 1, "exact", "civilian", None)]),
+    ("Five troops, civilian reported killed in Ukraine",
+     [("killed", 5, "exact", "military", None), ("killed", 1, "exact", "civilian", None)]),
+    # plural after the comma: one count over both
+    ("At least 34 Ukraine soldiers, civilians killed in 24 hours: officials",
+     [("killed", 34, "at_least", "civilian", "ukraine")]),
+    # a civilian trade under a military modifier
+    ("Combat medic died in Donbas - JFO HQ", [("killed", 1, "exact", "military", None)]),
+])
+def test_count_over_a_mixed_list(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text,best", [
+    ("13 including two children, killed in Ukraine rebel city clashes", 13),
+    ("13 people, including two children, killed", 13),
+    ("At least 20 people, including 4 soldiers, were killed in the attack.", 20),
+    ("Six die, including three children, in rebel Ukraine", 6),
+    ("Ukraine clashes kill four, including three civilians", 4),
+])
+def test_outer_figure_kept_and_subset_not_added(text, best):
+    assert [f[1] for f in figures(text) if f[0] == "killed"] == [best]
+
+
+# --- a non-state reporter's bare soldier noun is its own forces ---------------------------
+@pytest.mark.parametrize("text,party,by", [
+    ("DPR reports three servicemen killed in shelling by Ukrainian army", "dpr", "dpr"),
+    ("DPR command reports two servicemen killed in shelling", "dpr", "dpr"),
+    ("LPR says serviceman killed during shelling by Kiev’s forces", "lpr", "lpr"),
+    ("LPR militia says two of its fighters died", "lpr", "lpr"),
+    # the other side's soldiers are named
+    ("DPR says three Ukrainian servicemen killed", "ukraine", "dpr"),
+])
+def test_nonstate_reporter_own_forces(text, party, by):
+    c, = casualties(text)
+    assert (c.victim, c.party, c.reported_by) == ("military", party, by)
+
+
+# --- the victims are never their own reporter ---------------------------------------------
+@pytest.mark.parametrize("text,by", [
+    ("Six troops reported killed in war-torn Ukraine east", None),
+    ("13 reported dead in eastern Ukraine confrontation", None),
+    ("Two Ukrainian soldiers reported killed in Donbas", None),
+    ("Forty said dead in Donetsk fighting, most of them rebels", None),
+    ("Zelensky expresses condolences to Andriyenko's family - senior soldier killed in Donbas",
+     None),
+    ("Four troops reported killed in Ukraine's war-torn east - military", "military"),
+])
+def test_victims_are_not_the_reporter(text, by):
+    c, = casualties(text)
+    assert c.reported_by == by

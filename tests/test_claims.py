@@ -134,3 +134,48 @@ def test_seed_claims_match_gold():
     # the reporter's background is no claim
     assert not any("internationally recognized" in c.sentence for c in found)
     assert not any(text[c.start:c.end].startswith("[ad_") for c in found)
+
+
+# --- the target from the predicate's grammar, not the first party named -------------------
+@pytest.mark.parametrize("text,expected", [
+    # accusations: the accused / blamed object, not the occasion before the predicate
+    ("After talks in Ankara with Turkey's foreign minister, Lavrov accused Kyiv of sabotaging "
+     "the peace deal.", ("russia", "accusation", "ukraine")),
+    ("Moscow blamed Kyiv for the shelling of Donetsk.", ("russia", "accusation", "ukraine")),
+    ("The DPR accused Ukrainian forces of violating the ceasefire.",
+     ("dpr", "accusation", "ukraine")),
+    ("Ukraine blamed the shelling on Russian-backed separatists.",
+     ("ukraine", "accusation", "pro-russian-separatists")),
+    ("Russia condemned the United States' decision to send weapons to Ukraine.",
+     ("russia", "accusation", "united-states")),
+    # denials: whose claim is denied
+    ("Ukraine denied Russia's claims that its troops had shelled Horlivka.",
+     ("ukraine", "denial", "russia")),
+    ("Kiev rejected accusations by Moscow that it had shelled a kindergarten.",
+     ("ukraine", "denial", "russia")),
+    ("Turkey rejected Armenian allegations that its jets were involved.",
+     ("turkey", "denial", "armenia")),
+    ("Russia denies Ukraine shelling claims", ("russia", "denial", "ukraine")),
+    # calls and demands: the one urged / called on / told to act
+    ("Speaking alongside Merkel in Berlin, Poroshenko urged Russia to withdraw its troops.",
+     ("ukraine", "call", "russia")),
+    ("The EU called on Moscow to use its influence on the separatists.",
+     ("eu", "call", "russia")),
+    ("Zelensky demanded that Russia return the Ukrainian sailors.",
+     ("ukraine", "demand", "russia")),
+    # statements and claims: the subject of the reported clause
+    ("In a phone call with Macron, Putin said Kyiv must stop shelling Donbas.",
+     ("russia", "statement", "ukraine")),
+    ("Russia claims that rebels from Syria and Libya were sent to Nagorno-Karabakh to fight "
+     "alongside Azerbaijani forces.", ("russia", "claim", "syria")),
+])
+def test_target_by_grammatical_role(text, expected):
+    assert one(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Two Ukrainian soldiers reported killed in Donbas",
+    "One Ukraine soldier reported wounded in Donbas",
+])
+def test_victims_reported_killed_make_no_claim(text):
+    assert claims(text) == []
