@@ -20,12 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
-from spacy.lang.en import English
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from typing import TYPE_CHECKING
 
 from geo import DATA_DIR
+
+if TYPE_CHECKING:  # spaCy loads only when matching is asked for: the dashboard's tables,
+    from spacy.tokens import Doc, Span  # colours and names do without it
 
 PARTIES_CSV = DATA_DIR / "parties.csv"
 
@@ -105,21 +105,32 @@ class PartyMention:
 class PartyTable:
     def __init__(self, parties: list[Party]):
         self._parties: dict[str, Party] = {p.id: p for p in parties}
-        self._tokenizer = English().tokenizer
-        vocab = self._tokenizer.vocab
-        self._lower = PhraseMatcher(vocab, attr="LOWER")
-        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._matchers = None  # (tokenizer, LOWER matcher, ORTH matcher), built on first use
+
+    def _matching(self):
+        if self._matchers is None:
+            self._matchers = self._build_matchers()
+        return self._matchers
+
+    def _build_matchers(self):
+        from spacy.lang.en import English
+        from spacy.matcher import PhraseMatcher
+
+        tokenizer = English().tokenizer
+        lower_matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
+        exact_matcher = PhraseMatcher(tokenizer.vocab, attr="ORTH")
         for party in self._parties.values():
             lower, exact = [], []
             for alias in {party.name, *party.aliases}:
                 if alias.startswith("="):
-                    exact.append(self._tokenizer(alias[1:]))
+                    exact.append(tokenizer(alias[1:]))
                 elif alias.strip():
-                    lower.append(self._tokenizer(alias))
+                    lower.append(tokenizer(alias))
             if lower:
-                self._lower.add(party.id, lower)
+                lower_matcher.add(party.id, lower)
             if exact:
-                self._exact.add(party.id, exact)
+                exact_matcher.add(party.id, exact)
+        return tokenizer, lower_matcher, exact_matcher
 
     # --- table access -------------------------------------------------------------------
     def get(self, party_id: Optional[str]) -> Optional[Party]:
@@ -146,12 +157,16 @@ class PartyTable:
         return party.side or party.id
 
     # --- matching -----------------------------------------------------------------------
-    def find(self, doc_or_span: Union[Doc, Span]) -> list[PartyMention]:
+    def find(self, doc_or_span: Union["Doc", "Span"]) -> list[PartyMention]:
         """Party mentions in reading order; overlapping aliases resolve to the longest."""
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        _, lower_matcher, exact_matcher = self._matching()
         doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
         # PhraseMatcher gives doc-level token indices for a Span too.
-        matches = list(self._lower(doc_or_span)) + list(self._exact(doc_or_span))
-        strings = self._lower.vocab.strings
+        matches = list(lower_matcher(doc_or_span)) + list(exact_matcher(doc_or_span))
+        strings = lower_matcher.vocab.strings
         spans = [Span(doc, s, e, label=strings[m]) for m, s, e in matches]
         return [PartyMention(span.label_, span.text, span.start_char, span.end_char,
                              span.start, span.end) for span in filter_spans(spans)]
@@ -163,7 +178,7 @@ class PartyTable:
         key = text.strip()
         if slug(key) in self._parties:
             return slug(key)
-        mentions = self.find(self._tokenizer(key))
+        mentions = self.find(self._matching()[0](key))
         if not mentions:
             return None
         # The longest mention names the phrase ("Armenian separatists" over "Armenian").
