@@ -738,7 +738,7 @@ class LegendControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, content_html: str, position: str = "bottomleft"):
+    def __init__(self, content_html: str, position: str = "bottomright"):
         super().__init__()
         self._name = "LegendControl"
         self.content_js = js_string(content_html)
