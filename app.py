@@ -22,7 +22,8 @@ from geo.parties import load_parties
 from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.regions import load_regions
 from geo.store import open_store, resolve_db
-from geo.views import claims_table, figures_per_party, highlight_article, item_label
+from geo.views import (claims_table, date_bounds, figures_per_party, highlight_article,
+                       ingest_report, item_label, parties_table)
 
 SAMPLES_DIR = DATA_DIR / "samples"
 
@@ -67,16 +68,25 @@ def store_version() -> int:
 
 
 @st.cache_data(show_spinner=False)
-def query(db: str, version: int, date_from, date_to, party_ids: tuple, kinds: tuple):
+def query(db: str, version: int, date_from, date_to, party_ids: tuple, kinds: tuple,
+          include_undated: bool):
     with open_store(db) as store:
         return store.query(date_from=date_from, date_to=date_to,
-                           parties=set(party_ids) or None, kinds=set(kinds) or None)
+                           parties=set(party_ids) or None, kinds=set(kinds) or None,
+                           include_undated=include_undated)
 
 
 @st.cache_data(show_spinner=False)
 def articles_table(db: str, version: int) -> pd.DataFrame:
     with open_store(db) as store:
         return store.articles()
+
+
+@st.cache_data(show_spinner=False)
+def store_summary(db: str, version: int) -> tuple:
+    """(first date, last date, party ids in use) over articles and items."""
+    with open_store(db) as store:
+        return (*store.date_range(), sorted(store.parties_in_use()))
 
 
 @st.cache_data(show_spinner=False)
@@ -91,54 +101,67 @@ def run_ingest(items) -> list:
 
 
 # --- first run: the bundled sample ----------------------------------------------------------
-if articles_table(DB, store_version()).empty:
+version = store_version()
+if articles_table(DB, version).empty:
     with st.spinner("First run: ingesting the bundled sample articles..."):
         with open_store(DB) as store:
             ingest_if_empty(store, SAMPLES_DIR, extractor)
+    version = store_version()
 
-version = store_version()
 all_articles = articles_table(DB, version)
 party_table = parties()
+names = PartyNames(party_table)
+first, last, in_use = store_summary(DB, version)
 
 # --- sidebar: filters and upload ------------------------------------------------------------
 with st.sidebar:
     st.header("Filters")
-    with open_store(DB) as store:
-        first, last = store.date_range()  # over articles and items (figures may predate)
-        in_use = sorted(store.parties_in_use())
-    lo = date.fromisoformat(first) if first else date(2000, 1, 1)
-    hi = date.fromisoformat(last) if last else date.today()
+    lo, hi = date_bounds(first, last)
     picked = st.date_input("Date range", value=(lo, hi))  # no key: a new range resets it
     date_from, date_to = (picked if isinstance(picked, tuple) and len(picked) == 2
                           else (lo, hi))
-    names = PartyNames(party_table)
+    undated = st.checkbox("Include undated items", value=True, key="undated",
+                          help="Articles with no known date have no place in a date range")
     in_use = [pid for pid in in_use if pid in party_table]  # party ids, not free-text sources
-    chosen = st.multiselect("Parties", options=in_use, format_func=names.name,
-                            key="parties", help="Show items by or about these parties")
+    chosen = st.multiselect("Parties", options=in_use, format_func=names.name, key="parties",
+                            help="Figures and claims whose victims, reporter, claimant or "
+                                 "target is one of these parties, and the places of the "
+                                 "articles they come from")
     kinds = st.multiselect("Show", options=["casualty", "claim", "place"],
                            default=["casualty", "claim", "place"], key="kinds")
     online = st.toggle("OpenStreetMap tiles (needs internet)", value=False, key="online")
 
     st.header("Add articles")
+    # a new key after each ingest empties the uploader
+    upload_round = st.session_state.setdefault("upload_round", 0)
     uploads = st.file_uploader("Text, Markdown, HTML, JSON or JSONL files",
-                               accept_multiple_files=True, key="uploads")
+                               accept_multiple_files=True, key=f"uploads_{upload_round}")
+    upload_date = st.date_input("Date for files that carry none", value=None,
+                                key="upload_date")
+    upload_source = st.text_input("Source for files that carry none", key="upload_source")
     if uploads and st.button("Ingest uploaded files", key="ingest"):
-        items = [item for up in uploads for item in read_upload(up.name, up.getvalue())]
-        results = run_ingest(items)
-        # file names and reasons are untrusted text: a table, never markdown
-        st.dataframe(pd.DataFrame([{"status": r.status, "file": r.path, "reason": r.reason}
-                                   for r in results]), hide_index=True)
-        st.cache_data.clear()
+        items = [item for up in uploads for item in read_upload(
+            up.name, up.getvalue(), date=upload_date.isoformat() if upload_date else None,
+            source=upload_source.strip() or None)]
+        st.session_state["upload_results"] = ingest_report(run_ingest(items))
+        st.session_state["upload_round"] = upload_round + 1
+        st.rerun()  # the store changed: every view reads it anew
     st.caption(f"Store: `{DB}`")
 
 frame = query(DB, version, date_from.isoformat(), date_to.isoformat(), tuple(chosen),
-              tuple(kinds))
+              tuple(kinds), undated)
 
 st.title("Conflict map")
+if "upload_results" in st.session_state:
+    report = st.session_state["upload_results"]
+    with st.expander(f"Last upload: {report['status'].value_counts().to_dict()}", expanded=True):
+        # file names and reasons are untrusted text: a table, never markdown
+        st.dataframe(report, width="stretch", hide_index=True)
 n_by_kind = frame["kind"].value_counts()
 cols = st.columns(4)
-cols[0].metric("Articles", len(all_articles))
-cols[1].metric("Places", int(n_by_kind.get("place", 0)))
+cols[0].metric("Articles shown", frame["article_id"].nunique(),
+               help=f"{len(all_articles)} in the store")
+cols[1].metric("Place mentions on the map", int(n_by_kind.get("place", 0)))
 cols[2].metric("Casualty figures", int(n_by_kind.get("casualty", 0)))
 cols[3].metric("Claims", int(n_by_kind.get("claim", 0)))
 
@@ -170,14 +193,14 @@ with tab_figures:
     st.subheader("Casualty figures per party")
     st.caption("Victims' party by row; the reporter is who gives the figure. Vague figures "
                "count their conservative low bound.")
-    st.dataframe(figures_per_party(frame, party_table), use_container_width=True,
+    st.dataframe(figures_per_party(frame, party_table), width="stretch",
                  hide_index=True)
     casualties = frame[frame["kind"] == "casualty"]
     if not casualties.empty:
         table = casualties.assign(figure=[item_label(r, party_table)
                                           for r in casualties.itertuples()])
         st.dataframe(table[["figure", "date", "place", "sentence", "title", "source"]],
-                     use_container_width=True, hide_index=True)
+                     width="stretch", hide_index=True)
 
 with tab_claims:
     st.caption("Claims are what a party says, kept apart from the figures; a denial is shown "
@@ -186,10 +209,10 @@ with tab_claims:
     if table.empty:
         st.info("No claims match the filters.")
     else:
-        st.dataframe(table, use_container_width=True, hide_index=True)
+        st.dataframe(table, width="stretch", hide_index=True)
 
 with tab_articles:
-    st.dataframe(all_articles, use_container_width=True, hide_index=True)
+    st.dataframe(all_articles, width="stretch", hide_index=True)
     if not all_articles.empty:
         titles = dict(zip(all_articles["id"], all_articles["title"]))
         pick = st.selectbox("Read an article", all_articles["id"], key="article",
@@ -203,7 +226,4 @@ with tab_articles:
 
 with tab_parties:
     st.caption("Edit data/parties.csv to add actors, aliases or colours.")
-    st.dataframe(pd.DataFrame([{"id": p.id, "name": p.name, "color": p.color,
-                                "side": p.side, "aliases": ", ".join(p.aliases)}
-                               for p in party_table]), use_container_width=True,
-                 hide_index=True)
+    st.dataframe(parties_table(party_table), width="stretch", hide_index=True)

@@ -26,7 +26,11 @@ Limits and hostile input:
   mapping is dropped with a warning (an id then falls back to the content hash), never
   stringified;
 - a broken ``NAME.meta.json`` sidecar is ignored with a warning naming it; the article is read
-  without that metadata.
+  without that metadata;
+- a date before 1900-01-01 or after tomorrow ("9999-12-31") is dropped with a warning, like an
+  unreadable one: it would otherwise stretch the dashboard's date range for everyone;
+- a JSON item whose ``text``/``body`` is not a string (a list, a number) is an error of that
+  item ("text is not a string"), distinct from one with no text field at all.
 Warnings (legacy encodings, unreadable dates, dropped fields) name the file they are about. ``Article.text`` is stored exactly as decoded (offsets index it); lines to ignore are marked as
 ``Article.boilerplate`` spans by the line rules in ``BOILERPLATE_RULES``.
 
@@ -167,6 +171,23 @@ def normalize_date(value: Any) -> Optional[str]:
     if a.date() != b.date():
         return None
     return a.date().isoformat()
+
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def plausible_date(iso: Optional[str], today: Optional[dt.date] = None) -> bool:
+    """Whether a ``YYYY-MM-DD`` date can be an article's: from 1900-01-01 to tomorrow (one
+    day of slack for time zones). A date like 9999-12-31 would otherwise set the dashboard's
+    date range for everyone."""
+    if not iso:
+        return False
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    return EARLIEST_DATE <= day <= latest
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -561,10 +582,15 @@ def _clean_meta(meta: dict, where: Optional[str] = None) -> dict:
                         where, key, type(value).__name__)
             continue
         if key == "date":
-            out[key] = normalize_date(value)
-            if out[key] is None:
-                shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+            day = normalize_date(value)
+            shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+            if day is None:
                 log.warning("%s: unreadable date %s ignored", where, shown)
+            elif not plausible_date(day):
+                log.warning("%s: implausible date %s ignored (expected %s to tomorrow)",
+                            where, shown, EARLIEST_DATE.isoformat())
+                day = None
+            out[key] = day
         else:
             text = value.strip() if isinstance(value, str) else str(value)
             out[key] = replace_surrogates(text, where, key)
@@ -704,6 +730,9 @@ def _article_from_obj(obj: Any, name: str, where: str, meta: dict, fallback: dic
         return ArticleError(name, f"{where}: expected an object, got {type(obj).__name__}")
     text = next((obj[k] for k in TEXT_FIELDS if isinstance(obj.get(k), str)), None)
     if text is None:
+        present = next((k for k in TEXT_FIELDS if obj.get(k) is not None), None)
+        if present is not None:  # a list, a number, an object...
+            return ArticleError(name, f"{where}: {present} is not a string")
         return ArticleError(name, f"{where}: no text field (expected one of {', '.join(TEXT_FIELDS)})")
     if not text.strip():
         return ArticleError(name, f"{where}: empty")

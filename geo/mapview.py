@@ -20,7 +20,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
@@ -36,6 +35,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from . import assets
+from .parties import fallback_color
 
 ASSET_MODES = ("static", "inline", "cdn")
 KINDS = ("place", "casualty", "claim")
@@ -50,6 +50,8 @@ UNATTRIBUTED_COLOR = "#555555"
 WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
 MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit (one spot: context)
 MAX_FIT_ZOOM = 10
+# With more parties than this, the legend and the layer control start collapsed (open on click)
+MAX_EXPANDED_PARTIES = 6
 
 _CDN = {"leaflet_js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
         "leaflet_css": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"}
@@ -80,21 +82,6 @@ def as_int(value: Any) -> Optional[int]:
         return None if value is None else int(float(value))
     except (TypeError, ValueError):
         return None
-
-
-def fallback_color(key: Any) -> str:
-    """A stable mid-saturation colour for an id with no entry in the party table."""
-    digest = hashlib.sha1(str(key).encode("utf-8")).digest()
-    hue = digest[0] / 255 * 360
-    return _hsl_to_hex(hue, 0.55, 0.45)
-
-
-def _hsl_to_hex(h: float, s: float, lightness: float) -> str:
-    c = (1 - abs(2 * lightness - 1)) * s
-    x = c * (1 - abs((h / 60) % 2 - 1))
-    m = lightness - c / 2
-    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(h // 60) % 6]
-    return "#" + "".join(f"{round((v + m) * 255):02x}" for v in (r, g, b))
 
 
 def slug(value: Any) -> str:
@@ -141,8 +128,10 @@ class PartyNames:
                 color = self.table.color(pid)
             except (KeyError, AttributeError):
                 color = None
-        # a colour goes into style attributes: accept only #rrggbb
-        return color if isinstance(color, str) and _HEX.match(color) else fallback_color(pid)
+        # a colour goes into style attributes: accept only #rrggbb. The fallback is the
+        # PartyTable's own, so a party gets the same colour on the map and in the tables.
+        return (color if isinstance(color, str) and _HEX.match(color)
+                else fallback_color(str(pid)))
 
 
 def js_string(text: str) -> str:
@@ -381,8 +370,9 @@ def newest_first(rows: Iterable[dict]) -> list[dict]:
     return dated + undated
 
 
-def main_place(rows: Iterable[Mapping]) -> Optional[str]:
-    """The place name most of the rows give (first one on a tie), unescaped."""
+def commonest_place_name(rows: Iterable[Mapping]) -> Optional[str]:
+    """The place name most of the rows give (first one on a tie), unescaped: the name an
+    aggregate's header and tooltip show (not ``events.main_place``, an event's main place)."""
     counts: dict[str, int] = {}
     for row in rows:
         place = clean(row.get("place"))
@@ -407,7 +397,7 @@ def casualty_aggregate_popup(rows: list[Mapping], names: PartyNames,
     if len(rows) == 1:
         return casualty_popup(rows[0], names)
     rows = newest_first(rows)
-    place = main_place(rows)
+    place = commonest_place_name(rows)
     at = f" at {html.escape(place)}" if place else ""
     vague = sum(1 for r in rows if is_vague(r))
     note = ("figures added up as reported" + (f", {vague} vague one{'s' if vague != 1 else ''}"
@@ -432,7 +422,7 @@ def claim_aggregate_popup(rows: list[Mapping], names: PartyNames,
     if len(rows) == 1:
         return claim_popup(rows[0], names)
     rows = newest_first(rows)
-    place = main_place(rows)
+    place = commonest_place_name(rows)
     at = f" at {html.escape(place)}" if place else ""
     who = _claimant(rows[0])
     head = (f"<b>{len(rows)} claims by "
@@ -452,7 +442,7 @@ def aggregate_tooltip(kind: str, rows: list[Mapping], names: PartyNames) -> str:
     if kind == "place" or len(rows) == 1:
         return tooltip_text(kind, rows[0], names, len(rows))
     rows = newest_first(rows)
-    place = main_place(rows) or "Here"
+    place = commonest_place_name(rows) or "Here"
     if kind == "casualty":
         side = names.name(rows[0].get("party"))
         return html.escape(f"{place}: {len(rows)} figures, {totals_text(rows)} "
@@ -590,8 +580,53 @@ def spread(items: list[MapItem]) -> None:
             item.offset_px = (int(r * math.cos(angle)), int(r * math.sin(angle)))
 
 
+COUNTRY_NEAR_DEG = 8.0  # a country's label point this close to the other items still frames
+
+
+def _country_level(items: list[MapItem]) -> list[bool]:
+    """Per item: whether it stands for a whole country, drawn at the country's label point.
+
+    Places resolved to a country (precision 'country'), and the casualty figures and claims
+    drawn at such a place's spot (their rows carry no precision of their own, but they sit
+    exactly on the country place they were geocoded to) - unless a finer place (a city...)
+    shares the spot."""
+    country_spots, fine_spots = set(), set()
+    for item in items:
+        if item.kind == "place":
+            spot = spot_key(item.lat, item.lon)
+            if any(clean(r.get("precision")) == "country" for r in item.rows):
+                country_spots.add(spot)
+            else:
+                fine_spots.add(spot)
+    country_spots -= fine_spots
+    flags = []
+    for item in items:
+        own = any(clean(r.get("precision")) == "country" for r in item.rows)
+        flags.append(own or spot_key(item.lat, item.lon) in country_spots)
+    return flags
+
+
+def framing_items(items: list[MapItem]) -> list[MapItem]:
+    """The items the view is fitted to. Country-level items (``_country_level``) are drawn
+    but left out - Russia's label point is in Siberia, the United States' in Kansas, and one
+    mention would zoom the map out to half the world - except those lying within
+    COUNTRY_NEAR_DEG of the other items' box (Ukraine's point next to Donetsk: the figures
+    there stay in view). When only country-level items are left, they frame the view."""
+    flags = _country_level(items)
+    fine = [it for it, country in zip(items, flags) if not country]
+    if not fine:
+        return list(items)
+    s, n = min(it.lat for it in fine), max(it.lat for it in fine)
+    w, e = min(it.lon for it in fine), max(it.lon for it in fine)
+    near = COUNTRY_NEAR_DEG
+    return [it for it, country in zip(items, flags)
+            if not country or (s - near <= it.lat <= n + near and w - near <= it.lon <= e + near)]
+
+
 def view_bounds(items: list[MapItem]) -> Optional[list[list[float]]]:
-    """[[south, west], [north, east]] around the items, at least MIN_VIEW_DEG across."""
+    """[[south, west], [north, east]] around the items that frame the view
+    (``framing_items``: far-off country label points left out), at least MIN_VIEW_DEG across."""
+    items = framing_items(items)
     if not items:
         return None
     lats = [it.lat for it in items]
@@ -722,7 +757,11 @@ class MarkerPlacement(MacroElement):
 
 
 class LegendControl(MacroElement):
-    """A Leaflet control (inside the map div, so it works in st_folium and in screenshots)."""
+    """A Leaflet control (inside the map div, so it works in st_folium and in screenshots).
+
+    ``content_html`` is ``legend_html``'s: a ``.geo-legend-head`` header that shows/hides the
+    ``.geo-legend-body`` when clicked (or Enter/Space), by toggling ``geo-collapsed`` on the
+    control; ``collapsed`` is how it starts."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -730,6 +769,22 @@ class LegendControl(MacroElement):
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "geo-legend");
             div.innerHTML = {{ this.content_js }};
+            var head = div.querySelector(".geo-legend-head");
+            var arrow = div.querySelector(".geo-legend-arrow");
+            function show(collapsed) {
+                if (collapsed) { L.DomUtil.addClass(div, "geo-collapsed"); }
+                else { L.DomUtil.removeClass(div, "geo-collapsed"); }
+                if (head) { head.setAttribute("aria-expanded", collapsed ? "false" : "true"); }
+                if (arrow) { arrow.textContent = collapsed ? "\\u25b8" : "\\u25be"; }
+            }
+            show({{ this.collapsed|tojson }});
+            if (head) {
+                L.DomEvent.on(head, "click keydown", function (e) {
+                    if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") { return; }
+                    L.DomEvent.preventDefault(e);
+                    show(!L.DomUtil.hasClass(div, "geo-collapsed"));
+                });
+            }
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
@@ -738,11 +793,13 @@ class LegendControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, content_html: str, position: str = "bottomright"):
+    def __init__(self, content_html: str, position: str = "bottomright",
+                 collapsed: bool = False):
         super().__init__()
         self._name = "LegendControl"
         self.content_js = js_string(content_html)
         self.position = position
+        self.collapsed = bool(collapsed)
 
 
 class StackOrder(MacroElement):
@@ -785,9 +842,15 @@ class FitView(MacroElement):
 
 MAP_CSS = f"""
 .leaflet-container {{ background: {OCEAN}; }}
-.geo-legend {{ background: rgba(255,255,255,0.9); padding: 5px 8px; border-radius: 5px;
+.geo-legend {{ background: rgba(255,255,255,0.9); padding: 4px 8px; border-radius: 5px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 11px/1.4 system-ui, sans-serif; color: #222;
-  max-height: 42vh; overflow-y: auto; max-width: 220px; }}
+  max-width: 220px; }}
+.geo-legend .geo-legend-head {{ cursor: pointer; user-select: none; white-space: nowrap; }}
+.geo-legend .geo-legend-arrow {{ color: #666; }}
+.geo-legend .geo-legend-body {{ max-height: calc(40vh - 24px); overflow-y: auto;
+  overscroll-behavior: contain; }}
+.geo-legend .geo-legend-inner {{ padding: 2px 0 3px; }}
+.geo-legend.geo-collapsed .geo-legend-body {{ display: none; }}
 .geo-legend .geo-key {{ display: flex; align-items: center; gap: 5px; white-space: nowrap; }}
 .geo-legend .geo-sym {{ width: 18px; display: inline-flex; justify-content: center; }}
 .geo-legend .geo-dot {{ display: inline-block; border-radius: 50%; }}
@@ -805,8 +868,8 @@ MAP_CSS = f"""
 
 def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
                 unmapped: int = 0, offset: bool = False, aggregated: bool = False) -> str:
-    """Marker-shape key + one swatch per party (name escaped here). ``parties_present`` is
-    [(display name, #rrggbb)]."""
+    """A "Map key" header, then a body: marker-shape key + one swatch per party (name escaped
+    here). ``parties_present`` is [(display name, #rrggbb)]."""
     def key(symbol: str, label: str) -> str:
         return f'<div class="geo-key"><span class="geo-sym">{symbol}</span>{label}</div>'
 
@@ -816,7 +879,7 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
         return (f'<span class="geo-dot" style="width:{size}px;height:{size}px;'
                 f'background:{fill};opacity:{opacity};border:1.5px {line} {border}"></span>')
 
-    out = ["<b>Map key</b>"]
+    out = []
     if "place" in kinds_present:
         out.append(key(dot(7, PLACE_COLOR), "place mentioned"))
     if "casualty" in kinds_present:
@@ -838,7 +901,13 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
     if unmapped:
         out.append(f'<div class="geo-note">{unmapped} item{"s" if unmapped != 1 else ""} '
                    "without coordinates not shown</div>")
-    return "".join(out)
+    # The body scrolls inside its own box (padding on the inner element, so the last line is
+    # never cut off); the header toggles it (LegendControl).
+    head = ('<div class="geo-legend-head" role="button" tabindex="0" aria-expanded="true" '
+            'title="Show or hide the map key"><b>Map key</b> '
+            '<span class="geo-legend-arrow">\u25be</span></div>')
+    return (f'{head}<div class="geo-legend-body"><div class="geo-legend-inner">'
+            f'{"".join(out)}</div></div>')
 
 
 # --- basemap ----------------------------------------------------------------------------------
@@ -1082,7 +1151,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     LegendControl(legend_html(present, {it.kind for it in items}, unmapped,
                               offset=any(it.offset_of > 1 for it in items),
                               aggregated=any(it.kind != "place" and len(it.rows) > 1
-                                             for it in items))).add_to(fmap)
+                                             for it in items)),
+                  collapsed=len(present) > MAX_EXPANDED_PARTIES).add_to(fmap)
     bounds = view_bounds(items)
     if bounds:
         FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
@@ -1151,5 +1221,6 @@ def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames) -> l
     for key in sorted(groups, key=order):
         groups[key].add_to(fmap)
     if groups:
-        folium.LayerControl(collapsed=len(groups) > 8).add_to(fmap)
+        n_parties = sum(1 for key in groups if key != "__places__")
+        folium.LayerControl(collapsed=n_parties > MAX_EXPANDED_PARTIES).add_to(fmap)
     return circles

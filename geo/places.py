@@ -206,6 +206,9 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
         if ent.label_ in PLACE_LABELS:
             if ent.label_ == "FAC" and not gazetteer.knows(span.text):
                 continue  # roads, buildings, bridges: not on a country-scale map
+            if (len(span) == 1 and _is_demonym_word(span.text)
+                    and not gazetteer.knows(span.text)):
+                continue  # 'Ukrainian officials': the model's GPE on a demonym is a party
             found.append((2, span, "ner"))
         elif ent.label_ in MISLABELS and _plausible_mislabel(span, gazetteer):
             found.append((0, span, "mislabel"))

@@ -103,7 +103,8 @@ class Store(ABC):
     @abstractmethod
     def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
               parties: Optional[Iterable[str]] = None,
-              kinds: Optional[Iterable[str]] = None) -> pd.DataFrame: ...
+              kinds: Optional[Iterable[str]] = None,
+              include_undated: bool = False) -> pd.DataFrame: ...
 
     @abstractmethod
     def articles(self) -> pd.DataFrame: ...
@@ -436,12 +437,14 @@ class SQLiteStore(Store):
 
     def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
               parties: Optional[Iterable[str]] = None,
-              kinds: Optional[Iterable[str]] = None) -> pd.DataFrame:
+              kinds: Optional[Iterable[str]] = None,
+              include_undated: bool = False) -> pd.DataFrame:
         """Map items as a frame with exactly ``MAP_COLUMNS``: resolved place mentions, casualty
         figures and claims (with or without coordinates), with their article's provenance.
 
         Filters (None or empty = no filter): ``date_from``/``date_to`` (inclusive, YYYY-MM-DD)
-        on the item's ``date``, so undated items drop out when a date filter is set;
+        on the item's ``date``; undated items drop out when a date filter is set unless
+        ``include_undated`` (an article with no known date is not "outside" any range);
         ``parties``: casualties whose party or reported_by, claims whose claimant or target is
         in the set, and places of the articles that have such a casualty or claim (places
         carry no party of their own); ``kinds``: subset of 'place', 'casualty', 'claim'.
@@ -452,13 +455,16 @@ class SQLiteStore(Store):
         parties = sorted({p for p in parties or () if p})
         parts, params = [], []
         for kind in kinds:
-            where, args = [], []
+            where, args, dated = [], [], []
             if date_from:
-                where.append(f"{_DATE_EXPR[kind]} >= ?")
+                dated.append(f"{_DATE_EXPR[kind]} >= ?")
                 args.append(str(date_from)[:10])
             if date_to:
-                where.append(f"{_DATE_EXPR[kind]} <= ?")
+                dated.append(f"{_DATE_EXPR[kind]} <= ?")
                 args.append(str(date_to)[:10])
+            if dated:
+                undated = f" OR {_DATE_EXPR[kind]} IS NULL" if include_undated else ""
+                where.append(f"(({' AND '.join(dated)}){undated})")
             if parties:
                 marks = ", ".join("?" for _ in parties)
                 if kind == "place":

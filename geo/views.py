@@ -131,10 +131,39 @@ def claims_table(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
         "claimant": [names.name(c, default="unattributed") for c in claims["claimant"]],
         "stance": claims["stance"].tolist(),
         "target": [names.name(t, default="") for t in claims["target"]],
-        "claim": claims["claim_text"].tolist(),
+        # a bare "it" ("Turkey has denied it") says nothing alone: show the sentence then
+        "claim": [text if len(str(text or "").split()) >= 3 else (sentence or text)
+                  for text, sentence in zip(claims["claim_text"], claims["sentence"])],
         "disputed by": [", ".join(disputed.get(i, [])) for i in claims.index],
         "date": claims["date"].tolist(),
         "place": claims["place"].tolist(),
         "article": claims["title"].tolist(),
         "source": claims["source"].tolist(),
     }, columns=_CLAIM_COLUMNS)
+
+
+def date_bounds(first, last) -> tuple:
+    """The date filter's default range: the store's first and last dates, or a wide span when
+    nothing is dated yet."""
+    from datetime import date
+
+    lo = date.fromisoformat(first) if first else date(2000, 1, 1)
+    hi = date.fromisoformat(last) if last else date.today()
+    return lo, max(lo, hi)
+
+
+def ingest_report(results) -> pd.DataFrame:
+    """One row per ingested item: status, file, article id, counts, reason (plain text)."""
+    return pd.DataFrame([{"status": r.status, "file": r.path, "article": r.article_id or "",
+                          "places, figures, claims": ", ".join(map(str, r.counts))
+                          if r.status == "ok" else "", "reason": r.reason}
+                         for r in results],
+                        columns=["status", "file", "article", "places, figures, claims",
+                                 "reason"])
+
+
+def parties_table(parties) -> pd.DataFrame:
+    """The party table as the dashboard shows it."""
+    return pd.DataFrame([{"id": p.id, "name": p.name, "color": p.color, "side": p.side,
+                          "aliases": ", ".join(p.aliases)} for p in parties],
+                        columns=["id", "name", "color", "side", "aliases"])

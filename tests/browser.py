@@ -71,12 +71,17 @@ def browser_page(width: int = 1400, height: int = 1000):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
                                      args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      accept_downloads=True)
-        context.route("**/*", _local_only)
-        page = context.new_page()
+        page = new_page(browser, width, height)
         try:
             yield page
         finally:
-            context.close()
+            page.context.close()
             browser.close()
+
+
+def new_page(browser, width: int = 1400, height: int = 1000):
+    """A page in a new context (its own Streamlit session) with non-local requests blocked."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  accept_downloads=True)
+    context.route("**/*", _local_only)
+    return context.new_page()

@@ -548,6 +548,52 @@ def test_warnings_name_the_file(batch, caplog, tmp_path):
                for m in messages)
 
 
+@pytest.mark.parametrize("date", ["9999-12-31", "1899-12-31", "0001-01-01", "3020-09-30"])
+def test_absurd_dates_are_dropped_with_a_warning_naming_the_file(tmp_path, caplog, date):
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="geo.articles")
+    path = tmp_path / "far.json"
+    path.write_text(json.dumps({"title": "T", "date": date, "text": "Shelling hit Baku."}))
+    (a,) = list(read_articles(path))
+    assert isinstance(a, Article) and a.date is None  # the article is kept, its date is not
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"{path}: implausible date {date!r} ignored") for m in messages)
+
+
+def test_dates_from_1900_to_tomorrow_are_kept(tmp_path):
+    import datetime as dt
+
+    from geo.articles import plausible_date
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    for date in ("1900-01-01", "2020-09-30", dt.date.today().isoformat(), tomorrow.isoformat()):
+        assert read_text_article("Baku.\n\nShelling.", date=date).date == date
+    assert not plausible_date((tomorrow + dt.timedelta(days=1)).isoformat())
+    assert plausible_date("2020-01-02", today=dt.date(2020, 1, 1))
+    assert not plausible_date("2020-01-03", today=dt.date(2020, 1, 1))
+    # the fallback date of a batch (--date) is checked too
+    (tmp_path / "x.txt").write_text("Title\n\nShelling hit Baku.")
+    (a,) = list(read_articles(tmp_path / "x.txt", date="9999-12-31"))
+    assert a.date is None
+
+
+@pytest.mark.parametrize("item, reason", [
+    ({"text": ["Shelling", "hit Baku."]}, "item 1: text is not a string"),
+    ({"text": 42}, "item 1: text is not a string"),
+    ({"body": {"p": "Baku."}}, "item 1: body is not a string"),
+    ({"title": "no text at all"}, "item 1: no text field"),
+])
+def test_text_that_is_not_a_string_says_so(tmp_path, item, reason):
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"text": "Shelling hit Baku."}, item]))
+    items = list(read_articles(path))
+    assert len(_articles(items)) == 1
+    (err,) = _errors(items)
+    assert err.reason.startswith(reason), err.reason
+    assert "no text field" not in err.reason or "no text field" in reason
+
+
 # ---------------------------------------------------------------- size limits
 
 

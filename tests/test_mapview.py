@@ -391,7 +391,31 @@ def test_party_names_in_layer_control_and_legend_are_escaped():
 def test_a_bad_party_colour_falls_back_to_a_hex_colour():
     parties = FakeParties([FakeParty("x", "X", "red;background:url(//evil)")])
     color = mapview.PartyNames(parties).color("x")
-    assert re.fullmatch(r"#[0-9a-f]{6}", color)
+    assert re.fullmatch(r"#[0-9a-fA-F]{6}", color)
+
+
+@pytest.mark.parametrize("pid", ["wagner-group", "x", "{{ 7*7 }}", "ελλάδα"])
+def test_an_unknown_party_gets_the_party_tables_colour(pid):
+    from geo import parties
+
+    table = parties.PartyTable([])
+    assert table.get(pid) is None
+    expected = table.color(pid)  # what the PartyTable (tables, filters) shows
+    assert expected == parties.fallback_color(pid)
+    assert mapview.PartyNames(None).color(pid) == expected  # no table at all
+    assert mapview.PartyNames(table).color(pid) == expected
+    bad = FakeParties([FakeParty(pid, "X", "not a colour")])
+    assert mapview.PartyNames(bad).color(pid) == expected  # a bad colour in the table
+    assert mapview.fallback_color is parties.fallback_color  # no colour scheme of its own
+    assert not hasattr(mapview, "_hsl_to_hex")
+
+
+def test_aggregate_place_name_helper_is_not_called_main_place():
+    # events.main_place is an event's main Place; this one is the commonest name of some rows
+    assert not hasattr(mapview, "main_place")
+    rows = [{"place": "Donetsk"}, {"place": "Avdiivka"}, {"place": "Donetsk"}, {"place": None}]
+    assert mapview.commonest_place_name(rows) == "Donetsk"
+    assert mapview.commonest_place_name([{"place": " "}]) is None
 
 
 @pytest.mark.parametrize("sentence, start, end, s0, needle, expected", [
@@ -435,9 +459,23 @@ def test_safe_url(url, ok):
 
 # --- legend ---------------------------------------------------------------------------------------
 
+def legend_content(page: str) -> str:
+    """The legend's HTML as the page carries it (a JSON string literal)."""
+    return re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");\s*var head', page).group(1)
+
+
+def legend_starts_collapsed(page: str) -> bool:
+    return {"show(true);": True, "show(false);": False}[
+        re.search(r"show\((?:true|false)\);", page).group(0)]
+
+
+def layer_control_collapsed(page: str) -> bool:
+    return re.search(r'"collapsed": (true|false)', page).group(1) == "true"
+
+
 def test_legend_lists_the_parties_present_only():
     page = render()
-    legend = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");\s*L\.DomEvent', page).group(1)
+    legend = legend_content(page)
     for name in ("Armenia", "Azerbaijan", "Turkey", "Russia"):
         assert name in legend
     assert "Georgia" not in legend
@@ -450,6 +488,137 @@ def test_legend_lists_the_parties_present_only():
 def test_legend_html_escapes_names():
     out = mapview.legend_html([("<i>X</i>", "#123456")], {"casualty"})
     assert "&lt;i&gt;X&lt;/i&gt;" in out and "<i>" not in out
+
+
+def test_legend_has_a_toggle_header_and_a_scrolling_body():
+    out = mapview.legend_html([("Armenia", "#123456")], {"casualty"}, unmapped=2)
+    head, body = out.split('<div class="geo-legend-body">')
+    assert 'class="geo-legend-head" role="button" tabindex="0"' in head
+    assert "Map key" in head and "\u25be" in head
+    # every line of the key is in the body, the last one included
+    assert body.startswith('<div class="geo-legend-inner">')
+    assert "Armenia" in body and body.endswith("2 items without coordinates not shown</div>"
+                                               "</div></div>")
+    # the scroller has no padding of its own (its bottom padding is what got cut off): the
+    # inner element carries it; collapsed hides the body only
+    css = mapview.MAP_CSS
+    scroller = re.search(r"\.geo-legend-body \{([^}]*)\}", css).group(1)
+    assert "max-height" in scroller and "overflow-y: auto" in scroller
+    assert "padding" not in scroller
+    assert re.search(r"\.geo-legend-inner \{[^}]*padding", css)
+    assert ".geo-legend.geo-collapsed .geo-legend-body { display: none; }" in css
+    assert not re.search(r"\.geo-legend \{[^}]*(max-height|overflow)", css)
+
+
+def _party_frame(n: int) -> pd.DataFrame:
+    return _frame([_figure(f"p{k}", k + 1, lat=40.0 + k * 0.1, lon=45.0) for k in range(n)]
+                  + [_row(kind="place", place="Hadrut", lat=39.52, lon=47.0312,
+                          precision="city")])
+
+
+def test_legend_and_layer_control_open_with_few_parties_collapsed_with_many():
+    page = render()  # the seed: 4 parties
+    assert not legend_starts_collapsed(page) and not layer_control_collapsed(page)
+    for n, collapsed in ((5, False), (6, False), (7, True), (20, True)):
+        page = render(_party_frame(n))
+        assert legend_starts_collapsed(page) is collapsed, n
+        assert layer_control_collapsed(page) is collapsed, n
+        legend = legend_content(page)
+        # collapsed or not, the parties are all in the legend (shown on click)
+        assert all(f"P{k}" in legend.upper() for k in range(n))
+    # the toggle: click and Enter/Space on the header flip the class, the arrow, aria-expanded
+    assert 'L.DomEvent.on(head, "click keydown"' in page
+    assert 'L.DomUtil.addClass(div, "geo-collapsed")' in page
+    assert 'head.setAttribute("aria-expanded"' in page
+
+
+def test_hostile_party_names_stay_escaped_in_a_collapsed_legend():
+    hostile = [FakeParty(f"p{k}", f"<img src=x onerror=alert({k})>{{{{ 7*7 }}}}", "#123456")
+               for k in range(8)]
+    page = render(_party_frame(8), parties=FakeParties(hostile))
+    assert legend_starts_collapsed(page)
+    assert "<img src=x" not in page and "{{ 7*7 }}" not in page
+    assert r"\u0026lt;img src=x onerror=alert(3)\u0026gt;" in legend_content(page)
+
+
+# --- framing --------------------------------------------------------------------------------------
+
+def _country(name, code, lat, lon, **values) -> dict:
+    return _row(kind="place", place=name, precision="country", country_code=code, lat=lat,
+                lon=lon, **values)
+
+
+RUSSIA = (61.66038, 99.06041)  # the label points the geocoder gives countries
+USA = (39.52803, -99.14985)
+UKRAINE = (48.99759, 31.38607)
+DONETSK = (48.0230, 37.8022)
+
+
+def _bounds(rows) -> list:
+    items, _ = mapview.map_items(mapview.frame_rows(_frame(rows)))
+    return mapview.view_bounds(items)
+
+
+def _inside(bounds, lat, lon) -> bool:
+    (s, w), (n, e) = bounds
+    return s <= lat <= n and w <= lon <= e
+
+
+def test_far_off_country_points_are_drawn_but_do_not_frame_the_view():
+    rows = [_figure("ukraine", 3, lat=DONETSK[0], lon=DONETSK[1]),
+            _row(kind="place", place="Donetsk", precision="city", country_code="UA",
+                 lat=DONETSK[0], lon=DONETSK[1]),
+            _row(kind="place", place="Kharkiv", precision="city", country_code="UA",
+                 lat=49.9935, lon=36.2304),
+            _country("Russia", "RU", *RUSSIA),
+            _country("United States", "US", *USA),
+            # a figure and a claim geocoded to Russia: at its label point, no precision column
+            _figure("russia", 5, place="Russia", lat=RUSSIA[0], lon=RUSSIA[1]),
+            _row(kind="claim", party="usa", claimant="usa", claim_text="x", place="United States",
+                 lat=USA[0], lon=USA[1])]
+    bounds = _bounds(rows)
+    assert _inside(bounds, *DONETSK) and _inside(bounds, 49.9935, 36.2304)
+    assert not _inside(bounds, *RUSSIA) and not _inside(bounds, *USA)
+    assert bounds[1][1] - bounds[0][1] < 10  # Donbas-sized, not half the world
+    page = render(_frame(rows))
+    assert marker_kinds(page).count("place") == 4  # still drawn
+    assert '"geo-marker geo-casualty party-russia"' in page
+    assert '"geo-marker geo-claim party-usa"' in page
+    fit = re.search(r"fitBounds\((\[\[.*?\]\])", page).group(1)
+    assert "99.06" not in fit and "-99.14" not in fit
+
+
+def test_a_country_point_near_the_other_items_still_frames_the_view():
+    # Ukraine's own label point is next to Donetsk: its figures stay in view
+    rows = [_figure("ukraine", 3, lat=DONETSK[0], lon=DONETSK[1]),
+            _country("Ukraine", "UA", *UKRAINE), _country("Russia", "RU", *RUSSIA),
+            _figure("ukraine", 30, place="Ukraine", lat=UKRAINE[0], lon=UKRAINE[1])]
+    bounds = _bounds(rows)
+    assert _inside(bounds, *UKRAINE) and _inside(bounds, *DONETSK)
+    assert not _inside(bounds, *RUSSIA)
+
+
+def test_country_points_frame_the_view_when_nothing_else_is_left():
+    rows = [_country("Russia", "RU", *RUSSIA), _country("Ukraine", "UA", *UKRAINE),
+            _figure("ukraine", 30, place="Ukraine", lat=UKRAINE[0], lon=UKRAINE[1])]
+    bounds = _bounds(rows)
+    assert _inside(bounds, *RUSSIA) and _inside(bounds, *UKRAINE)
+    assert _bounds([_country("United States", "US", *USA)]) == [
+        [USA[0] - 1, USA[1] - 1], [USA[0] + 1, USA[1] + 1]]
+
+
+def test_a_figure_sharing_a_spot_with_a_city_is_not_country_level():
+    # the same coordinates resolved once as a country and once as a city: the city wins
+    rows = [_row(kind="place", place="Baku", precision="city", country_code="AZ",
+                 lat=40.4093, lon=49.8671),
+            _country("Azerbaijan", "AZ", 40.4093, 49.8671),
+            _figure("azerbaijan", 14, lat=40.4093, lon=49.8671),
+            _row(kind="place", place="Stepanakert", precision="city", lat=39.8177, lon=46.7528)]
+    items, _ = mapview.map_items(mapview.frame_rows(_frame(rows)))
+    levels = {(it.kind, it.row.get("place")): c
+              for it, c in zip(items, mapview._country_level(items))}
+    assert levels == {("place", "Baku"): False, ("place", "Azerbaijan"): True,
+                      ("casualty", "Donetsk"): False, ("place", "Stepanakert"): False}
 
 
 # --- offline page ---------------------------------------------------------------------------------

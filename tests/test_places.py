@@ -303,3 +303,9 @@ def test_says_unit(text, says):
     name = next(n for n in names if n in text)
     start = text.index(name)
     assert _says_unit(text, start, start + len(name)) is says
+
+
+def test_a_demonym_tagged_as_a_place_is_no_place(nlp, gazetteer):
+    text = "Shelling killed four civilians in Mariupol on Sunday, Ukrainian officials said."
+    names = [p.name for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)]
+    assert "Ukrainian" not in names and "Mariupol" in names

@@ -256,6 +256,8 @@ def filled(store):
     ({"parties": ["Turkey"]}, {"a1"}),  # as a claim's target
     ({"parties": ["Azerbaijan"]}, {"a1", "a2"}),  # victims in a1, target in a2
     ({"parties": ["Ukraine"], "date_from": "2020-01-01"}, set()),  # undated drops out
+    ({"date_from": "2020-10-01", "include_undated": True}, {"a2", "a3"}),  # unless asked for
+    ({"date_to": "2020-09-30", "include_undated": True}, {"a1", "a3"}),
     ({"parties": ["Nobody"]}, set()),
     ({"parties": []}, {"a1", "a2", "a3"}),  # empty = no filter
 ])

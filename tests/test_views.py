@@ -90,21 +90,54 @@ def test_highlight_article_marks_spans_and_escapes_the_text():
     assert "#009E73" in out  # the victims' party colour
 
 
-def _claim(start, claimant, stance, target, text, article="a1"):
+def _claim(start, claimant, stance, target, text, article="a1", sentence=None):
     return _row(kind="claim", article_id=article, start=start, claimant=claimant, party=claimant,
                 stance=stance, target=target, claim_text=text, title="T", outcome=None,
-                victim=None, qualifier=None)
+                victim=None, qualifier=None, sentence=sentence)
 
 
 def test_claims_table_puts_a_denial_beside_the_claim_it_answers():
     frame = pd.DataFrame([
-        _claim(50, "azerbaijan", "denial", "armenia", "it"),
+        _claim(50, "azerbaijan", "denial", "armenia", "it", sentence="Azerbaijan has denied it."),
         _claim(10, "armenia", "claim", "azerbaijan", "a jet was shot down"),
         _claim(30, "russia", "call", None, "to stop the fighting"),
         _claim(5, "armenia", "claim", "azerbaijan", "another article", article="a2"),
     ], columns=list(MAP_COLUMNS))
     table = claims_table(frame, PARTIES)
-    assert table["claim"].tolist()[:3] == ["a jet was shot down", "to stop the fighting", "it"]
+    assert table["claim"].tolist()[:3] == ["a jet was shot down", "to stop the fighting",
+                                           "Azerbaijan has denied it."]
     assert table.loc[0, "claimant"] == "Armenia" and table.loc[0, "target"] == "Azerbaijan"
     assert table.loc[0, "disputed by"] == "Azerbaijan"
     assert table["disputed by"].tolist()[1:] == ["", "", ""]  # not across articles
+
+
+def test_date_bounds():
+    from datetime import date
+
+    from geo.views import date_bounds
+
+    assert date_bounds("2020-09-27", "2020-09-30") == (date(2020, 9, 27), date(2020, 9, 30))
+    lo, hi = date_bounds(None, None)
+    assert lo == date(2000, 1, 1) and hi >= lo
+
+
+def test_ingest_report_is_plain_rows():
+    from geo.pipeline import IngestResult
+    from geo.views import ingest_report
+
+    report = ingest_report([IngestResult("a.txt", "id1", "ok", counts=(3, 1, 0)),
+                            IngestResult("<b>x</b>.json", None, "error", "invalid JSON")])
+    assert report.to_dict("records") == [
+        {"status": "ok", "file": "a.txt", "article": "id1", "places, figures, claims": "3, 1, 0",
+         "reason": ""},
+        {"status": "error", "file": "<b>x</b>.json", "article": "",
+         "places, figures, claims": "", "reason": "invalid JSON"}]
+
+
+def test_parties_table_lists_every_party():
+    from geo.parties import load_parties
+    from geo.views import parties_table
+
+    table = parties_table(load_parties())
+    assert {"armenia", "azerbaijan", "nagorno-karabakh"} <= set(table["id"])
+    assert table.columns.tolist() == ["id", "name", "color", "side", "aliases"]
