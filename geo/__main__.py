@@ -162,6 +162,11 @@ def cmd_export(args) -> int:
         raise OSError(f"cannot write {args.out}: folder {out.parent} does not exist")
     _check_db(args.db)
     with open_store(args.db) as store:
+        unknown = sorted(set(args.party or ()) - set(store.parties_in_use()))
+        if unknown:
+            print(f"warning: no stored item involves party {', '.join(unknown)} "
+                  f"(ids are lowercase slugs such as 'ukraine', 'nagorno-karabakh')",
+                  file=sys.stderr)
         frame = store.query(date_from=args.date_from, date_to=args.date_to,
                             parties=set(args.party) if args.party else None)
     export(frame, args.format, args.out)

@@ -1,7 +1,7 @@
 """Region boundaries and the point-in-region join.
 
 ``data/boundaries.gpkg`` (built by ``scripts/build_boundaries.py`` from Natural Earth 10m, see
-``data/README.boundaries.md``) holds three EPSG:4326 layers: ``countries``, ``admin1`` and
+``data/README.md``) holds three EPSG:4326 layers: ``countries``, ``admin1`` and
 ``named_regions`` (curated unions of admin-1 units, e.g. Nagorno-Karabakh, Donbas).
 
 ``load_regions()`` reads it once per process; ``Regions.join()`` tags points with
@@ -196,7 +196,7 @@ def load_regions(path=None) -> Regions:
     path = Path(path) if path is not None else BOUNDARIES_PATH
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: run scripts/build_boundaries.py "
-                                f"(see data/README.boundaries.md)")
+                                f"(see data/README.md)")
     frames = {layer: _read_layer(path, layer) for layer in LAYERS}
     return Regions(frames["countries"], frames["admin1"], frames["named_regions"], path=path)
 

@@ -3,7 +3,7 @@
 
 The Natural Earth data comes from Debian's ``qgis-common`` package, which ships
 ``usr/share/qgis/resources/data/world_map.gpkg`` (NE 10m admin-0/admin-1 v4.1.0, public
-domain, already generalised by QGIS). See data/README.boundaries.md.
+domain, already generalised by QGIS). See data/README.md.
 
     apt-get download qgis-common        # or: dpkg -x qgis-common_*.deb /tmp/qgis-common
     python scripts/build_boundaries.py qgis-common_3.22.16+dfsg-1_all.deb

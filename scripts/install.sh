@@ -16,3 +16,5 @@ fi
 # Derived data that is not committed (the gazetteer index, ~12 s) is built once, here; it is a
 # no-op when the index is up to date. scripts/build_gazetteer.py rebuilds it by hand.
 python3 -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"
+# The dashboard's static files (Leaflet, the world's outlines), so it can start read-only.
+python3 -c "from geo.assets import ensure_static_assets; from geo.mapview import ensure_static_basemap; ensure_static_assets(); ensure_static_basemap()"
