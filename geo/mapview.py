@@ -826,7 +826,8 @@ class FitView(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
-            {padding: [20, 20], maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+            {paddingTopLeft: [45, 45], paddingBottomRight: [240, 45],  // legend, layers: right
+             maxZoom: {{ this.max_zoom|tojson }}, animate: false});
         {% endmacro %}
     """)
 
