@@ -1,4 +1,5 @@
-"""Shared fixtures. Tests never read ../shared: fixtures live in tests/fixtures/."""
+"""Shared fixtures. Tests never read the development folder beside the project: fixtures
+live in tests/fixtures/."""
 from __future__ import annotations
 
 import json
