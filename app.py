@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -22,8 +21,8 @@ from geo.parties import load_parties
 from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.regions import load_regions
 from geo.store import open_store, resolve_db
-from geo.views import (claims_table, date_bounds, figures_per_party, highlight_article,
-                       ingest_report, item_label, parties_table)
+from geo.views import (casualty_table, claims_table, date_bounds, figures_per_party,
+                       highlight_article, ingest_report, parties_table)
 
 SAMPLES_DIR = DATA_DIR / "samples"
 
@@ -191,16 +190,11 @@ with tab_map:
 
 with tab_figures:
     st.subheader("Casualty figures per party")
-    st.caption("Victims' party by row; the reporter is who gives the figure. Vague figures "
-               "count their conservative low bound.")
-    st.dataframe(figures_per_party(frame, party_table), width="stretch",
-                 hide_index=True)
-    casualties = frame[frame["kind"] == "casualty"]
-    if not casualties.empty:
-        table = casualties.assign(figure=[item_label(r, party_table)
-                                          for r in casualties.itertuples()])
-        st.dataframe(table[["figure", "date", "place", "sentence", "title", "source"]],
-                     width="stretch", hide_index=True)
+    st.caption("One row per victims' party; 'reported by' is who gives the figures. Vague "
+               "figures (several, dozens) are counted apart, by a conservative low bound. Sums "
+               "add up reports: two articles on the same deaths count twice.")
+    st.dataframe(figures_per_party(frame, party_table), width="stretch", hide_index=True)
+    st.dataframe(casualty_table(frame, party_table), width="stretch", hide_index=True)
 
 with tab_claims:
     st.caption("Claims are what a party says, kept apart from the figures; a denial is shown "

@@ -29,6 +29,16 @@ def item_label(row, parties=None) -> str:
     return f"{who} says: {phrase}" if who else phrase
 
 
+def casualty_table(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
+    """One row per casualty figure: its label (reporter kept apart from the victims' side),
+    date, place, the sentence it comes from and its article."""
+    cas = frame[frame["kind"] == "casualty"]
+    columns = ["figure", "date", "place", "sentence", "title", "source"]
+    if cas.empty:
+        return pd.DataFrame(columns=columns)
+    return cas.assign(figure=[item_label(r, parties) for r in cas.itertuples()])[columns]
+
+
 def figures_per_party(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
     """One row per (victims' party, outcome): how many figures, their sums, who reported them.
 

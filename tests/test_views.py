@@ -141,3 +141,18 @@ def test_parties_table_lists_every_party():
     table = parties_table(load_parties())
     assert {"armenia", "azerbaijan", "nagorno-karabakh"} <= set(table["id"])
     assert table.columns.tolist() == ["id", "name", "color", "side", "aliases"]
+
+
+def test_casualty_table_labels_each_figure():
+    from geo.views import casualty_table
+
+    frame = pd.DataFrame([
+        _row(count_best=14, party="azerbaijan", reported_by="azerbaijan", date="2020-09-30",
+             place="Tartar", sentence="14 civilians were killed.", title="T", source="VG"),
+        _row(kind="claim", party="armenia"),
+    ], columns=list(MAP_COLUMNS))
+    table = casualty_table(frame, PARTIES)
+    assert table.to_dict("records") == [{
+        "figure": "Azerbaijan says: 14 civilians killed (Azerbaijan side)", "date": "2020-09-30",
+        "place": "Tartar", "sentence": "14 civilians were killed.", "title": "T", "source": "VG"}]
+    assert casualty_table(frame[frame["kind"] == "claim"], PARTIES).empty
