@@ -242,11 +242,22 @@ def article_meta_html(row: Mapping) -> str:
             "</div></div>")
 
 
+def reporter_phrase(row: Mapping, names: PartyNames) -> Optional[str]:
+    """'Ukraine says' for a party, 'according to activists' for another source, None when no
+    reporter is known (plain text)."""
+    reporter = clean(row.get("reported_by"))
+    if reporter is None:
+        return None
+    table = names.table
+    if table is not None and table.get(reporter) is not None:
+        return f"{names.name(reporter)} says"
+    return f"according to {reporter}"
+
+
 def _casualty_head(row: Mapping, names: PartyNames) -> str:
     """'<b>Ukraine says:</b> 14 civilians killed' (escaped)."""
-    reporter = clean(row.get("reported_by"))
-    says = f"{html.escape(names.name(reporter))} says" if reporter is not None else "Reported"
-    return f"<b>{says}:</b> {html.escape(figure_phrase(row))}"
+    says = reporter_phrase(row, names) or "Reported"
+    return f"<b>{html.escape(says)}:</b> {html.escape(figure_phrase(row))}"
 
 
 def _item_quote(row: Mapping) -> str:

@@ -8,7 +8,7 @@ import html
 
 import pandas as pd
 
-from geo.mapview import PartyNames, figure_phrase
+from geo.mapview import PartyNames, figure_phrase, reporter_phrase
 
 _FIGURE_COLUMNS = ["party", "outcome", "figures", "sum of figures", "vague figures",
                    "vague: at least", "reported by"]
@@ -22,11 +22,10 @@ def item_label(row, parties=None) -> str:
     """'Azerbaijan says: 14 civilians killed' (plain text; the reporter is kept apart)."""
     row = row._asdict() if hasattr(row, "_asdict") else dict(row)
     names = PartyNames(parties)
-    reporter = row.get("reported_by")
-    who = names.name(reporter, default="") if reporter is not None else ""
     victims = names.name(row.get("party"), default="unattributed")
     phrase = f"{figure_phrase(row)} ({victims} side)"
-    return f"{who} says: {phrase}" if who else phrase
+    says = reporter_phrase(row, names)
+    return f"{says}: {phrase}" if says else phrase
 
 
 def casualty_table(frame: pd.DataFrame, parties=None) -> pd.DataFrame:

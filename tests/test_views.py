@@ -156,3 +156,8 @@ def test_casualty_table_labels_each_figure():
         "figure": "Azerbaijan says: 14 civilians killed (Azerbaijan side)", "date": "2020-09-30",
         "place": "Tartar", "sentence": "14 civilians were killed.", "title": "T", "source": "VG"}]
     assert casualty_table(frame[frame["kind"] == "claim"], PARTIES).empty
+
+
+def test_item_label_names_a_source_that_is_no_party():
+    row = _row(count_best=1, victim="unknown", party=None, reported_by="activists")
+    assert item_label(row, PARTIES) == "according to activists: 1 person killed (unattributed side)"
