@@ -121,7 +121,8 @@ def claims_table(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
 
     A denial answers the nearest earlier claim/accusation whose claimant is the denial's
     target or whose target is the denier."""
-    claims = frame[frame["kind"] == "claim"].sort_values(["article_id", "start"])
+    claims = frame[frame["kind"] == "claim"].sort_values(["article_date", "article_id", "start"],
+                                                        na_position="last")
     if claims.empty:
         return pd.DataFrame(columns=_CLAIM_COLUMNS)
     names = PartyNames(parties)
