@@ -677,6 +677,8 @@ def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
 
 def find_casualties(doc: Doc, sentences: list[Span], parties,
                     place_for: Callable, date_for: Callable) -> list[Casualty]:
+    """Figures of ``sentences``; ``place_for(start, end, sent, anchors=tokens)`` places one
+    (``geo.events._Context.place_for``: anchors are its outcome word, victims and count)."""
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()
@@ -758,7 +760,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             last_victim = (victim, party)
             c = b.count
             span = doc[b.start:b.end]
-            place = place_for(span.start_char, span.end_char, sent)
+            # the figure's anchors for choosing its place: outcome word, victims, count
+            anchors = [t for t in (b.trigger, b.victim, doc[c.start] if c.end > c.start
+                                   else None) if t is not None and sent.start <= t.i < sent.end]
+            place = place_for(span.start_char, span.end_char, sent, anchors=anchors)
             found.append(Casualty(
                 outcome=b.outcome, count_best=c.best, qualifier=c.qualifier, victim=victim,
                 party=party, reported_by=reported_by, start=span.start_char,

@@ -2,10 +2,14 @@
 
 ``extract_events(doc, article, places, parties)`` runs over the article's non-boilerplate
 sentences: ``geo.casualties`` binds count phrases to outcomes, ``geo.claims`` finds the
-parties' reported speech. Both place an item at the most specific resolved place of its
-sentence (nearest to the item on ties), else at the article's main place, and date it by the
-nearest date expression of its sentence resolved against the article date, else the article
-date.
+parties' reported speech. A claim is placed at the most specific resolved place of its
+sentence (nearest to it on ties), else at the article's main place. A casualty figure is
+placed by syntax (``_Context.place_for`` with anchors): the place attached to its outcome
+("killed in X", "shelling of X", "X militiaman") before another of its clause, before one of
+another clause, the finest first; never a place that names a party as an actor ("Kiev says",
+"Kiev forces", "Russia's war"); else the article's main place among the others. Both are
+dated by the nearest date expression of their sentence resolved against the article date,
+else the article date.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from geo.casualties import find_casualties
+from geo.casualties import PERSON_NOUNS, find_casualties
 from geo.claims import find_claims
 from geo.dates import resolve_date
 from geo.records import Article, Casualty, Claim, Place
@@ -43,26 +47,241 @@ def main_place(places: list[Place], article: Optional[Article] = None) -> Option
                                     -p.start))
 
 
+# Where a figure's place is chosen (``_Context.place_for`` with the figure's anchor tokens):
+# prepositions that put the outcome somewhere ("killed in X", "shelling of X", "near X");
+# "by X" / "from X" name the agent, "ahead of" / "during" an occasion.
+LOCATIVE_PREPS = {"in", "near", "at", "on", "of", "across", "around", "outside", "inside",
+                  "throughout", "into", "along", "within", "over", "off", "between", "outskirts"}
+# Dependencies that keep a place attached to the outcome: its prepositional phrases, the
+# victims' or the attack's modifiers ("Donetsk militiaman", "residents of X", "Ukraine fighting
+# kills"), lists and appositions.
+ATTACHED_DEPS = {"prep", "pobj", "compound", "poss", "amod", "nmod", "appos", "conj", "npadvmod",
+                 "nsubj", "nsubjpass", "dobj", "nummod", "case", "punct", "cc", "acl", "advcl"}
+# A clause starts at these dependencies (and at a conjoined verb).
+CLAUSE_DEPS = {"ROOT", "advcl", "ccomp", "relcl", "parataxis", "xcomp", "csubj", "pcomp"}
+# Heads that make a party's place name an actor, not a location: "Kiev forces", "Kiev's
+# shelling", "Russia's war", "pro-Russia rebels".
+ACTOR_NOUNS = {"forces", "force", "troops", "army", "military", "militia", "government",
+               "authorities", "regime", "side", "command", "soldiers", "servicemen", "rebels",
+               "separatists", "militants", "fighters", "gunmen", "sniper", "snipers",
+               "artillery", "aviation", "officials", "ministry", "spokesman", "envoy"}
+# Of those, the ones naming an institution rather than people: "Ukraine soldiers" says who the
+# victims are, "Ukraine army" who acts.
+INSTITUTION_NOUNS = {"forces", "force", "army", "military", "government", "authorities",
+                     "regime", "side", "command", "artillery", "aviation", "ministry"}
+ATTACK_NOUNS = {"shelling", "shellings", "attack", "attacks", "aggression", "war", "offensive",
+                "strike", "strikes", "airstrike", "airstrikes", "fire", "bombardment", "raid",
+                "raids", "occupation", "assault", "operation", "blockade", "invasion"}
+AGENT_PREPS = {"by", "from"}
+BLAME_LEMMAS = {"blame", "accuse", "condemn", "urge", "warn", "criticize", "criticise"}
+
+
+def _token_span(doc: Doc, place: Place) -> Optional[Span]:
+    return doc.char_span(place.start, place.end, alignment_mode="expand")
+
+
+def _actor_role(span: Span, speaker_tokens: set[int]) -> Optional[str]:
+    """How a place name that is also a party's name stands for the party: "speaker" ("Kiev
+    says", "...: Kiev", "according to Moscow"), "modifier" of an actor or attack ("Kiev
+    forces", "Kiev's shelling", "pro-Russia rebels"), "agent" ("shelled by Kiev", "blames
+    Russia"); None when it is used as a place."""
+    if any(t.i in speaker_tokens for t in span):
+        return "speaker"
+    root = span.root
+    doc = span.doc
+    head = root.head
+    # "in eastern Ukraine - Defence Ministry": the parse may join a place to a trailing
+    # source; a separator in between cuts the link
+    # ("Ukraine-Defence Ministry" too; "Russia-occupation forces" stays one phrase)
+    cut = any(t.text in ("-", "–", "—", ":") and (
+        t.whitespace_ or t.text == ":" or (t.i + 1 < len(doc) and doc[t.i + 1].is_title))
+        for t in doc[min(span.end, head.i):max(span.start, head.i)])
+    if root.dep_ in ("poss", "compound", "amod", "nmod") and head.i != root.i and not cut:
+        # "Russia-occupation forces", "Kiev's forces": up a compound chain to its noun
+        while head.dep_ in ("compound", "amod") and head.head.i != head.i \
+                and head.head.i > head.i:
+            head = head.head
+        word = head.lower_
+        prefixed = span.start > 0 and doc[span.start - 1].text in ("-",) and span.start > 1 \
+            and doc[span.start - 2].lower_ in ("pro", "anti")
+        if word in INSTITUTION_NOUNS or prefixed or (word in ACTOR_NOUNS
+                                                     and root.dep_ == "poss"):
+            return "modifier"
+        if word in ACTOR_NOUNS or head.lemma_.lower() in PERSON_NOUNS:
+            return "nationality"  # "Kiev soldiers", "Ukraine troops", "Ukraine civilians"
+        if word in ATTACK_NOUNS:
+            return "modifier" if root.dep_ == "poss" else "attack"
+    # the parse of a headline may miss the link: read the next words ("Kiev shelling in X",
+    # "by Kiev's forces - DPR command")
+    nxt = [t for t in doc[span.end:span.end + 3] if not t.is_space]
+    possessive = bool(nxt) and nxt[0].text in ("'s", "’s", "'", "’")
+    if possessive:
+        nxt = nxt[1:]
+    if nxt and not (len(nxt) > 1 and nxt[1].text == "-" and not nxt[0].whitespace_):
+        # (not the first half of a compound adjective: "Ukraine's war-torn east")
+        word = nxt[0].lower_
+        if word in INSTITUTION_NOUNS or (possessive and word in ACTOR_NOUNS | ATTACK_NOUNS):
+            return "modifier"
+        if word in ATTACK_NOUNS:
+            return "attack"
+        if word in ACTOR_NOUNS or nxt[0].lemma_.lower() in PERSON_NOUNS:
+            return "nationality"
+    if root.dep_ == "pobj" and head.lower_ in AGENT_PREPS:
+        return "agent"
+    if root.dep_ == "dobj" and head.lemma_ in BLAME_LEMMAS:
+        return "agent"
+    return None
+
+
+def _bare_participle(token: Token) -> bool:
+    """An adverbial clause with no subject and no conjunction: "killed in rebel shelling
+    near X" (the parser's advcl), part of the clause it hangs on."""
+    return token.dep_ == "advcl" and not any(c.dep_ in ("nsubj", "nsubjpass", "mark")
+                                             for c in token.children)
+
+
+def _clause_head(token: Token) -> Token:
+    while token.head.i != token.i and (
+            (token.dep_ not in CLAUSE_DEPS or _bare_participle(token))
+            and not (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"))):
+        token = token.head
+    return token
+
+
+def _attached(anchors: list[Token], blocked: set[int] = frozenset()) -> set[int]:
+    """Token ids hanging off the figure's anchors (its outcome word, victims, count) through
+    locative prepositions and noun modifiers, never into another clause (an adverbial
+    clause only as a bare participle: "killed in rebel shelling near X") nor into a
+    speaker's phrase (``blocked``)."""
+    seen: set[int] = set()
+    stack = list(anchors)
+    while stack:
+        tok = stack.pop()
+        if tok.i in seen:
+            continue
+        seen.add(tok.i)
+        for child in tok.children:
+            if child.dep_ not in ATTACHED_DEPS or child.i in blocked:
+                continue
+            if child.dep_ == "prep" and child.lower_ not in LOCATIVE_PREPS:
+                continue
+            if child.dep_ == "advcl" and not _bare_participle(child):
+                continue
+            stack.append(child)
+    return seen
+
+
 class _Context:
     """Place and date lookups shared by casualties and claims."""
 
-    def __init__(self, article: Article, places: list[Place]):
+    def __init__(self, article: Article, places: list[Place], doc: Optional[Doc] = None,
+                 parties=None, sentences: Optional[list[Span]] = None):
         self.article = article
         self.places = [p for p in places if p.resolved]
         self.main = main_place(places, article)
+        self.doc = doc
+        # places that name a party as an actor: never a figure's place (a capital as
+        # metonym in any actor role, a country as modifier/agent), or a last resort (a
+        # country as speaker: "Armenia claimed ... the pilot was killed")
+        self.excluded: set[int] = set()
+        self.demoted: set[int] = set()
+        self.spans: dict[int, Span] = {}
+        self.speaker_tokens: set[int] = set()
+        self.nationality: set[int] = set()  # a country naming the victims' nationality
+        if doc is not None and parties is not None:
+            self._roles(doc, parties, sentences if sentences is not None else
+                        list(doc.sents))
+        usable = [p for p in places if id(p) not in self.excluded]
+        self.figure_main = main_place(usable, article)
 
-    def place_for(self, start: int, end: int, sent: Span) -> tuple:
+    def _roles(self, doc: Doc, parties, sentences: list[Span]) -> None:
+        from geo.claims import STANCE_LEMMAS, _phrase, _subject, according_to, \
+            headline_source
+
+        speaker_tokens: set[int] = set()
+        for sent in sentences:
+            for sp in (according_to(sent, parties), headline_source(sent, parties)):
+                if sp is not None:
+                    speaker_tokens.update(range(sp.start, sp.end))
+            for tok in sent:
+                if tok.lemma_ in STANCE_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+                    # "Twelve killed in Ukraine, Kiev says ...": of two subjects the one
+                    # next to the verb speaks
+                    subjects = [c for c in tok.children if c.dep_ == "nsubj"
+                                and sent.start <= c.i < tok.i]
+                    subj = subjects[-1] if subjects else _subject(tok, sent)
+                    if subj is not None:
+                        speaker_tokens.update(t.i for t in _phrase(subj, sent))
+            # "DPR: 4 militiamen killed": a leading "X:" source
+            words = [t for t in sent if not t.is_space]
+            if len(words) > 2 and words[1].text == ":" and words[0].pos_ == "PROPN":
+                if parties.match(words[0].text):
+                    speaker_tokens.add(words[0].i)
+        self.speaker_tokens = speaker_tokens
+        for p in self.places:
+            span = _token_span(doc, p)
+            if span is None:
+                continue
+            self.spans[id(p)] = span
+            party = parties.match(p.name)
+            if party is None or parties.get(party) is None:
+                continue
+            if parties.get(party).country_code is None:
+                continue  # a non-state party's place name ("Donetsk") stays a place
+            role = _actor_role(span, speaker_tokens)
+            if role is None:
+                continue
+            if role == "nationality":
+                if p.precision == "country":
+                    self.nationality.add(id(p))
+                    continue
+            capital = p.precision in ("city", "point")
+            if role == "attack" and not capital:
+                continue  # "Ukraine shelling": where, for a country
+            if capital or role in ("modifier", "agent"):
+                self.excluded.add(id(p))
+            elif role == "speaker":
+                self.demoted.add(id(p))
+
+    def place_for(self, start: int, end: int, sent: Span,
+                  anchors: Optional[list[Token]] = None) -> tuple:
         """(name, lat, lon, key): ``key`` identifies the place (gazetteer id, else name) when
-        the sentence itself names it, and is None for the article's main place by default."""
+        the sentence itself names it, and is None for the article's main place by default.
+
+        With ``anchors`` (a casualty figure's outcome word, victims and count) the place is
+        chosen by syntax: a place attached to the outcome ("killed in X", "shelling of X",
+        "X militiaman") before one elsewhere in its clause, before one in another clause;
+        then the finest, then the nearest. A place that names a party as an actor ("Kiev
+        says", "Kiev forces", "shelled by Moscow") is never taken. Without anchors (claims),
+        the finest place of the sentence, nearest on ties."""
         inside = [p for p in self.places
                   if p.start >= sent.start_char and p.end <= sent.end_char]
+        main = self.main
+        if anchors is not None and self.doc is not None:
+            inside = [p for p in inside if id(p) not in self.excluded]
+            main = self.figure_main
         if inside:
             mid = (start + end) / 2
-            best = min(inside, key=lambda p: (PRECISION_RANK.get(p.precision, 9),
+            tier = {}
+            if anchors:
+                attached = _attached(anchors, self.speaker_tokens)
+                clauses = {_clause_head(a).i for a in anchors}
+                for p in inside:
+                    span = self.spans.get(id(p))
+                    if span is None:
+                        tier[id(p)] = 2
+                    elif any(t.i in attached for t in span) and id(p) not in self.nationality:
+                        tier[id(p)] = 0
+                    elif _clause_head(span.root).i in clauses:
+                        tier[id(p)] = 1
+                    else:
+                        tier[id(p)] = 2
+            best = min(inside, key=lambda p: (tier.get(id(p), 0), id(p) in self.demoted,
+                                              PRECISION_RANK.get(p.precision, 9),
                                               abs((p.start + p.end) / 2 - mid)))
             key = best.gazetteer_id or best.resolved_name or best.name
-        elif self.main is not None:
-            best, key = self.main, None
+        elif main is not None:
+            best, key = main, None
         else:
             return (None, None, None, None)
         return (best.resolved_name or best.name, best.lat, best.lon, key)
@@ -140,7 +359,7 @@ def extract_events(doc: Doc, article: Article, places: list[Place],
 
         parties = load_parties()
     sentences = content_sentences(doc, article)
-    ctx = _Context(article, places)
+    ctx = _Context(article, places, doc, parties, sentences)
     casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for)
     claims = find_claims(doc, sentences, parties, article.date, ctx.place_for, ctx.date_for)
     return casualties, claims

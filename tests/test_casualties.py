@@ -339,6 +339,63 @@ def test_place_and_date():
     assert c.sentence == text and c.sentence_start == 0
 
 
+# --- where a figure is placed: the place attached to the outcome, never the reporter -------
+# (lat, lon, precision) of the places the sentences below name; made-up wording
+FIGURE_PLACES = {"Donetsk": (48.02, 37.80, "city"), "Minsk": (53.90, 27.57, "city"),
+          "Kiev": (50.45, 30.52, "city"), "Kyiv": (50.45, 30.52, "city"),
+          "Moscow": (55.75, 37.62, "city"), "Horlivka": (48.30, 38.02, "city"),
+          "Avdiivka": (48.14, 37.74, "city"), "Luhansk": (48.57, 39.33, "city"),
+          "Yasynuvata": (48.13, 37.86, "city"), "Paris": (48.85, 2.35, "city"),
+          "Ukraine": (49.0, 31.4, "country"), "Russia": (61.5, 105.3, "country"),
+          "Azerbaijan": (40.5, 47.5, "country"), "Donbas": (48.3, 38.3, "region")}
+
+
+def figure_places(text):
+    """The places of the figures of ``text``, every name of FIGURE_PLACES in it a resolved Place."""
+    import re
+
+    places = []
+    for name, (lat, lon, precision) in FIGURE_PLACES.items():
+        for m in re.finditer(rf"\b{name}\b", text):
+            places.append(Place(name, m.start(), m.end(), lat, lon, precision, "UA"))
+    places.sort(key=lambda p: p.start)
+    return [c.place for c in casualties(text, places=places)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the place in the outcome's own clause, not the occasion's
+    ("Talks opened in Minsk as 12 soldiers were killed in Donetsk.", ["Donetsk"]),
+    ("Rebels say three soldiers died near Luhansk while peace talks went on in Minsk.",
+     ["Luhansk"]),
+    ("Dozens killed in Ukraine ahead of Minsk peace summit", ["Ukraine"]),
+    ("Four killed in Ukraine before Paris talks", ["Ukraine"]),
+    # prepositional objects of the outcome and of the attack ("shelling of X", "near X")
+    ("Two civilians were killed in Kiev forces' shelling of Horlivka.", ["Horlivka"]),
+    ("Shelling of Yasynuvata by Kyiv's troops killed a teacher on Monday.", ["Yasynuvata"]),
+    # a locative modifier of the victims
+    ("Four residents of Yasynuvata were killed overnight, Moscow said.", ["Yasynuvata"]),
+    # a city over the country in the same clause
+    ("A woman died in the shelling of Horlivka in Ukraine on Sunday.", ["Horlivka"]),
+    ("Two Ukraine civilians killed in rebel shelling near Luhansk", ["Luhansk"]),
+    # the reporter's capital is a speaker, never the place
+    ("Kiev says three soldiers were killed near Avdiivka.", ["Avdiivka"]),
+    ("Three soldiers killed in east Ukraine: Kiev", ["Ukraine"]),
+    ("Moscow accused Kyiv of killing 5 civilians in Donetsk.", ["Donetsk"]),
+    ("Five Ukrainian soldiers killed, 12 wounded in past day: Kiev", [None, None]),
+    ("According to Moscow, 20 Ukrainian soldiers died in the attack.", [None]),
+    # nor a party's forces or its attack
+    ("Woman killed in Kiev's shelling of east Ukraine", ["Ukraine"]),
+    ("72 Ukrainian soldiers killed in Russia's war this year", [None]),
+    # a country that speaks for itself stays a place when it is the only one
+    ("Azerbaijan said two of its soldiers were killed.", ["Azerbaijan"]),
+    # a capital used as a place is a place
+    ("Dead man found hanging on Kiev's Independence Square - police", ["Kiev"]),
+    ("Three protesters were killed in Kiev on Thursday.", ["Kiev"]),
+])
+def test_figure_place_is_the_one_attached_to_the_outcome(text, expected):
+    assert figure_places(text) == expected
+
+
 # --- the seed against its gold -------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seed_result():
@@ -366,6 +423,28 @@ def test_seed_casualties_match_gold(seed_result):
                 and _any(parties, c.reported_by, item["reported_by_any_of"])]
         assert hits, item["quote"]
     assert len(found) == len(gold["casualties"])  # nothing from "do not report military deaths"
+
+
+def test_seed_places_match_gold():
+    """With the real place finder (gazetteer + boundaries), each gold figure's place is one
+    of its ``place_any_of``."""
+    from geo.gazetteer import load_gazetteer
+    from geo.pipeline import Extractor
+    from geo.places import load_place_pipeline
+    from geo.regions import load_regions
+
+    gold = json.loads((FIXTURES / "000_6b9e2fcaa4d74d82.gold.json").read_text("utf-8"))
+    text = (FIXTURES / "000_6b9e2fcaa4d74d82.txt").read_text(encoding="utf-8")
+    gazetteer = load_gazetteer()
+    extractor = Extractor(nlp=load_place_pipeline(gazetteer), gazetteer=gazetteer,
+                          regions=load_regions(), parties=load_parties())
+    found = extractor.extract(seed_article(text)).casualties
+    for item in gold["casualties"]:
+        hits = [c for c in found if c.outcome == item["outcome"]
+                and c.count_best == item["count_best"] and c.qualifier == item["qualifier"]]
+        assert hits, item["quote"]
+        assert any(c.place in item["place_any_of"] for c in hits), (item["quote"],
+                                                                    [c.place for c in hits])
 
 
 def test_one_victim_per_noun_phrase_and_no_subset_double_count():

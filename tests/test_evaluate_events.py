@@ -36,3 +36,31 @@ def test_allowed_sides():
     parties = load_parties()
     r = ev.EventResult("x", [], {"side_a": 1, "side_b": 2}, "DPR")
     assert ev.allowed_sides(r, parties) == {"ukraine", "russia"}
+
+
+def test_admin1_names_of_ucdp_and_natural_earth_agree():
+    from geo.regions import load_regions
+
+    regions = load_regions()
+    key = lambda name: ev.admin1_key(name, regions)  # noqa: E731
+    assert key("Donetsk oblast") == key("Donets'k") == key("Donetsk Oblast") is not None
+    assert key("Luhansk oblast") == key("Luhans'k")
+    assert key("Kiev Special Republican city") == key("Kiev City") != key("Kiev")
+    assert key("Donetsk oblast") != key("Luhansk oblast")
+    assert ev.admin1_key(None, regions) is None
+
+
+def test_places_are_scored_against_the_ucdp_points():
+    parties = load_parties()
+    results = ev.run(str(SAMPLE), nlp=nlp(), parties=parties, places=True)
+    assert all(len(r.figures) == len(r.figure_places) for r in results)
+    p = ev.place_score(results)
+    assert p["figures"] == ev.score(results, parties)["figures"]
+    assert p["no_place"] + p["with_place"] == p["figures"]
+    assert p["scored_50km"] <= p["scored_161km"] <= p["with_place"]
+    assert 0.0 <= p["within_50km"] <= 1.0 and 0.0 <= p["within_161km"] <= 1.0
+    # a figure that got coordinates has the Place it was put at
+    placed = [(c, pl) for r in results for (_, c), pl in zip(r.figures, r.figure_places)
+              if c.lat is not None]
+    assert placed and all(pl is not None and (pl.lat, pl.lon) == (c.lat, c.lon)
+                          for c, pl in placed)

@@ -1,9 +1,10 @@
 """Casualty figures and parties against UCDP GED events (headlines + deaths per side).
 
     python -m geo.evaluate events FILE.jsonl [--limit N] [--examples N] [--errors FILE]
+                                             [--places] [--place-errors FILE]
 
-Each headline of an event is extracted as a short Article dated on the event date (no
-geoparsing: places are not scored here). An event's extracted killed figure is the largest
+Each headline of an event is extracted as a short Article dated on the event date (without
+``--places`` no geoparsing: figures get no place and places are not scored). An event's extracted killed figure is the largest
 per-headline total, where a headline's total is the sum of its killed figures with a number
 (count_best, or count_low for ranges/bounds; vague words and zeros are left out) after the
 extractor's own toll/increment reconciliation. Several headlines of one event are several
@@ -19,6 +20,19 @@ Reported over the events whose headlines state a killed figure:
 * the killed count equal to UCDP's best estimate, and within 20 % of it;
 * how many count mismatches share a headline with another event (UCDP splits one reported
   figure over several events, one per place or day) - those are not the extractor's errors.
+
+With ``--places`` the headlines also go through the real place finder
+(``geo.places.find_places`` with the gazetteer and the boundaries) and the place each scored
+killed figure got is compared with the event's UCDP point (``place_score``):
+
+* within 50 km of UCDP's point, over figures of events UCDP locates to a place (its
+  geo_precision 1 = exact, 2 = within ~25 km);
+* within 161 km (100 miles) of UCDP's point, over all figures that got coordinates;
+* in the same admin-1 unit as UCDP's ``admin1``: the figure's place's admin-1 (the boundary
+  join, Natural Earth names such as "Donets'k") against UCDP's ("Donetsk oblast"), both
+  reduced to a Natural Earth admin-1 row by name (``admin1_key``); a country-level place has
+  no admin-1 and disagrees;
+* figures with no place at all (neither their headline nor the article names one).
 """
 from __future__ import annotations
 
@@ -31,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from geo.records import Article, Casualty
+from geo.records import Article, Casualty, Place
 
 UKRAINE_SIDE_A = "Government of Ukraine"
 PERIOD = re.compile(r"\b(past|last|over the|this) (\w+ )?(week|24 hours|day|month|year)s?\b|"
@@ -49,6 +63,12 @@ class EventResult:
     date: Optional[str] = None
     killed: Optional[int] = None  # extracted event figure
     figures: list[tuple[str, Casualty]] = field(default_factory=list)  # (headline, killed)
+    lat: Optional[float] = None  # UCDP's point, admin-1 and geo_precision (1 = exact)
+    lon: Optional[float] = None
+    admin1: Optional[str] = None
+    geo_precision: Optional[int] = None
+    # with --places: the Place each figure was put at (parallel to ``figures``)
+    figure_places: list[Optional[Place]] = field(default_factory=list)
 
 
 def headline_total(casualties: list[Casualty]) -> Optional[int]:
@@ -80,19 +100,33 @@ def allowed_sides(event: EventResult, parties) -> set[str]:
     return sides
 
 
-def run(path: str, limit: Optional[int] = None, nlp=None, parties=None) -> list[EventResult]:
+def run(path: str, limit: Optional[int] = None, nlp=None, parties=None,
+        places: bool = False, gazetteer=None, regions=None) -> list[EventResult]:
+    """Extract every event's headlines; ``places=True`` geoparses them first (the pipeline's
+    place component, the gazetteer and the boundary join) so figures get real places."""
     from geo.events import extract_events
     from geo.nlp import load_base
     from geo.parties import load_parties
 
-    nlp = nlp or load_base()
     parties = parties or load_parties()
+    if places:
+        from geo.gazetteer import load_gazetteer
+        from geo.places import add_place_component, find_places
+        from geo.regions import load_regions
+
+        gazetteer = gazetteer or load_gazetteer()
+        regions = regions or load_regions()
+        nlp = add_place_component(nlp or load_base(), gazetteer)
+    nlp = nlp or load_base()
     events: list[EventResult] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             events.append(EventResult(rec["id"], list(rec.get("headlines") or []),
-                                      rec["deaths"], rec.get("side_b") or "", rec.get("date")))
+                                      rec["deaths"], rec.get("side_b") or "", rec.get("date"),
+                                      lat=rec.get("lat"), lon=rec.get("lon"),
+                                      admin1=rec.get("admin1"),
+                                      geo_precision=rec.get("geo_precision")))
             if limit and len(events) >= limit:
                 break
     # a headline listed twice for one event is one report
@@ -103,13 +137,115 @@ def run(path: str, limit: Optional[int] = None, nlp=None, parties=None) -> list[
     for (i, headline), doc in zip(texts, docs):
         ev = events[i]
         art = Article(id=f"{ev.id}", text=headline, date=ev.date)
-        casualties, _ = extract_events(doc, art, [], parties=parties)
+        found = find_places(doc, art, gazetteer=gazetteer, regions=regions) if places else []
+        casualties, _ = extract_events(doc, art, found, parties=parties)
         killed = [c for c in casualties if c.outcome == "killed"]
         ev.figures.extend((headline, c) for c in killed)
+        ev.figure_places.extend(_place_of(c, found) for c in killed)
         total = headline_total(killed)
         if total is not None and (ev.killed is None or total > ev.killed):
             ev.killed = total
     return events
+
+
+def _place_of(c: Casualty, places: list[Place]) -> Optional[Place]:
+    """The Place a figure was put at (same coordinates and name)."""
+    if c.lat is None:
+        return None
+    same = [p for p in places if p.lat == c.lat and p.lon == c.lon]
+    return next((p for p in same if c.place in (p.resolved_name, p.name)), same[0] if same
+                else None)
+
+
+_UNIT_WORDS = re.compile(r"\b(oblast|oblasti|region|province|special republican|municipality|"
+                         r"misto)\b")
+
+
+def admin1_key(name: Optional[str], regions=None, country_code: str = "UA") -> Optional[str]:
+    """A Natural Earth admin-1 code for an admin-1 name in any of the spellings at hand:
+    UCDP's "Donetsk oblast", "Kiev Special Republican city", NE's "Donets'k", "Kiev City",
+    the gazetteer's "Donetsk Oblast"; the name itself (normalised) when no row matches."""
+    if not name:
+        return None
+    from geo.regions import name_key
+
+    def strip(text: str) -> str:
+        return " ".join(_UNIT_WORDS.sub(" ", name_key(text)).split())
+
+    key = strip(name)
+    if regions is None:
+        return key
+    table = _admin1_table(id(regions), regions, country_code)
+    return table.get(key, key)
+
+
+_ADMIN1_TABLES: dict = {}
+
+
+def _admin1_table(rid: int, regions, country_code: str) -> dict[str, str]:
+    from geo.regions import name_key, split_names
+
+    cached = _ADMIN1_TABLES.get((rid, country_code))
+    if cached is not None:
+        return cached
+    table: dict[str, str] = {}
+    rows = regions.admin1[regions.admin1["iso_a2"] == country_code]
+    for row in rows.itertuples(index=False):
+        for n in [row.name, *split_names(row.name_alt)]:
+            key = " ".join(_UNIT_WORDS.sub(" ", name_key(n)).split())
+            table.setdefault(key, row.adm1_code)
+    _ADMIN1_TABLES[(rid, country_code)] = table
+    return table
+
+
+def _scored(c: Casualty) -> bool:
+    return c.count_best is not None or c.count_low is not None
+
+
+def place_score(events: list[EventResult], regions=None) -> dict:
+    """Where the scored killed figures were placed against the events' UCDP points."""
+    from geo.gazetteer import haversine_km
+
+    headline_events = Counter(h for ev in events for h in set(ev.headlines))
+    n = no_place = 0
+    near50 = n50 = near161 = n161 = same_a1 = n_a1 = 0
+    u161 = un161 = 0  # headlines no other event shares
+    for ev in events:
+        if ev.killed is None:
+            continue
+        for (headline, c), place in zip(ev.figures, ev.figure_places):
+            if not _scored(c):
+                continue
+            n += 1
+            if c.lat is None:
+                no_place += 1
+                continue
+            if ev.lat is None:
+                continue
+            km = haversine_km(c.lat, c.lon, ev.lat, ev.lon)
+            n161 += 1
+            near161 += km <= 161
+            if headline_events[headline] == 1:
+                un161 += 1
+                u161 += km <= 161
+            if ev.geo_precision is not None and ev.geo_precision <= 2:
+                n50 += 1
+                near50 += km <= 50
+            if ev.admin1:
+                n_a1 += 1
+                mine = place.admin1 if place is not None and place.precision != "country" \
+                    else None
+                same_a1 += mine is not None and admin1_key(mine, regions) == admin1_key(
+                    ev.admin1, regions)
+    return {
+        "figures": n, "no_place": no_place, "with_place": n - no_place,
+        "within_50km": near50 / n50 if n50 else 0.0, "scored_50km": n50, "near_50km": near50,
+        "within_161km": near161 / n161 if n161 else 0.0, "scored_161km": n161,
+        "near_161km": near161,
+        "within_161km_unshared": u161 / un161 if un161 else 0.0, "scored_unshared": un161,
+        "same_admin1": same_a1 / n_a1 if n_a1 else 0.0, "scored_admin1": n_a1,
+        "same_admin1_n": same_a1,
+    }
 
 
 def score(events: list[EventResult], parties) -> dict:
@@ -183,6 +319,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--examples", type=int, default=8, help="mismatch examples to print")
     ap.add_argument("--errors", default=None, help="write every mismatch as JSONL here")
     ap.add_argument("--model", default=None, help="spaCy model name (default: geo.nlp's)")
+    ap.add_argument("--places", action="store_true",
+                    help="geoparse the headlines and score where the killed figures are placed")
+    ap.add_argument("--place-errors", default=None,
+                    help="with --places: write every figure placed over 50 km from UCDP's "
+                         "point (or with no place) as JSONL here")
     args = ap.parse_args(argv)
 
     from geo.parties import load_parties
@@ -193,7 +334,13 @@ def main(argv: list[str]) -> int:
         import spacy
 
         nlp = spacy.load(args.model)
-    events = run(args.file, args.limit, nlp=nlp, parties=parties)
+    regions = None
+    if args.places:
+        from geo.regions import load_regions
+
+        regions = load_regions()
+    events = run(args.file, args.limit, nlp=nlp, parties=parties, places=args.places,
+                 regions=regions)
     s = score(events, parties)
     print(f"events: {s['events']}   with a killed figure in a headline: "
           f"{s['events_with_figure']} ({s['events_with_figure'] / max(s['events'], 1):.1%})")
@@ -213,6 +360,17 @@ def main(argv: list[str]) -> int:
           f"event shares: {s['killed_exact_unshared']:.1%}; other mismatches whose headline "
           f"gives a figure over a period (week, 24 hours, month, year): "
           f"{s['mismatch_period_figure']}")
+    if args.places:
+        p = place_score(events, regions)
+        print(f"places of the {p['figures']} scored killed figures: {p['no_place']} with no "
+              f"place; within 50 km of UCDP's point: {p['within_50km']:.1%} "
+              f"({p['near_50km']} of {p['scored_50km']}, UCDP geo_precision <= 2); within "
+              f"161 km: {p['within_161km']:.1%} ({p['near_161km']} of {p['scored_161km']}; "
+              f"{p['within_161km_unshared']:.1%} of {p['scored_unshared']} on headlines no "
+              f"other event shares); same admin-1: {p['same_admin1']:.1%} "
+              f"({p['same_admin1_n']} of {p['scored_admin1']})")
+        if args.place_errors:
+            _write_place_errors(args.place_errors, events)
     stated = [ev for ev in events if ev.killed is not None]
     mism = [ev for ev in stated if ev.killed != ev.deaths["best"]]
     if args.examples:
@@ -231,6 +389,30 @@ def main(argv: list[str]) -> int:
                     "figures": [{"headline": h, "figure": _fmt(c)} for h, c in ev.figures],
                 }, ensure_ascii=False) + "\n")
     return 0
+
+
+def _write_place_errors(path: str, events: list[EventResult]) -> None:
+    from geo.gazetteer import haversine_km
+
+    headline_events = Counter(h for ev in events for h in set(ev.headlines))
+    with open(path, "w", encoding="utf-8") as fh:
+        for ev in events:
+            if ev.killed is None:
+                continue
+            for (headline, c), place in zip(ev.figures, ev.figure_places):
+                if not _scored(c):
+                    continue
+                km = None
+                if c.lat is not None and ev.lat is not None:
+                    km = round(haversine_km(c.lat, c.lon, ev.lat, ev.lon))
+                    if km <= 50:
+                        continue
+                fh.write(json.dumps({
+                    "id": ev.id, "headline": headline, "figure": _fmt(c), "place": c.place,
+                    "precision": place.precision if place is not None else None, "km": km,
+                    "ucdp": [ev.admin1, ev.geo_precision, ev.lat, ev.lon],
+                    "shared_headline": headline_events[headline] > 1,
+                }, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
