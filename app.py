@@ -21,8 +21,8 @@ from geo.parties import load_parties
 from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.regions import load_regions
 from geo.store import open_store, resolve_db
-from geo.views import (casualty_table, claims_table, date_bounds, figures_per_party,
-                       highlight_article, ingest_report, parties_table)
+from geo.views import (casualty_table, claims_table, date_bounds, figures_by_reporter,
+                       figures_per_party, highlight_article, ingest_report, parties_table)
 
 SAMPLES_DIR = DATA_DIR / "samples"
 
@@ -194,6 +194,11 @@ with tab_figures:
                "figures (several, dozens) are counted apart, by a conservative low bound. Sums "
                "add up reports: two articles on the same deaths count twice.")
     st.dataframe(figures_per_party(frame, party_table), width="stretch", hide_index=True)
+    st.subheader("Who reports what", anchor=False)
+    st.caption("Per day, victims' side and outcome, each reporter's figures side by side: one "
+               "side's count of the other side's losses next to that side's own.")
+    st.dataframe(figures_by_reporter(frame, party_table), width="stretch", hide_index=True)
+    st.subheader("Every figure", anchor=False)
     st.dataframe(casualty_table(frame, party_table), width="stretch", hide_index=True)
 
 with tab_claims:

@@ -177,3 +177,37 @@ def parties_table(parties) -> pd.DataFrame:
     return pd.DataFrame([{"id": p.id, "name": p.name, "color": p.color, "side": p.side,
                           "aliases": ", ".join(p.aliases)} for p in parties],
                         columns=["id", "name", "color", "side", "aliases"])
+
+
+def figures_by_reporter(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
+    """Each reporter's figures side by side: one row per (date, victims' side, outcome), one
+    column per reporter, so that one side's count of the other side's losses stands next to
+    that side's own count. A cell lists the figures as written ("14", "about 100", "several")."""
+    from geo.mapview import clean, count_text
+
+    cas = frame[frame["kind"] == "casualty"]
+    if cas.empty:
+        return pd.DataFrame(columns=["date", "victims", "outcome"])
+    names = PartyNames(parties)
+    records = cas.to_dict("records")
+    reporters, figures = [], []
+    for r in records:
+        figure, reporter = count_text(r)[0], clean(r.get("reported_by"))
+        if reporter is None:
+            reporters.append("no source")
+        elif parties is not None and parties.get(reporter) is not None:
+            reporters.append(names.name(reporter))
+        else:  # free-text sources share one column, so the table stays narrow
+            reporters.append("other sources")
+            figure = f"{reporter}: {figure}"
+        figures.append(figure)
+    rows = pd.DataFrame({
+        "date": cas["date"].fillna("undated").tolist(),
+        "victims": [names.name(p, default="unattributed") for p in cas["party"]],
+        "outcome": cas["outcome"].tolist(),
+        "reporter": reporters,
+        "figure": figures,
+    })
+    table = rows.pivot_table(index=["date", "victims", "outcome"], columns="reporter",
+                             values="figure", aggfunc=lambda s: "; ".join(dict.fromkeys(s)))
+    return table.reset_index().rename_axis(columns=None).fillna("")

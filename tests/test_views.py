@@ -161,3 +161,24 @@ def test_casualty_table_labels_each_figure():
 def test_item_label_names_a_source_that_is_no_party():
     row = _row(count_best=1, victim="unknown", party=None, reported_by="activists")
     assert item_label(row, PARTIES) == "according to activists: 1 person killed (unattributed side)"
+
+
+def test_figures_by_reporter_puts_each_sides_count_side_by_side():
+    from geo.views import figures_by_reporter
+
+    frame = pd.DataFrame([
+        _row(count_best=300, victim="military", party="armenia", reported_by="azerbaijan",
+             date="2020-10-01"),
+        _row(count_best=12, victim="military", party="armenia", reported_by="armenia",
+             date="2020-10-01"),
+        _row(count_best=None, qualifier="vague", vague_word="several", party="azerbaijan",
+             reported_by=None, date=None),
+        _row(count_best=5, party="azerbaijan", reported_by="activists", date=None),
+    ], columns=list(MAP_COLUMNS))
+    table = figures_by_reporter(frame, PARTIES)
+    row = table[(table["victims"] == "Armenia")].iloc[0]
+    assert (row["date"], row["Azerbaijan"], row["Armenia"]) == ("2020-10-01", "300", "12")
+    undated = table[table["date"] == "undated"].iloc[0]
+    assert undated["no source"] == "several" and undated["Armenia"] == ""
+    assert undated["other sources"] == "activists: 5"  # free-text sources share a column
+    assert figures_by_reporter(frame[frame["kind"] == "claim"]).empty
