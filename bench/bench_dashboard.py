@@ -18,10 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import browser_page, streamlit_server  # noqa: E402
-
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
+from tests.browser import browser_page, streamlit_server, wait_for_map  # noqa: E402
 
 def open_once(db: Path) -> tuple[float, float]:
     t0 = time.perf_counter()
@@ -29,8 +26,7 @@ def open_once(db: Path) -> tuple[float, float]:
         healthy = time.perf_counter() - t0
         with browser_page() as page:
             page.goto(url)
-            page.wait_for_selector(MAP_FRAME, timeout=120_000)
-            page.frame_locator(MAP_FRAME).locator(".geo-marker").first.wait_for(timeout=120_000)
+            wait_for_map(page)
             return healthy, time.perf_counter() - t0
 
 

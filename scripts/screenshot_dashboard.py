@@ -14,10 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import browser_page, streamlit_server  # noqa: E402
-
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
+from tests.browser import browser_page, streamlit_server, wait_for_map  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -31,9 +28,7 @@ def main() -> int:
             t_server = time.perf_counter() - t0
             with browser_page(1400, 1000) as page:
                 page.goto(url)
-                page.wait_for_selector(MAP_FRAME, timeout=120_000)
-                frame = page.frame_locator(MAP_FRAME)
-                frame.locator(".geo-marker").first.wait_for(timeout=120_000)
+                wait_for_map(page)
                 t_map = time.perf_counter() - t0
                 page.wait_for_timeout(1500)  # let tiles of the basemap settle
                 page.screenshot(path=args.out, full_page=False)

@@ -10,11 +10,28 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from geo.export import find_chromium
+from geo.export import CHROMIUM_ARGS as EXPORT_CHROMIUM_ARGS, find_chromium
 
 PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [*EXPORT_CHROMIUM_ARGS, "--disable-component-update", "--disable-sync",
+                 "--no-first-run"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'  # st_folium's component frame
+
+
+def wait_for_map(page, timeout_ms: int = 120_000):
+    """The map's frame once its first marker is drawn."""
+    page.wait_for_selector(MAP_FRAME, timeout=timeout_ms)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".geo-marker").first.wait_for(timeout=timeout_ms)
+    return frame
+
+
+def download(page, button: str, path, timeout_ms: int = 120_000):
+    """Click a download button and save what it sends to ``path``."""
+    with page.expect_download(timeout=timeout_ms) as info:
+        page.get_by_role("button", name=button).click()
+    info.value.save_as(path)
+    return path
 
 
 def free_port() -> int:

@@ -9,11 +9,10 @@ import re
 
 import pytest
 
-from tests.browser import browser_page, new_page, streamlit_server
+from tests.browser import (MAP_FRAME, browser_page, download, new_page, streamlit_server,
+                           wait_for_map)
 
 pytestmark = pytest.mark.browser
-
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _marker_classes(frame) -> list[str]:
@@ -37,8 +36,7 @@ def dashboard(app_url):
 
 
 def _map(page):
-    page.wait_for_selector(MAP_FRAME, timeout=120_000)
-    frame = page.frame_locator(MAP_FRAME)
+    frame = wait_for_map(page)
     frame.locator("path.geo-casualty").first.wait_for(timeout=60_000)
     return frame
 
@@ -86,12 +84,7 @@ def test_party_filter_keeps_only_that_partys_items(dashboard):
 
 
 def test_html_export_downloads_a_standalone_map(dashboard, tmp_path):
-    button = dashboard.get_by_role("button", name="Map as HTML")
-    with dashboard.expect_download(timeout=60_000) as info:
-        button.click()
-    path = tmp_path / "export.html"
-    info.value.save_as(path)
-    html = path.read_text(encoding="utf-8")
+    html = download(dashboard, "Map as HTML", tmp_path / "export.html").read_text(encoding="utf-8")
     assert "geo-casualty" in html and "L.map(" in html
     # standalone: Leaflet is inlined, no script or stylesheet is fetched from elsewhere
     assert not re.search(r'<script[^>]+src="https?://', html)
@@ -99,12 +92,7 @@ def test_html_export_downloads_a_standalone_map(dashboard, tmp_path):
 
 
 def test_png_export_downloads_a_snapshot(dashboard, tmp_path):
-    button = dashboard.get_by_role("button", name="Map as PNG")
-    with dashboard.expect_download(timeout=120_000) as info:
-        button.click()
-    path = tmp_path / "map.png"
-    info.value.save_as(path)
-    data = path.read_bytes()
+    data = download(dashboard, "Map as PNG", tmp_path / "map.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 import shutil
 
 import jsonschema
@@ -10,15 +9,9 @@ import pytest
 
 from geo import PACKAGE_DIR
 from geo.__main__ import main
+from geo.gazetteer import haversine_km
 
 SCHEMA = json.loads((PACKAGE_DIR / "extract.schema.json").read_text())
-
-
-def _km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +52,7 @@ def _found(gold_place, places) -> bool:
         if place["name"].lower() not in names and (place["resolved_name"] or "").lower() not in names:
             continue
         if "tolerance_km" in gold_place:
-            if _km(place["lat"], place["lon"], gold_place["lat"], gold_place["lon"]) <= gold_place["tolerance_km"]:
+            if haversine_km(place["lat"], place["lon"], gold_place["lat"], gold_place["lon"]) <= gold_place["tolerance_km"]:
                 return True
         elif place["country_code"] == gold_place["country_code"]:
             return True

@@ -202,41 +202,48 @@ def _scored(c: Casualty) -> bool:
     return c.count_best is not None or c.count_low is not None
 
 
-def place_score(events: list[EventResult], regions=None) -> dict:
-    """Where the scored killed figures were placed against the events' UCDP points."""
+def _placed_figures(events: list[EventResult]):
+    """(event, headline, figure, place, km to UCDP's point or None, headline shared?) for
+    every scored killed figure of the events that state one."""
     from geo.gazetteer import haversine_km
 
     headline_events = Counter(h for ev in events for h in set(ev.headlines))
-    n = no_place = 0
-    near50 = n50 = near161 = n161 = same_a1 = n_a1 = 0
-    u161 = un161 = 0  # headlines no other event shares
     for ev in events:
         if ev.killed is None:
             continue
         for (headline, c), place in zip(ev.figures, ev.figure_places):
             if not _scored(c):
                 continue
-            n += 1
-            if c.lat is None:
-                no_place += 1
-                continue
-            if ev.lat is None:
-                continue
-            km = haversine_km(c.lat, c.lon, ev.lat, ev.lon)
-            n161 += 1
-            near161 += km <= 161
-            if headline_events[headline] == 1:
-                un161 += 1
-                u161 += km <= 161
-            if ev.geo_precision is not None and ev.geo_precision <= 2:
-                n50 += 1
-                near50 += km <= 50
-            if ev.admin1:
-                n_a1 += 1
-                mine = place.admin1 if place is not None and place.precision != "country" \
-                    else None
-                same_a1 += mine is not None and admin1_key(mine, regions) == admin1_key(
-                    ev.admin1, regions)
+            km = (haversine_km(c.lat, c.lon, ev.lat, ev.lon)
+                  if c.lat is not None and ev.lat is not None else None)
+            yield ev, headline, c, place, km, headline_events[headline] != 1
+
+
+def place_score(events: list[EventResult], regions=None) -> dict:
+    """Where the scored killed figures were placed against the events' UCDP points."""
+    n = no_place = 0
+    near50 = n50 = near161 = n161 = same_a1 = n_a1 = 0
+    u161 = un161 = 0  # headlines no other event shares
+    for ev, _, c, place, km, shared in _placed_figures(events):
+        n += 1
+        if c.lat is None:
+            no_place += 1
+            continue
+        if km is None:
+            continue
+        n161 += 1
+        near161 += km <= 161
+        if not shared:
+            un161 += 1
+            u161 += km <= 161
+        if ev.geo_precision is not None and ev.geo_precision <= 2:
+            n50 += 1
+            near50 += km <= 50
+        if ev.admin1:
+            n_a1 += 1
+            mine = place.admin1 if place is not None and place.precision != "country" else None
+            same_a1 += mine is not None and admin1_key(mine, regions) == admin1_key(
+                ev.admin1, regions)
     return {
         "figures": n, "no_place": no_place, "with_place": n - no_place,
         "within_50km": near50 / n50 if n50 else 0.0, "scored_50km": n50, "near_50km": near50,
@@ -392,27 +399,17 @@ def main(argv: list[str]) -> int:
 
 
 def _write_place_errors(path: str, events: list[EventResult]) -> None:
-    from geo.gazetteer import haversine_km
-
-    headline_events = Counter(h for ev in events for h in set(ev.headlines))
     with open(path, "w", encoding="utf-8") as fh:
-        for ev in events:
-            if ev.killed is None:
+        for ev, headline, c, place, km, shared in _placed_figures(events):
+            if km is not None and round(km) <= 50:
                 continue
-            for (headline, c), place in zip(ev.figures, ev.figure_places):
-                if not _scored(c):
-                    continue
-                km = None
-                if c.lat is not None and ev.lat is not None:
-                    km = round(haversine_km(c.lat, c.lon, ev.lat, ev.lon))
-                    if km <= 50:
-                        continue
-                fh.write(json.dumps({
-                    "id": ev.id, "headline": headline, "figure": _fmt(c), "place": c.place,
-                    "precision": place.precision if place is not None else None, "km": km,
-                    "ucdp": [ev.admin1, ev.geo_precision, ev.lat, ev.lon],
-                    "shared_headline": headline_events[headline] > 1,
-                }, ensure_ascii=False) + "\n")
+            fh.write(json.dumps({
+                "id": ev.id, "headline": headline, "figure": _fmt(c), "place": c.place,
+                "precision": place.precision if place is not None else None,
+                "km": None if km is None else round(km),
+                "ucdp": [ev.admin1, ev.geo_precision, ev.lat, ev.lon],
+                "shared_headline": shared,
+            }, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
