@@ -14,6 +14,10 @@ OUTCOMES = ("killed", "wounded", "missing", "captured", "displaced")
 QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range", "vague")
 VICTIMS = ("civilian", "military", "official", "unknown")
 STANCES = ("claim", "denial", "accusation", "demand", "call", "statement")
+# What a figure counts, from its wording: a running total ("so far", "the toll rose to"), an
+# addition to an earlier figure ("two more"), the losses of one incident, or a past war's toll
+# ("in the 1990s war"), which never enters a current toll (see ``geo.tolls``).
+FIGURE_KINDS = ("cumulative", "incremental", "incident", "historical")
 
 
 @dataclass
@@ -87,6 +91,7 @@ class Casualty:
     date: Optional[str] = None
     reported_by_text: Optional[str] = None  # the speaker phrase as written ("DPR defence
     # ministry", "local officials"); set whenever there is a speaker
+    figure_kind: Optional[str] = None  # one of FIGURE_KINDS
 
 
 @dataclass
@@ -125,6 +130,7 @@ class Extraction:
 # map item (a resolved place mention, a casualty figure or a claim), with its provenance.
 MAP_COLUMNS = (
     "kind",  # "place" | "casualty" | "claim"
+    "item_id",  # the item's row id within its kind (for corrections), with article_id: provenance
     "article_id", "title", "source", "url", "article_date",
     "date",  # the item's own date (event date for figures/claims, article date for places)
     "lat", "lon", "place", "precision", "country_code", "admin1",
@@ -132,6 +138,7 @@ MAP_COLUMNS = (
     "reported_by",  # party id of the source when it names one, else the source phrase
     "reported_by_text",  # the source phrase as written (casualties only)
     "outcome", "count_best", "count_low", "count_high", "qualifier", "victim", "vague_word",
+    "figure_kind",
     "stance", "claimant", "target", "claim_text",
     "sentence", "sentence_start", "start", "end",  # provenance: the sentence, its offset and
     # the item's span, all in the article text

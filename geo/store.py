@@ -23,14 +23,18 @@ import pandas as pd
 
 from . import DATA_DIR
 from .articles import content_hash
-from .records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
+from .rewrites import text_signature
+from .records import MAP_COLUMNS, PRECISIONS, Article, Casualty, Claim, Extraction, Place
 
-SCHEMA_VERSION = 3
-# Statements that bring a database of version N-1 to version N (``_init_schema`` runs them).
+SCHEMA_VERSION = 4
+# Statements that bring a database of version N-1 to version N (``_init_schema`` runs them;
+# new tables come from ``_SCHEMA`` itself, which runs first).
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE casualties ADD COLUMN reported_by_text TEXT",),
     3: ("ALTER TABLE places ADD COLUMN sentence TEXT",
         "ALTER TABLE places ADD COLUMN sentence_start INTEGER"),
+    4: ("ALTER TABLE casualties ADD COLUMN figure_kind TEXT",
+        "ALTER TABLE articles ADD COLUMN signature TEXT"),
 }
 DEFAULT_DB_NAME = "geo.sqlite"
 ENV_VAR = "GEO_DB"
@@ -149,7 +153,8 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
     content_hash TEXT,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.tolls)
 );
 CREATE TABLE IF NOT EXISTS places (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -167,6 +172,7 @@ CREATE TABLE IF NOT EXISTS casualties (
     qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
     reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    figure_kind TEXT,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS claims (
@@ -176,6 +182,27 @@ CREATE TABLE IF NOT EXISTS claims (
     place TEXT, lat REAL, lon REAL, date TEXT,
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     PRIMARY KEY (article_id, idx)
+);
+-- A user's corrections, kept apart from what the extractor found (which stays as it was):
+-- ``query`` shows the corrected values. A place fix applies to one name in one article, or in
+-- every article (article_id NULL, and then an article's own fix wins over it).
+CREATE TABLE IF NOT EXISTS place_fixes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL, name_key TEXT NOT NULL,
+    article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+    lat REAL NOT NULL, lon REAL NOT NULL, resolved_name TEXT, precision TEXT,
+    country_code TEXT, admin1 TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS place_fixes_name ON place_fixes(name_key);
+CREATE TABLE IF NOT EXISTS party_fixes (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,  -- 'casualty' (the victims' party) or 'claim' (the claimant)
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    party TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, article_id, idx)
 );
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
 CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
@@ -191,8 +218,8 @@ _PLACE_COLS = ("name", "start", "end", "lat", "lon", "precision", "country_code"
                "region", "resolved_name", "gazetteer_id", "confidence", "sentence",
                "sentence_start")
 _CASUALTY_COLS = ("outcome", "count_best", "count_low", "count_high", "qualifier", "vague_word",
-                  "victim", "party", "reported_by", "reported_by_text", "place", "lat", "lon", "date", "sentence",
-                  "sentence_start", "start", "end")
+                  "victim", "party", "reported_by", "reported_by_text", "place", "lat", "lon",
+                  "date", "sentence", "sentence_start", "start", "end", "figure_kind")
 _CLAIM_COLS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date", "sentence",
                "sentence_start", "start", "end")
 
@@ -208,45 +235,97 @@ def _select_cols(cols: tuple[str, ...]) -> str:
 
 
 # One SELECT per kind, each shaped to MAP_COLUMNS. Places have no party and no own date: their
-# date is the article's. {where} takes the filters built in ``query``.
+# date is the article's. {where} takes the filters built in ``query``. User corrections are
+# joined in: ``f`` is the place fix that applies (the article's own, else the global one), ``pf``
+# a party fix. Figures and claims take the precision of the place mention they are placed at.
 _ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
+
+
+def _place_fix(name_sql: str, article_sql: str) -> str:
+    return f"""LEFT JOIN place_fixes f ON f.id = (
+            SELECT x.id FROM place_fixes x WHERE x.name_key IN ({name_sql})
+            AND (x.article_id IS NULL OR x.article_id = {article_sql})
+            ORDER BY x.article_id IS NULL, x.id DESC LIMIT 1)"""
+
+
+def _party_fix(kind: str, alias: str) -> str:
+    return (f"LEFT JOIN party_fixes pf ON pf.kind = '{kind}' "
+            f"AND pf.article_id = {alias}.article_id AND pf.idx = {alias}.idx")
+
+
+def _mention(column: str, alias: str) -> str:
+    """A figure's or claim's place attribute, from the place mention it is placed at."""
+    return (f"(SELECT p.{column} FROM places p WHERE p.article_id = {alias}.article_id "
+            f"AND COALESCE(p.resolved_name, p.name) = {alias}.place LIMIT 1)")
+
+
+def _located(alias: str) -> str:
+    """lat, lon, place, precision, country_code, admin1 of a figure or claim, fixes applied."""
+    return f"""
+               CASE WHEN f.id IS NULL THEN {alias}.lat ELSE f.lat END AS lat,
+               CASE WHEN f.id IS NULL THEN {alias}.lon ELSE f.lon END AS lon,
+               COALESCE(f.resolved_name, {alias}.place) AS place,
+               CASE WHEN f.id IS NULL THEN {_mention('precision', alias)}
+                    ELSE f.precision END AS precision,
+               CASE WHEN f.id IS NULL THEN {_mention('country_code', alias)}
+                    ELSE f.country_code END AS country_code,
+               CASE WHEN f.id IS NULL THEN {_mention('admin1', alias)}
+                    ELSE f.admin1 END AS admin1"""
+
+
 _MAP_SELECTS = {
     "place": f"""
-        SELECT 'place' AS kind, {_ARTICLE_COLS}, a.date AS date,
-               p.lat, p.lon, COALESCE(p.resolved_name, p.name) AS place, p.precision,
-               p.country_code, p.admin1,
+        SELECT 'place' AS kind, p.rowid AS item_id, {_ARTICLE_COLS}, a.date AS date,
+               COALESCE(f.lat, p.lat) AS lat, COALESCE(f.lon, p.lon) AS lon,
+               COALESCE(f.resolved_name, p.resolved_name, p.name) AS place,
+               CASE WHEN f.id IS NULL THEN p.precision ELSE f.precision END AS precision,
+               CASE WHEN f.id IS NULL THEN p.country_code ELSE f.country_code END
+                   AS country_code,
+               CASE WHEN f.id IS NULL THEN p.admin1 ELSE f.admin1 END AS admin1,
                NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
                NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
-               NULL AS qualifier, NULL AS victim, NULL AS vague_word,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
                p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
         FROM places p JOIN articles a ON a.id = p.article_id
-        WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL {{where}}""",
+        {_place_fix("lower(p.name), lower(COALESCE(p.resolved_name, p.name))", "p.article_id")}
+        WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL
+        {{where}}""",
     "casualty": f"""
-        SELECT 'casualty' AS kind, {_ARTICLE_COLS}, COALESCE(c.date, a.date) AS date,
-               c.lat, c.lon, c.place, NULL AS precision, NULL AS country_code, NULL AS admin1,
-               c.party AS party, c.reported_by, c.reported_by_text,
+        SELECT 'casualty' AS kind, c.rowid AS item_id, {_ARTICLE_COLS},
+               COALESCE(c.date, a.date) AS date, {_located("c")},
+               CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END AS party,
+               c.reported_by, c.reported_by_text,
                c.outcome, c.count_best, c.count_low, c.count_high,
-               c.qualifier, c.victim, c.vague_word,
+               c.qualifier, c.victim, c.vague_word, c.figure_kind,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
                c.sentence, c.sentence_start, c."start" AS "start", c."end" AS "end"
         FROM casualties c JOIN articles a ON a.id = c.article_id
+        {_place_fix("lower(c.place)", "c.article_id")}
+        {_party_fix("casualty", "c")}
         WHERE 1 = 1 {{where}}""",
     "claim": f"""
-        SELECT 'claim' AS kind, {_ARTICLE_COLS}, COALESCE(k.date, a.date) AS date,
-               k.lat, k.lon, k.place, NULL AS precision, NULL AS country_code, NULL AS admin1,
-               k.claimant AS party, NULL AS reported_by, NULL AS reported_by_text,
+        SELECT 'claim' AS kind, k.rowid AS item_id, {_ARTICLE_COLS},
+               COALESCE(k.date, a.date) AS date, {_located("k")},
+               CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS party,
+               NULL AS reported_by, NULL AS reported_by_text,
                NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
-               NULL AS qualifier, NULL AS victim, NULL AS vague_word,
-               k.stance, k.claimant, k.target, k.text AS claim_text,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
+               k.target, k.text AS claim_text,
                k.sentence, k.sentence_start, k."start" AS "start", k."end" AS "end"
         FROM claims k JOIN articles a ON a.id = k.article_id
+        {_place_fix("lower(k.place)", "k.article_id")}
+        {_party_fix("claim", "k")}
         WHERE 1 = 1 {{where}}""",
 }
 # Per kind: the item's date expression and the columns a party filter looks at.
 _DATE_EXPR = {"place": "a.date", "casualty": "COALESCE(c.date, a.date)",
               "claim": "COALESCE(k.date, a.date)"}
-_PARTY_COLS = {"casualty": ("c.party", "c.reported_by"), "claim": ("k.claimant", "k.target")}
+_PARTY_COLS = {"casualty": ("CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END",
+                            "c.reported_by"),
+               "claim": ("CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END",
+                         "k.target")}
 
 
 def _now() -> str:
@@ -255,8 +334,9 @@ def _now() -> str:
 
 # Stable dtypes whatever the rows: floats for coordinates, nullable ints for counts and offsets,
 # and None (not NaN) for missing text, so the map, tables and exports see one shape.
-_MAP_DTYPES = {"lat": "float64", "lon": "float64", "count_best": "Int64", "count_low": "Int64",
-               "count_high": "Int64", "sentence_start": "Int64", "start": "Int64", "end": "Int64"}
+_MAP_DTYPES = {"item_id": "Int64", "lat": "float64", "lon": "float64", "count_best": "Int64",
+               "count_low": "Int64", "count_high": "Int64", "sentence_start": "Int64",
+               "start": "Int64", "end": "Int64"}
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -346,6 +426,7 @@ class SQLiteStore(Store):
                     for step in range(version + 1, SCHEMA_VERSION + 1):
                         for stmt in _MIGRATIONS.get(step, ()):
                             self._conn.execute(stmt)
+                    self._backfill_signatures()
                     self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
                                        (SCHEMA_VERSION,))
                 elif version > SCHEMA_VERSION:
@@ -356,6 +437,13 @@ class SQLiteStore(Store):
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+
+    def _backfill_signatures(self) -> None:
+        rows = self._conn.execute(
+            "SELECT id, text FROM articles WHERE signature IS NULL").fetchall()
+        for row in rows:
+            self._conn.execute("UPDATE articles SET signature = ? WHERE id = ?",
+                               (text_signature(row["text"]), row["id"]))
 
     @property
     def schema_version(self) -> int:
@@ -378,9 +466,11 @@ class SQLiteStore(Store):
                     return "duplicate"
                 self._conn.execute(
                     "INSERT INTO articles (id, title, date, source, url, path, text, boilerplate,"
-                    " content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " content_hash, ingested_at, signature)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (a.id, a.title, a.date, a.source, a.url, a.path, a.text,
-                     json.dumps([list(s) for s in a.boilerplate]), content_hash(a.text), _now()))
+                     json.dumps([list(s) for s in a.boilerplate]), content_hash(a.text), _now(),
+                     text_signature(a.text, a.boilerplate)))
                 for table, cols, items in (("places", _PLACE_COLS, extraction.places),
                                            ("casualties", _CASUALTY_COLS, extraction.casualties),
                                            ("claims", _CLAIM_COLS, extraction.claims)):
@@ -412,6 +502,88 @@ class SQLiteStore(Store):
                     self._conn.execute("ROLLBACK")
                 raise StoreError(f"could not delete article {article_id}: {err}") from err
             return deleted
+
+    # -- corrections ----------------------------------------------------------------------
+
+    def _write(self, sql: str, params: tuple) -> sqlite3.Cursor:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                cur = self._conn.execute(sql, params)
+                self._bump()
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise StoreError(f"could not save the correction: {err}") from err
+            return cur
+
+    def correct_place(self, name: str, *, lat: float, lon: float,
+                      resolved_name: Optional[str] = None, precision: str = "city",
+                      country_code: Optional[str] = None, admin1: Optional[str] = None,
+                      article_id: Optional[str] = None) -> int:
+        """Place every mention of ``name`` (as written or as resolved; case-insensitive) at
+        (lat, lon), in one article or, with ``article_id`` None, in every article, now and
+        later. Figures and claims placed at that name move with it. Returns the fix's id."""
+        name = (name or "").strip()
+        if not name:
+            raise ValueError("a place correction needs the name it corrects")
+        lat, lon = float(lat), float(lon)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"({lat}, {lon}) is not a latitude/longitude")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision {precision!r}: expected one of {list(PRECISIONS)}")
+        if article_id is not None and not self.has(article_id):
+            raise StoreError(f"no article {article_id!r} in the store")
+        return self._write(
+            "INSERT INTO place_fixes (name, name_key, article_id, lat, lon, resolved_name,"
+            " precision, country_code, admin1, created_at)"
+            " VALUES (?, lower(?), ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, name, article_id, lat, lon, resolved_name or name, precision,
+             country_code, admin1, _now())).lastrowid
+
+    def correct_party(self, kind: str, item_id: int, party: Optional[str]) -> int:
+        """Set the party of one item (``item_id`` from ``query``): a casualty figure's
+        victims' party, or a claim's claimant. None means "no party". Returns the fix's id."""
+        table = {"casualty": "casualties", "claim": "claims"}.get(kind)
+        if table is None:
+            raise ValueError(f"party corrections apply to 'casualty' or 'claim', not {kind!r}")
+        with self._lock:
+            row = self._conn.execute(f"SELECT article_id, idx FROM {table} WHERE rowid = ?",
+                                     (int(item_id),)).fetchone()
+        if row is None:
+            raise StoreError(f"no {kind} with item id {item_id}")
+        self._write("INSERT INTO party_fixes (kind, article_id, idx, party, created_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, article_id, idx)"
+                    " DO UPDATE SET party = excluded.party, created_at = excluded.created_at",
+                    (kind, row["article_id"], row["idx"], party or None, _now()))
+        with self._lock:
+            return self._conn.execute(
+                "SELECT id FROM party_fixes WHERE kind = ? AND article_id = ? AND idx = ?",
+                (kind, row["article_id"], row["idx"])).fetchone()[0]
+
+    def corrections(self) -> pd.DataFrame:
+        """Every correction, newest first: id ('place:N' / 'party:N'), what and where."""
+        sql = """
+            SELECT 'place:' || id AS id, 'place' AS kind, name, article_id,
+                   NULL AS item_kind, NULL AS item_idx, lat, lon, resolved_name, precision,
+                   country_code, admin1, NULL AS party, created_at
+            FROM place_fixes
+            UNION ALL
+            SELECT 'party:' || id, 'party', NULL, article_id, kind, idx, NULL, NULL, NULL,
+                   NULL, NULL, NULL, party, created_at
+            FROM party_fixes
+            ORDER BY created_at DESC, id DESC"""
+        with self._lock:
+            return pd.read_sql_query(sql, self._conn)
+
+    def remove_correction(self, correction_id: str) -> bool:
+        """Undo one correction (an id from ``corrections()``). True when it existed."""
+        kind, _, number = str(correction_id).partition(":")
+        table = {"place": "place_fixes", "party": "party_fixes"}.get(kind)
+        if table is None or not number.isdigit():
+            raise ValueError(f"correction id {correction_id!r}: expected 'place:N' or 'party:N'")
+        return self._write(f"DELETE FROM {table} WHERE id = ?", (int(number),)).rowcount > 0
 
     def _bump(self) -> None:
         self._conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'changes'")

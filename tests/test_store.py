@@ -97,7 +97,7 @@ def test_wal_foreign_keys_busy_timeout(store):
 def test_schema_version(tmp_path):
     path = tmp_path / "v.sqlite"
     with open_store(path) as s:
-        assert s.schema_version == SCHEMA_VERSION == 3
+        assert s.schema_version == SCHEMA_VERSION == 4
         s._conn.execute("INSERT INTO schema_version (version) VALUES (99)")
     with pytest.raises(SchemaVersionError, match="newer than this code"):
         open_store(path)
@@ -109,7 +109,10 @@ def test_version_1_database_is_migrated(tmp_path):
     conn = sqlite3.connect(path)
     v1 = _SCHEMA.replace("reported_by_text TEXT, ", "").replace(
         "confidence REAL,\n    sentence TEXT, sentence_start INTEGER,", "confidence REAL,")
+    v1 = v1.replace("    figure_kind TEXT,\n", "").replace(
+        "ingested_at TEXT NOT NULL,\n    signature TEXT", "ingested_at TEXT NOT NULL\n")
     assert v1.count("sentence TEXT") == 2  # only casualties and claims had one
+    assert "figure_kind" not in v1 and "signature TEXT" not in v1
     conn.executescript(v1)
     conn.execute("INSERT INTO schema_version (version) VALUES (1)")
     conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('old', 'x', 'now')")
@@ -118,14 +121,17 @@ def test_version_1_database_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with open_store(path) as s:
-        assert s.schema_version == 3
+        assert s.schema_version == 4
         old = s.get_extraction("old").casualties[0]
         assert (old.reported_by, old.reported_by_text) == ("activists", None)
+        assert old.figure_kind is None
+        # the rewrite signature is computed for articles stored before it existed
+        assert s.article("old")["signature"]
         assert s.add(make_extraction()) == "ok"
         assert s.get_extraction("a1").casualties[0].reported_by_text == \
             "Azerbaijani authorities"
     with open_store(path) as s:  # reopening migrates nothing twice
-        assert s.schema_version == 3
+        assert s.schema_version == 4
 
 
 def test_not_a_database(tmp_path):

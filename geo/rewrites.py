@@ -1,0 +1,67 @@
+"""Near-duplicate articles: rewrites of one running story, syndicated copies, re-posts.
+
+Each article gets a MinHash signature of its word 5-shingles (boilerplate left out) when it is
+stored; two signatures estimate the Jaccard similarity of the two texts' shingle sets. A wire
+story re-posted by several outlets, or a live page rewritten through the day, shares most of its
+shingles with the earlier version (similarity well above ``REWRITE_SIMILARITY``); two outlets
+writing the same news in their own words share almost none. ``geo.tolls`` uses this so that the
+repeats of one text do not count as independent confirmation of a figure.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Iterable, Optional
+
+import numpy as np
+
+SHINGLE_WORDS = 5
+N_HASHES = 64
+# Jaccard similarity (estimated) from which two articles are one text rewritten. Measured on
+# our own rewrite fixtures: a story with a changed paragraph or updated figures stays above
+# 0.5; two outlets' own reports of one event share well under 0.1.
+REWRITE_SIMILARITY = 0.4
+
+_PRIME = np.uint64((1 << 61) - 1)
+_rng = np.random.default_rng(20201027)  # fixed: signatures must compare across runs
+_A = _rng.integers(1, 1 << 31, size=N_HASHES, dtype=np.uint64)
+_B = _rng.integers(0, 1 << 31, size=N_HASHES, dtype=np.uint64)
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str, boilerplate: Iterable[tuple[int, int]] = ()) -> list[str]:
+    spans = sorted(boilerplate or ())
+    words = []
+    for m in _WORD.finditer(text or ""):
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        words.append(m.group().lower())
+    return words
+
+
+def text_signature(text: str, boilerplate: Iterable[tuple[int, int]] = ()) -> Optional[str]:
+    """Hex MinHash signature of ``text`` (None for a text with no words)."""
+    words = _words(text, boilerplate)
+    if not words:
+        return None
+    n = min(SHINGLE_WORDS, len(words))
+    shingles = {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    # 31-bit shingle hashes keep a*x + b below 2**62: no uint64 overflow before the modulo
+    hashes = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(),
+                                         "big") >> 1 for s in shingles),
+                         dtype=np.uint64, count=len(shingles))
+    mins = ((np.outer(hashes, _A) + _B) % _PRIME).min(axis=0)
+    return "".join(f"{int(v):016x}" for v in mins)
+
+
+def similarity(a: Optional[str], b: Optional[str]) -> float:
+    """Estimated Jaccard similarity of the two texts' shingles (0.0 when either is unknown)."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    width = 16
+    same = sum(a[i:i + width] == b[i:i + width] for i in range(0, len(a), width))
+    return same / (len(a) // width)
+
+
+def is_rewrite(a: Optional[str], b: Optional[str]) -> bool:
+    return similarity(a, b) >= REWRITE_SIMILARITY
