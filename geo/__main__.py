@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date)
     p.add_argument("--to", dest="date_to", type=_date)
     p.add_argument("--party", action="append", help="party id (repeatable)")
+    p = sub.add_parser("tolls", help="each party's reported toll over time, from the "
+                       "stored figures consolidated into reports (see geo/tolls.py)")
+    from geo.tolls import add_arguments as tolls_arguments
+
+    tolls_arguments(p)
     return parser
 
 
@@ -174,6 +179,13 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_tolls(args) -> int:
+    from geo.tolls import run
+
+    _check_db(args.db)
+    return run(args)
+
+
 def _user_error(err: BaseException) -> bool:
     """Errors that mean "the command cannot run as asked" (bad --db, output path, no browser),
     reported in one line; anything else is a bug and keeps its traceback."""
@@ -188,7 +200,8 @@ def _user_error(err: BaseException) -> bool:
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"ingest": cmd_ingest, "extract": cmd_extract, "export": cmd_export}[args.command]
+    command = {"ingest": cmd_ingest, "extract": cmd_extract, "export": cmd_export,
+               "tolls": cmd_tolls}[args.command]
     try:
         return command(args)
     except Exception as err:

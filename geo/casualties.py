@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from geo.claims import (STANCE_LEMMAS, Speaker, _subject, according_to, headline_source,
                         speaker_of)
+from geo.figure_kinds import figure_kind
 from geo.numbers import Count, find_counts
 from geo.records import Casualty
 
@@ -676,9 +677,12 @@ def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
 
 
 def find_casualties(doc: Doc, sentences: list[Span], parties,
-                    place_for: Callable, date_for: Callable) -> list[Casualty]:
+                    place_for: Callable, date_for: Callable,
+                    article_date: Optional[str] = None) -> list[Casualty]:
     """Figures of ``sentences``; ``place_for(start, end, sent, anchors=tokens)`` places one
-    (``geo.events._Context.place_for``: anchors are its outcome word, victims and count)."""
+    (``geo.events._Context.place_for``: anchors are its outcome word, victims and count).
+    Each figure's kind (cumulative, incremental, incident, historical) comes from its wording
+    (``geo.figure_kinds``); ``article_date`` tells a past year from the present."""
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()
@@ -771,7 +775,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 vague_word=c.vague_word, sentence=sent.text.strip(),
                 sentence_start=sent.start_char, place=place[0], lat=place[1], lon=place[2],
                 date=date_for(b.trigger, sent),
-                reported_by_text=speaker.text if speaker else None))
+                reported_by_text=speaker.text if speaker else None,
+                figure_kind=figure_kind(b.trigger, doc[c.start:c.end], sent,
+                                        increment=c.increment, toll=b.toll,
+                                        article_date=article_date)))
             # where the sentence itself places the figure (None: the article's main place)
             own_places[id(found[-1])] = place[3] if len(place) > 3 else place[0]
             if b.extras.get("listed"):

@@ -291,6 +291,8 @@ class _Context:
         for ent in sent.ents:
             if ent.label_ not in ("DATE", "TIME"):
                 continue
+            if _starts_a_period(ent):
+                continue  # "since Sunday": when a running total began, not its date
             # "since the conflict broke out on Sunday": the weekday is in the entity's context
             resolved = resolve_date(ent.text, self.article.date)
             if resolved:
@@ -351,6 +353,23 @@ def _trim(doc: Doc, run: list[Token]) -> Span:
     return doc[words[0].i:words[-1].i + 1]
 
 
+def _starts_a_period(ent: Span) -> bool:
+    """"since Sunday", "since the conflict broke out on Sunday", "from 27 September": the date
+    a period began (the "since" may head the clause the date sits in)."""
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and before.lower_ in ("since", "from"):
+        return True
+    head = ent.root
+    while head.head.i != head.i and head.i >= ent.sent.start:
+        head = head.head
+        if any(c.lower_ == "since" and c.dep_ in ("mark", "prep", "advmod")
+               for c in head.children):
+            return True
+        if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("advcl", "prep", "pcomp"):
+            break
+    return False
+
+
 def extract_events(doc: Doc, article: Article, places: list[Place],
                    parties=None) -> tuple[list[Casualty], list[Claim]]:
     """Casualty figures and claims of ``article``; ``doc`` = nlp(article.text)."""
@@ -360,6 +379,7 @@ def extract_events(doc: Doc, article: Article, places: list[Place],
         parties = load_parties()
     sentences = content_sentences(doc, article)
     ctx = _Context(article, places, doc, parties, sentences)
-    casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for)
+    casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for,
+                                 article_date=article.date)
     claims = find_claims(doc, sentences, parties, article.date, ctx.place_for, ctx.date_for)
     return casualties, claims

@@ -51,14 +51,14 @@ def text_signature(text: str, boilerplate: Iterable[tuple[int, int]] = ()) -> Op
                                          "big") >> 1 for s in shingles),
                          dtype=np.uint64, count=len(shingles))
     mins = ((np.outer(hashes, _A) + _B) % _PRIME).min(axis=0)
-    return "".join(f"{int(v):016x}" for v in mins)
+    return "".join(f"{int(v) & 0xFFFFFFFF:08x}" for v in mins)  # 32 bits per hash suffice
 
 
 def similarity(a: Optional[str], b: Optional[str]) -> float:
     """Estimated Jaccard similarity of the two texts' shingles (0.0 when either is unknown)."""
     if not a or not b or len(a) != len(b):
         return 0.0
-    width = 16
+    width = 8
     same = sum(a[i:i + width] == b[i:i + width] for i in range(0, len(a), width))
     return same / (len(a) // width)
 

@@ -728,6 +728,13 @@ class SQLiteStore(Store):
             ids |= {s for s in extra if s in known}
         return sorted(ids)
 
+    def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
+        """Article id -> rewrite signature (``geo.rewrites``), for all or the given articles."""
+        with self._lock:
+            rows = self._conn.execute("SELECT id, signature FROM articles").fetchall()
+        wanted = set(article_ids) if article_ids is not None else None
+        return {r[0]: r[1] for r in rows if r[1] and (wanted is None or r[0] in wanted)}
+
     def date_range(self) -> tuple[Optional[str], Optional[str]]:
         """Earliest and latest date over articles and items; (None, None) when nothing is dated."""
         sql = """

@@ -1,0 +1,136 @@
+"""What a casualty figure counts, from its wording (``records.FIGURE_KINDS``).
+
+- ``incremental``: an addition to an earlier figure ("two more soldiers", "another three").
+- ``cumulative``: a running total ("so far", "in total", "a total of", "to date", "since the
+  fighting began", "the death toll rose to 48", "bringing the number of dead to 21"), or a
+  present-perfect outcome with no incident named ("47 soldiers have been killed").
+- ``historical``: a past year's or war's toll ("30,000 died in the 1990s war", "in 2016"):
+  never part of a current toll.
+- ``incident``: the losses of one strike, clash or day ("killed in the shelling of X", "when a
+  shell hit", "on Tuesday"), and any other figure: a past-tense report of deaths is an event.
+
+The cues are looked for in the figure's own clause: the outcome word's subtree and the phrases
+that govern the count (so "The army said 47 soldiers have been killed so far" is cumulative while
+"...said on Monday, after the strike killed three" is not). Cue words are token patterns
+(``CUE_PATTERNS``), one label per rule, each tested in ``tests/test_figure_kinds.py``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from spacy.matcher import Matcher
+from spacy.tokens import Span, Token
+
+EVENT_NOUNS = ["attack", "strike", "airstrike", "air", "shelling", "bombardment", "explosion",
+               "blast", "clash", "ambush", "raid", "bombing", "crash", "shootout", "firefight",
+               "assault", "incident", "battle", "skirmish", "mortar", "rocket", "missile",
+               "drone", "shell", "mine", "landmine", "artillery", "fire", "shooting",
+               "gunfight", "offensive", "barrage", "bomb", "grenade", "sniper", "blaze",
+               "collision", "operation", "raid", "firing", "exchange", "massacre"]
+DAY_WORDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "yesterday", "today", "overnight", "tonight"]
+RISE_VERBS = ["rise", "climb", "increase", "grow", "reach", "jump", "mount", "surge", "soar",
+              "bring", "raise", "take", "push", "stand", "hit", "top"]
+
+CUE_PATTERNS: dict[str, list[list[dict]]] = {
+    # running totals
+    "cumulative:so_far": [[{"LOWER": {"IN": ["so", "thus"]}}, {"LOWER": "far"}],
+                          [{"LOWER": "to"}, {"LOWER": "date"}],
+                          [{"LOWER": "all"}, {"LOWER": "told"}]],
+    "cumulative:in_total": [[{"LOWER": "in"}, {"LOWER": {"IN": ["total", "all"]}}],
+                            [{"LOWER": {"IN": ["altogether", "overall", "cumulatively"]}}],
+                            [{"LOWER": {"IN": ["total", "cumulative", "combined"]}}]],
+    "cumulative:toll": [[{"LOWER": "toll"}], [{"LOWER": "tally"}]],
+    "cumulative:since": [[{"LOWER": "since"}]],
+    "cumulative:as_of": [[{"LOWER": "as"}, {"LOWER": "of"}]],
+    # one incident
+    "incident:event": [[{"LOWER": {"IN": ["in", "during", "after", "from", "by", "under"]}},
+                        {"POS": {"IN": ["DET", "ADJ", "PROPN", "NUM", "NOUN", "ADP"]},
+                         "OP": "{0,4}"},
+                        {"LEMMA": {"IN": EVENT_NOUNS}}]],
+    "incident:subject": [[{"LEMMA": {"IN": EVENT_NOUNS}, "DEP": {"IN": ["nsubj", "compound"]}}]],
+    "incident:when": [[{"LOWER": "when"}]],
+    "incident:day": [[{"LOWER": {"IN": ["on", "last", "early", "late", "this"]}, "OP": "?"},
+                      {"LOWER": {"IN": DAY_WORDS}}],
+                     [{"LOWER": {"IN": ["last", "this"]}},
+                      {"LOWER": {"IN": ["night", "morning", "evening", "afternoon"]}}]],
+}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
+
+
+@lru_cache(maxsize=4)
+def _matcher(vocab) -> Matcher:
+    matcher = Matcher(vocab)
+    for label, patterns in CUE_PATTERNS.items():
+        matcher.add(label, patterns)
+    return matcher
+
+
+def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> set[int]:
+    """Token indices of the figure's own clause: the outcome word's subtree, and for the count
+    (when it hangs elsewhere: "bringing the number of dead to 21") the words that govern it up
+    to the first verb."""
+    idx = {t.i for t in trigger.subtree if sent.start <= t.i < sent.end}
+    for tok in count_tokens:
+        head = tok
+        while head.head.i != head.i and sent.start <= head.head.i < sent.end:
+            head = head.head
+            idx.add(head.i)
+            if head.pos_ in ("VERB", "AUX"):
+                break
+    # a participle heading a noun ("soldiers killed so far"): its clause is the noun's too
+    if trigger.dep_ in ("acl", "amod") and sent.start <= trigger.head.i < sent.end:
+        idx |= {t.i for t in trigger.head.subtree if sent.start <= t.i < sent.end}
+    return idx
+
+
+def _present_perfect(trigger: Token) -> bool:
+    """"have been killed", "has died": the outcome verb with a present-tense 'have'."""
+    return any(child.dep_ in ("aux", "auxpass") and child.lemma_ == "have"
+               and child.tag_ in ("VBP", "VBZ") for child in trigger.children)
+
+
+def cues(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> list[tuple[str, int]]:
+    """(label, token index) of every cue in the figure's clause, in text order."""
+    clause = clause_tokens(trigger, list(count_tokens), sent)
+    out = []
+    for match_id, start, end in _matcher(sent.doc.vocab)(sent):
+        label = sent.doc.vocab.strings[match_id]
+        if any(sent.start + i in clause for i in range(start, end)):
+            out.append((label, sent.start + start))
+    return sorted(set(out), key=lambda x: x[1])
+
+
+def _past_years(sent: Span, clause: set[int], article_year: Optional[int]) -> bool:
+    if article_year is None:
+        return False
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "EVENT") or not any(t.i in clause for t in ent):
+            continue
+        years = [int(y) for y in _YEAR.findall(ent.text)]
+        if years and max(years) < article_year:
+            return True
+    return False
+
+
+def figure_kind(trigger: Token, count_tokens: Iterable[Token], sent: Span, *,
+                increment: bool = False, toll: bool = False,
+                article_date: Optional[str] = None) -> str:
+    """One of ``records.FIGURE_KINDS`` for a figure whose outcome word is ``trigger``."""
+    if increment:
+        return "incremental"
+    count_tokens = [t for t in count_tokens if sent.start <= t.i < sent.end]
+    found = cues(trigger, count_tokens, sent)
+    labels = {label.split(":")[0] for label, _ in found}
+    if toll or "cumulative" in labels:
+        return "cumulative"
+    year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
+    if _past_years(sent, clause_tokens(trigger, count_tokens, sent), year):
+        return "historical"
+    if "incident" in labels:
+        return "incident"
+    if _present_perfect(trigger):
+        return "cumulative"
+    return "incident"

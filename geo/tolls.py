@@ -1,0 +1,373 @@
+"""From many articles' figures to one figure per report, and each party's reported toll.
+
+A war is reported by articles that repeat, update and contradict each other; summing their
+figures counts the same deaths many times. Two steps undo that:
+
+1. **Reports** (``consolidate``): casualty figures with the same value from the same reporter
+   about the same victims (party, category) and outcome, dated within ``WINDOW_DAYS`` of each
+   other, are one report. A report keeps every source (article, outlet, date, quote, span);
+   ``n_sources`` counts the independent ones: articles of one outlet count once, and so do
+   rewrites of one text (``geo.rewrites``) whichever outlet posts them. Like UCDP's
+   number_of_sources.
+2. **Tolls** (``tolls``): per (victims' party, reporter, victim category, outcome), the reports
+   in date order make a series of the reported cumulative toll:
+
+   - a cumulative figure ("so far", "the toll rose to") is the toll as stated; a later one lower
+     than the toll before it is kept and flagged, never dropped;
+   - an incident ("killed in the shelling of X") or an increment ("two more") dated after the
+     last cumulative figure is added to it; one dated on or before it is already in it, unless
+     it is larger than that total (then it is the day's newer total, worded without "so far");
+   - an incident figure that a rewrite of its article changes (14 in the morning's version, 19
+     in the afternoon's) replaces the earlier figure instead of adding to it;
+   - a historical figure ("in the 1990s war") is never part of a current toll;
+   - repeats are one report, so they never add up.
+
+Example (one army's figures for its own soldiers): day 1 "twelve were killed" (incident, toll
+12); day 2 "bringing the toll to 21" (cumulative, 21); day 3 "47 have been killed so far", then
+"61 soldiers have been killed" (61); days 4-5, five rewrites repeating "61" (one report, toll
+61). The sum of those figures would be 12 + 21 + 47 + 61 x 6 = 446.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Optional
+
+import pandas as pd
+
+from geo.rewrites import is_rewrite
+
+WINDOW_DAYS = 3  # the same figure repeated within this many days is one report
+TOLL_KEY = ("party", "reported_by", "victim", "outcome")
+
+
+@dataclass
+class Source:
+    """One article that gives a report's figure, with the quote behind it."""
+    article_id: str
+    outlet: Optional[str]
+    date: Optional[str]
+    title: Optional[str]
+    url: Optional[str]
+    sentence: str
+    start: int  # the figure's span in the article text
+    end: int
+    item_id: Optional[int] = None
+
+
+@dataclass
+class Report:
+    """One figure as reported, with all the articles that repeat it."""
+    report_id: str
+    party: Optional[str]
+    reported_by: Optional[str]
+    victim: Optional[str]
+    outcome: str
+    value: int  # the count used in tolls: count_best, else the conservative low bound
+    count_low: Optional[int]
+    count_high: Optional[int]
+    qualifier: Optional[str]
+    vague_word: Optional[str]
+    figure_kind: str
+    date: Optional[str]  # first date reported
+    last_date: Optional[str]
+    place: Optional[str]
+    sources: list[Source] = field(default_factory=list)
+    n_sources: int = 0  # independent sources: outlets, with rewrites of one text counted once
+    rows: list = field(default_factory=list)  # index labels of the frame rows behind it
+
+    @property
+    def key(self) -> tuple:
+        return (self.party, self.reported_by, self.victim, self.outcome)
+
+    @property
+    def n_articles(self) -> int:
+        return len({s.article_id for s in self.sources})
+
+
+@dataclass
+class TollPoint:
+    date: str
+    toll: int
+    report_id: str
+    figure_kind: str
+    value: int
+    how: str  # "stated" | "added" | "replaced" | "raised" | "included" (already counted)
+    n_sources: int
+    flag: Optional[str] = None  # e.g. "lower than the 61 reported on 2020-09-29"
+
+
+@dataclass
+class Toll:
+    party: Optional[str]
+    reported_by: Optional[str]
+    victim: Optional[str]
+    outcome: str
+    toll: int  # the latest reported toll (as of the date asked)
+    date: str  # when it was last reported
+    n_sources: int  # independent sources of the report that set or last changed it
+    n_reports: int
+    series: list[TollPoint] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _day(value) -> Optional[date]:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _none(value):
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) \
+        or value is pd.NA else value
+
+
+def _outlet(value) -> Optional[str]:
+    value = _none(value)
+    return " ".join(str(value).lower().split()) or None if value else None
+
+
+def independent_sources(article_ids: Iterable[str], outlets: dict, signatures: dict) -> int:
+    """How many independent sources: articles joined when they share an outlet or one is a
+    rewrite of the other (union-find), each group counted once."""
+    ids = list(dict.fromkeys(article_ids))
+    parent = {a: a for a in ids}
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            same_outlet = outlets.get(a) and outlets.get(a) == outlets.get(b)
+            if same_outlet or is_rewrite(signatures.get(a), signatures.get(b)):
+                parent[find(a)] = find(b)
+    return len({find(a) for a in ids})
+
+
+def _report_id(key: tuple, value: int, first_date, first_source: Source) -> str:
+    raw = "|".join(map(str, (*key, value, first_date, first_source.article_id,
+                             first_source.start)))
+    return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
+
+
+def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None,
+                window_days: int = WINDOW_DAYS) -> list[Report]:
+    """The casualty rows of ``frame`` (``Store.query``'s columns) as reports, by first date."""
+    signatures = signatures or {}
+    if frame.empty:
+        return []
+    figures = frame[frame["kind"] == "casualty"]
+    if figures.empty:
+        return []
+    figures = figures.assign(_value=figures["count_best"].fillna(figures["count_low"]))
+    figures = figures[figures["_value"].notna()]
+    figures = figures.assign(_date=figures["date"].fillna(figures["article_date"]))
+    figures = figures.sort_values(["_date", "article_date", "article_id", "start"],
+                                  na_position="last", kind="stable")
+    open_reports: dict[tuple, Report] = {}
+    reports: list[Report] = []
+    outlets: dict[str, Optional[str]] = {}
+    for label, row in figures.iterrows():
+        key = tuple(_none(row[c]) for c in TOLL_KEY)
+        value = int(row["_value"])
+        kind = _none(row["figure_kind"]) or "incident"
+        when = _none(row["_date"])
+        # a historical figure and a current one are different reports even when equal
+        match_key = (*key, value, kind == "historical", _none(row["vague_word"]))
+        source = Source(article_id=row["article_id"], outlet=_none(row["source"]),
+                        date=when, title=_none(row["title"]), url=_none(row["url"]),
+                        sentence=_none(row["sentence"]) or "", start=int(row["start"]),
+                        end=int(row["end"]), item_id=_none(row.get("item_id")))
+        outlets[source.article_id] = _outlet(source.outlet)
+        report = open_reports.get(match_key)
+        day, last = _day(when), _day(report.last_date) if report else None
+        if report is not None and (
+                (day is None and last is None)
+                or (day is not None and last is not None
+                    and (day - last).days <= window_days)):
+            report.sources.append(source)
+            report.rows.append(label)
+            report.last_date = when or report.last_date
+            if kind == "cumulative" and report.figure_kind != "cumulative":
+                report.figure_kind = kind  # "so far" in one source says what the figure is
+            continue
+        report = Report(
+            report_id=_report_id(key, value, when, source), party=key[0],
+            reported_by=key[1], victim=key[2], outcome=key[3], value=value,
+            count_low=_none(row["count_low"]), count_high=_none(row["count_high"]),
+            qualifier=_none(row["qualifier"]), vague_word=_none(row["vague_word"]),
+            figure_kind=kind, date=when, last_date=when, place=_none(row["place"]),
+            sources=[source], rows=[label])
+        open_reports[match_key] = report
+        reports.append(report)
+    for report in reports:
+        report.n_sources = independent_sources((s.article_id for s in report.sources),
+                                               outlets, signatures)
+    return reports
+
+
+def _rewritten_by(report: Report, earlier: list[Report], signatures: dict) -> Optional[Report]:
+    """The earlier incident report whose figure ``report``'s article rewrites: an earlier
+    report from a rewrite of this article that this article does not repeat."""
+    mine = {s.article_id for s in report.sources}
+    candidates = []
+    for other in earlier:
+        theirs = {s.article_id for s in other.sources}
+        if theirs & mine:
+            continue  # this article repeats that figure too: a different incident
+        if any(is_rewrite(signatures.get(a), signatures.get(b)) for a in mine for b in theirs):
+            candidates.append(other)
+    if len(candidates) > 1:
+        same_place = [c for c in candidates if c.place == report.place]
+        candidates = same_place if len(same_place) == 1 else candidates
+    if len(candidates) > 1:
+        candidates = [min(candidates, key=lambda c: abs(c.value - report.value))]
+    return candidates[0] if candidates else None
+
+
+def _series(reports: list[Report], signatures: dict) -> tuple[list[TollPoint], list[str]]:
+    points: list[TollPoint] = []
+    flags: list[str] = []
+    base: Optional[int] = None  # the last cumulative figure
+    base_day: Optional[date] = None
+    added: list[Report] = []  # incidents and increments since it
+    for report in reports:
+        day = _day(report.date)
+        toll_before = (base or 0) + sum(r.value for r in added) if points else None
+        how, flag = "added", None
+        if report.figure_kind == "cumulative":
+            if toll_before is not None and report.value < toll_before:
+                flag = (f"lower than the {toll_before} reported on {points[-1].date}")
+                flags.append(f"{report.date}: {report.value} {flag}")
+            base, base_day, added, how = report.value, day, [], "stated"
+        elif base_day is not None and day is not None and day <= base_day:
+            if report.value > base + sum(r.value for r in added):
+                # more than the running total of its day: it cannot be part of it, so it is
+                # that day's newer total, worded without "so far"
+                base, added, how = report.value, [], "raised"
+            else:
+                how = "included"  # dated on or before a running total that came after it
+        else:
+            replaced = (_rewritten_by(report, [r for r in added if r.figure_kind != "cumulative"],
+                                      signatures) if report.figure_kind == "incident" else None)
+            if replaced is not None:
+                added = [r for r in added if r is not replaced]
+                how = "replaced"
+            added.append(report)
+        toll = (base or 0) + sum(r.value for r in added)
+        points.append(TollPoint(date=report.date, toll=toll, report_id=report.report_id,
+                                figure_kind=report.figure_kind, value=report.value, how=how,
+                                n_sources=report.n_sources, flag=flag))
+    return points, flags
+
+
+def tolls(reports: list[Report], as_of: Optional[str] = None,
+          signatures: Optional[dict] = None) -> list[Toll]:
+    """Per (party, reporter, victim category, outcome), the reported toll as of ``as_of``
+    (default: all dates) and its series. Undated and historical reports stay out."""
+    signatures = signatures or {}
+    limit = _day(as_of) if as_of else None
+    groups: dict[tuple, list[Report]] = {}
+    for report in reports:
+        day = _day(report.date)
+        if day is None or report.figure_kind == "historical" or (limit and day > limit):
+            continue
+        groups.setdefault(report.key, []).append(report)
+    out = []
+    for key, group in groups.items():
+        group.sort(key=lambda r: (r.date, r.sources[0].article_id, r.sources[0].start))
+        points, flags = _series(group, signatures)
+        last_change = next((p for p in reversed(points) if p.how != "included"), points[-1])
+        out.append(Toll(party=key[0], reported_by=key[1], victim=key[2], outcome=key[3],
+                        toll=points[-1].toll, date=points[-1].date,
+                        n_sources=last_change.n_sources, n_reports=len(group),
+                        series=points, flags=flags))
+    out.sort(key=lambda t: (str(t.party), str(t.reported_by), str(t.victim), t.outcome))
+    return out
+
+
+def tolls_frame(result: list[Toll]) -> pd.DataFrame:
+    """One row per toll (the latest value), for tables and CSV."""
+    rows = [{"party": t.party, "reported_by": t.reported_by, "victim": t.victim,
+             "outcome": t.outcome, "toll": t.toll, "date": t.date, "n_sources": t.n_sources,
+             "n_reports": t.n_reports, "flags": "; ".join(t.flags) or None,
+             "series": " ".join(f"{p.date}:{p.toll}" for p in t.series)} for t in result]
+    columns = ["party", "reported_by", "victim", "outcome", "toll", "date", "n_sources",
+               "n_reports", "flags", "series"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def series_frame(result: list[Toll]) -> pd.DataFrame:
+    """Every point of every series, long format (for charts)."""
+    rows = [{"party": t.party, "reported_by": t.reported_by, "victim": t.victim,
+             "outcome": t.outcome, **asdict(p)} for t in result for p in t.series]
+    columns = ["party", "reported_by", "victim", "outcome", "date", "toll", "report_id",
+               "figure_kind", "value", "how", "n_sources", "flag"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.DataFrame:
+    """``frame`` with its casualty rows collapsed to one row per report (the first source's
+    row, so its quote and span stay), plus ``report_id``, ``n_sources`` (independent
+    sources) and ``n_articles``; other rows pass through with those columns empty."""
+    out = frame.copy()
+    out["report_id"] = None
+    out["n_sources"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["n_articles"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    if out.empty:
+        return out
+    drop = []
+    for report in consolidate(frame, signatures):
+        first, rest = report.rows[0], report.rows[1:]
+        out.at[first, "report_id"] = report.report_id
+        out.at[first, "n_sources"] = report.n_sources
+        out.at[first, "n_articles"] = report.n_articles
+        drop.extend(rest)
+    return out.drop(index=drop)
+
+
+# -- command line: ``python -m geo tolls`` ---------------------------------------------------
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--db", help="store path or URL (default: $GEO_DB, else data/geo.sqlite)")
+    parser.add_argument("--party", action="append",
+                        help="victims' party id (repeatable; default: every party)")
+    parser.add_argument("--as-of", dest="as_of", help="toll as of this date YYYY-MM-DD")
+    parser.add_argument("--format", choices=["json", "csv"], default="json")
+    parser.add_argument("--out", "-o", help="output file (default: standard output)")
+
+
+def run(args, stdout=None) -> int:
+    import json
+    import sys
+
+    from geo.store import open_store
+
+    if args.as_of and _day(args.as_of) is None:
+        raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD")
+    with open_store(args.db) as store:
+        frame = store.query(kinds=["casualty"])
+        signatures = store.signatures(set(frame["article_id"]))
+    reports = consolidate(frame, signatures)
+    result = tolls(reports, as_of=args.as_of, signatures=signatures)
+    if args.party:
+        wanted = set(args.party)
+        result = [t for t in result if t.party in wanted]
+    if args.format == "json":
+        text = "".join(json.dumps(t.to_json(), ensure_ascii=False) + "\n" for t in result)
+    else:
+        text = tolls_frame(result).to_csv(index=False)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        (stdout or sys.stdout).write(text)
+    return 0

@@ -1,0 +1,102 @@
+"""What a figure counts, one group per rule of ``geo.figure_kinds``: wordings from wire
+headlines (UCDP GED source headline shapes) and made-up news sentences, none from one article."""
+from __future__ import annotations
+
+import pytest
+
+from tests.events_support import casualties
+
+
+def kinds(text, date="2020-09-30"):
+    return [(c.count_best, c.figure_kind) for c in casualties(text, date=date)]
+
+
+@pytest.mark.parametrize("text,count", [
+    # cumulative:so_far / to date / all told
+    ("The ministry said 47 soldiers have been killed so far.", 47),
+    ("Thus far 23 civilians have died in the region, officials said.", 23),
+    ("To date, 310 people have been killed in the fighting.", 310),
+    # cumulative:in_total / total / overall
+    ("A total of 104 civilians have been killed, the prosecutor said.", 104),
+    ("In total, 19 journalists were wounded covering the war.", 19),
+    ("Overall, 56 servicemen were killed during the truce, the army said.", 56),
+    # cumulative:toll (a toll family figure and "bringing the toll to")
+    ("The death toll has risen to 48.", 48),
+    ("WRAPUP 9-Ukraine truce shattered, death toll hits 67", 67),
+    ("Nine more soldiers were killed, bringing the toll to 21.", 21),
+    # cumulative:since
+    ("Around 70 soldiers have been killed since the fighting began, officials said.", 70),
+    ("Since 2014, more than 13,000 people have died in the conflict in eastern Ukraine.", 13000),
+    ("Five servicemen killed, 15 wounded in Donbas since truce announcement", 5),
+    # cumulative:as_of
+    ("As of Monday, 212 people had been wounded, the health ministry said.", 212),
+    # present perfect with no incident named
+    ("Armenia's defence ministry said 61 soldiers have been killed.", 61),
+    ("The army says 12 of its soldiers have died.", 12),
+])
+def test_cumulative(text, count):
+    assert (count, "cumulative") in kinds(text)
+
+
+@pytest.mark.parametrize("text,count", [
+    ("Another two soldiers were killed on Wednesday.", 2),
+    ("Fifteen more civilians were wounded overnight.", 15),
+    ("Three more Ukrainian troops killed in east: Kiev", 3),
+    ("One more Ukrainian serviceman killed in rebel attacks - Ukraine military", 1),
+])
+def test_incremental(text, count):
+    assert (count, "incremental") in kinds(text)
+
+
+@pytest.mark.parametrize("text,count", [
+    # incident:event (in/during/after + an event noun)
+    ("Five civilians were killed in the shelling of Stepanakert.", 5),
+    ("Seven people died in a rocket attack on the market.", 7),
+    ("Two soldiers were wounded during clashes near the airport.", 2),
+    # incident:subject
+    ("An airstrike killed 11 civilians in the village.", 11),
+    ("Mine kills three children in Donetsk region", 3),
+    # incident:when
+    ("Three soldiers died when a shell hit their position.", 3),
+    # incident:day (a day named, no running-total cue)
+    ("Six civilians have been killed on Tuesday, the governor said.", 6),
+    ("Four people were killed overnight in Gorlovka.", 4),
+    # no cue at all, past tense: an event
+    ("Azerbaijan says 8 civilians died.", 8),
+    ("Three Ukrainian soldiers killed in separatist east", 3),
+])
+def test_incident(text, count):
+    assert (count, "incident") in kinds(text)
+
+
+@pytest.mark.parametrize("text,count,date", [
+    ("About 30,000 people were killed in the war in the early 1990s.", 30000, "2020-09-30"),
+    ("In 2016, some 200 soldiers were killed in four days of fighting.", 200, "2020-10-02"),
+    ("During the 2008 war, 170 servicemen were killed.", 170, "2022-03-01"),
+])
+def test_historical(text, count, date):
+    assert (count, "historical") in kinds(text, date=date)
+
+
+def test_a_year_of_the_articles_own_is_not_historical():
+    assert kinds("In 2020, 90 soldiers were killed in the fighting.", date="2020-12-30") == \
+        [(90, "incident")]
+
+
+def test_since_a_past_year_is_a_running_total_not_history():
+    assert kinds("Since 2014, 13,000 people have died.", date="2020-09-30") == \
+        [(13000, "cumulative")]
+
+
+def test_a_cue_of_another_clause_does_not_count():
+    # "so far" belongs to the talks, not to the strike's victims
+    assert kinds("Talks have failed so far, and an airstrike killed 11 civilians on Monday.") \
+        == [(11, "incident")]
+
+
+def test_the_date_a_period_began_is_not_the_figures_date():
+    figure, = casualties("Around 100 soldiers have been killed since the conflict broke out "
+                         "on Sunday.", date="2020-09-30")
+    assert (figure.figure_kind, figure.date) == ("cumulative", "2020-09-30")
+    figure, = casualties("Four people were killed on Sunday.", date="2020-09-30")
+    assert figure.date == "2020-09-27"
