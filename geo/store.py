@@ -102,6 +102,391 @@ class Store(ABC):
     def has(self, article_id: str) -> bool: ...
 
     @abstractmethod
+    def delete(self, article_id: str) -> bool: ...
+
+    @abstractmethod
+    def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
+              parties: Optional[Iterable[str]] = None,
+              kinds: Optional[Iterable[str]] = None,
+              include_undated: bool = False) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def articles(self) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def article(self, article_id: str) -> Optional[dict]: ...
+
+    @abstractmethod
+    def get_extraction(self, article_id: str) -> Optional[Extraction]: ...
+
+    @abstractmethod
+    def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]: ...
+
+    @abstractmethod
+    def date_range(self) -> tuple[Optional[str], Optional[str]]: ...
+
+    @abstractmethod
+    def version(self) -> int:
+        """A number that changes whenever the stored content does (cache key)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------------------------
+# SQLite
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+-- "changes" goes up with every add/delete: a cheap cache key for the dashboard.
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('changes', 0);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT, date TEXT, source TEXT, url TEXT, path TEXT,
+    text TEXT NOT NULL,
+    boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
+    content_hash TEXT,
+    ingested_at TEXT NOT NULL,
+    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.tolls)
+);
+CREATE TABLE IF NOT EXISTS places (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    lat REAL, lon REAL, precision TEXT, country_code TEXT, admin1 TEXT, region TEXT,
+    resolved_name TEXT, gazetteer_id TEXT, confidence REAL,
+    sentence TEXT, sentence_start INTEGER,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS casualties (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    outcome TEXT NOT NULL, count_best INTEGER, count_low INTEGER, count_high INTEGER,
+    qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
+    reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
+    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    figure_kind TEXT,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    claimant TEXT, stance TEXT NOT NULL, target TEXT, text TEXT NOT NULL,
+    place TEXT, lat REAL, lon REAL, date TEXT,
+    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+-- A user's corrections, kept apart from what the extractor found (which stays as it was):
+-- ``query`` shows the corrected values. A place fix applies to one name in one article, or in
+-- every article (article_id NULL, and then an article's own fix wins over it).
+CREATE TABLE IF NOT EXISTS place_fixes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL, name_key TEXT NOT NULL,
+    article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+    lat REAL NOT NULL, lon REAL NOT NULL, resolved_name TEXT, precision TEXT,
+    country_code TEXT, admin1 TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS place_fixes_name ON place_fixes(name_key);
+CREATE TABLE IF NOT EXISTS party_fixes (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,  -- 'casualty' (the victims' party) or 'claim' (the claimant)
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    party TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
+CREATE INDEX IF NOT EXISTS casualties_article ON casualties(article_id);
+CREATE INDEX IF NOT EXISTS casualties_date ON casualties(date);
+CREATE INDEX IF NOT EXISTS casualties_party ON casualties(party);
+CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
+CREATE INDEX IF NOT EXISTS claims_party ON claims(claimant);
+"""
+
+_PLACE_COLS = ("name", "start", "end", "lat", "lon", "precision", "country_code", "admin1",
+               "region", "resolved_name", "gazetteer_id", "confidence", "sentence",
+               "sentence_start")
+_CASUALTY_COLS = ("outcome", "count_best", "count_low", "count_high", "qualifier", "vague_word",
+                  "victim", "party", "reported_by", "reported_by_text", "place", "lat", "lon",
+                  "date", "sentence", "sentence_start", "start", "end", "figure_kind")
+_CLAIM_COLS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date", "sentence",
+               "sentence_start", "start", "end")
+
+
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in ("article_id", "idx") + cols)
+    marks = ", ".join("?" for _ in range(len(cols) + 2))
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"
+
+
+def _select_cols(cols: tuple[str, ...]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+# One SELECT per kind, each shaped to MAP_COLUMNS. Places have no party and no own date: their
+# date is the article's. {where} takes the filters built in ``query``. User corrections are
+# joined in: ``f`` is the place fix that applies (the article's own, else the global one), ``pf``
+# a party fix. Figures and claims take the precision of the place mention they are placed at.
+_ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
+
+
+def _place_fix(name_sql: str, article_sql: str) -> str:
+    return f"""LEFT JOIN place_fixes f ON f.id = (
+            SELECT x.id FROM place_fixes x WHERE x.name_key IN ({name_sql})
+            AND (x.article_id IS NULL OR x.article_id = {article_sql})
+            ORDER BY x.article_id IS NULL, x.id DESC LIMIT 1)"""
+
+
+def _party_fix(kind: str, alias: str) -> str:
+    return (f"LEFT JOIN party_fixes pf ON pf.kind = '{kind}' "
+            f"AND pf.article_id = {alias}.article_id AND pf.idx = {alias}.idx")
+
+
+def _mention(column: str, alias: str) -> str:
+    """A figure's or claim's place attribute, from the place mention it is placed at."""
+    return (f"(SELECT p.{column} FROM places p WHERE p.article_id = {alias}.article_id "
+            f"AND COALESCE(p.resolved_name, p.name) = {alias}.place LIMIT 1)")
+
+
+def _located(alias: str) -> str:
+    """lat, lon, place, precision, country_code, admin1 of a figure or claim, fixes applied."""
+    return f"""
+               CASE WHEN f.id IS NULL THEN {alias}.lat ELSE f.lat END AS lat,
+               CASE WHEN f.id IS NULL THEN {alias}.lon ELSE f.lon END AS lon,
+               COALESCE(f.resolved_name, {alias}.place) AS place,
+               CASE WHEN f.id IS NULL THEN {_mention('precision', alias)}
+                    ELSE f.precision END AS precision,
+               CASE WHEN f.id IS NULL THEN {_mention('country_code', alias)}
+                    ELSE f.country_code END AS country_code,
+               CASE WHEN f.id IS NULL THEN {_mention('admin1', alias)}
+                    ELSE f.admin1 END AS admin1"""
+
+
+_MAP_SELECTS = {
+    "place": f"""
+        SELECT 'place' AS kind, p.rowid AS item_id, {_ARTICLE_COLS}, a.date AS date,
+               COALESCE(f.lat, p.lat) AS lat, COALESCE(f.lon, p.lon) AS lon,
+               COALESCE(f.resolved_name, p.resolved_name, p.name) AS place,
+               CASE WHEN f.id IS NULL THEN p.precision ELSE f.precision END AS precision,
+               CASE WHEN f.id IS NULL THEN p.country_code ELSE f.country_code END
+                   AS country_code,
+               CASE WHEN f.id IS NULL THEN p.admin1 ELSE f.admin1 END AS admin1,
+               NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
+               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
+               p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
+        FROM places p JOIN articles a ON a.id = p.article_id
+        {_place_fix("lower(p.name), lower(COALESCE(p.resolved_name, p.name))", "p.article_id")}
+        WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL
+        {{where}}""",
+    "casualty": f"""
+        SELECT 'casualty' AS kind, c.rowid AS item_id, {_ARTICLE_COLS},
+               COALESCE(c.date, a.date) AS date, {_located("c")},
+               CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END AS party,
+               c.reported_by, c.reported_by_text,
+               c.outcome, c.count_best, c.count_low, c.count_high,
+               c.qualifier, c.victim, c.vague_word, c.figure_kind,
+               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
+               c.sentence, c.sentence_start, c."start" AS "start", c."end" AS "end"
+        FROM casualties c JOIN articles a ON a.id = c.article_id
+        {_place_fix("lower(c.place)", "c.article_id")}
+        {_party_fix("casualty", "c")}
+        WHERE 1 = 1 {{where}}""",
+    "claim": f"""
+        SELECT 'claim' AS kind, k.rowid AS item_id, {_ARTICLE_COLS},
+               COALESCE(k.date, a.date) AS date, {_located("k")},
+               CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS party,
+               NULL AS reported_by, NULL AS reported_by_text,
+               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
+               k.target, k.text AS claim_text,
+               k.sentence, k.sentence_start, k."start" AS "start", k."end" AS "end"
+        FROM claims k JOIN articles a ON a.id = k.article_id
+        {_place_fix("lower(k.place)", "k.article_id")}
+        {_party_fix("claim", "k")}
+        WHERE 1 = 1 {{where}}""",
+}
+# Per kind: the item's date expression and the columns a party filter looks at.
+_DATE_EXPR = {"place": "a.date", "casualty": "COALESCE(c.date, a.date)",
+              "claim": "COALESCE(k.date, a.date)"}
+_PARTY_COLS = {"casualty": ("CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END",
+                            "c.reported_by"),
+               "claim": ("CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END",
+                         "k.target")}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# Stable dtypes whatever the rows: floats for coordinates, nullable ints for counts and offsets,
+# and None (not NaN) for missing text, so the map, tables and exports see one shape.
+_MAP_DTYPES = {"item_id": "Int64", "lat": "float64", "lon": "float64", "count_best": "Int64",
+               "count_low": "Int64", "count_high": "Int64", "sentence_start": "Int64",
+               "start": "Int64", "end": "Int64"}
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in frame.columns:
+        if col in _MAP_DTYPES:
+            frame[col] = pd.to_numeric(frame[col]).astype(_MAP_DTYPES[col])
+        else:
+            values = frame[col].astype(object)
+            frame[col] = values.where(values.notna(), None)
+    return frame
+
+
+def _row_values(obj: Any, cols: tuple[str, ...]) -> list:
+    return [getattr(obj, c) for c in cols]
+
+
+def _validate_kinds(kinds: Optional[Iterable[str]]) -> tuple[str, ...]:
+    if not kinds:
+        return KINDS
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = tuple(dict.fromkeys(kinds))
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(f"unknown kind(s) {bad}: expected a subset of {list(KINDS)}")
+    return kinds
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves (one transaction per article).
+            # check_same_thread=False + a lock: Streamlit shares one cached store across threads.
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                         timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open database {path}: {err}") from err
+        self._lock = threading.RLock()
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.journal_mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
+            self._init_schema()
+        except sqlite3.Error as err:
+            self._conn.close()
+            raise StoreError(f"cannot open database {path}: {err}") from err
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def _current_version(self) -> Optional[int]:
+        try:
+            return self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        except sqlite3.OperationalError:  # no such table: a new database
+            return None
+
+    def _init_schema(self) -> None:
+        version = self._current_version()
+        if version == SCHEMA_VERSION:
+            return  # the usual case: no write lock taken just to open the store
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"database {self.path} has schema version {version}, newer than this "
+                f"code's {SCHEMA_VERSION}: upgrade the code")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in _SCHEMA.split(";"):
+                    if stmt.strip():
+                        self._conn.execute(stmt)
+                row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+                version = row[0]
+                if version is None:
+                    self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
+                                       (SCHEMA_VERSION,))
+                elif version < SCHEMA_VERSION:  # an older database: migrate it in place
+                    for step in range(version + 1, SCHEMA_VERSION + 1):
+                        for stmt in _MIGRATIONS.get(step, ()):
+                            self._conn.execute(stmt)
+                    self._backfill_signatures()
+                    self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
+                                       (SCHEMA_VERSION,))
+                elif version > SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"database {self.path} has schema version {version}, newer than this "
+                        f"code's {SCHEMA_VERSION}: upgrade the code")
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _backfill_signatures(self) -> None:
+        rows = self._conn.execute(
+            "SELECT id, text FROM articles WHERE signature IS NULL").fetchall()
+        for row in rows:
+            self._conn.execute("UPDATE articles SET signature = ? WHERE id = ?",
+                               (text_signature(row["text"]), row["id"]))
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, extraction: Extraction) -> str:
+        a = extraction.article
+        if not a.id:
+            raise StoreError("article has no id")
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                raise StoreError(f"cannot start a write transaction: {err}") from err
+            try:
+                if self._has(a.id):
+                    self._conn.execute("ROLLBACK")
+                    return "duplicate"
+                self._conn.execute(
+                    "INSERT INTO articles (id, title, date, source, url, path, text, boilerplate,"
+                    " content_hash, ingested_at, signature)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.id, a.title, a.date, a.source, a.url, a.path, a.text,
+                     json.dumps([list(s) for s in a.boilerplate]), content_hash(a.text), _now(),
+                     text_signature(a.text, a.boilerplate)))
+                for table, cols, items in (("places", _PLACE_COLS, extraction.places),
+                                           ("casualties", _CASUALTY_COLS, extraction.casualties),
+                                           ("claims", _CLAIM_COLS, extraction.claims)):
+                    sql = _insert_sql(table, cols)
+                    for idx, item in enumerate(items):
+                        self._conn.execute(sql, [a.id, idx, *_row_values(item, cols)])
+                self._bump()
+                self._conn.execute("COMMIT")
+            except BaseException as err:
+                # Never leave a half-written article behind.
+                self._conn.execute("ROLLBACK")
+                if isinstance(err, (sqlite3.Error, TypeError, ValueError)):
+                    raise StoreError(f"could not store article {a.id}: {err}") from err
+                raise
+        return "ok"
+
     def delete(self, article_id: str) -> bool:
         """Remove an article and its items (ON DELETE CASCADE). True when it existed."""
         cur = self._write("DELETE FROM articles WHERE id = ?", (article_id,),
