@@ -113,6 +113,7 @@ class Toll:
     n_reports: int
     series: list[TollPoint] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    in_toll: list[str] = field(default_factory=list)  # ids of the reports the toll is made of
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -239,10 +240,13 @@ def _rewritten_by(report: Report, earlier: list[Report], signatures: dict) -> Op
     return candidates[0] if candidates else None
 
 
-def _series(reports: list[Report], signatures: dict) -> tuple[list[TollPoint], list[str]]:
+def _series(reports: list[Report], signatures: dict
+            ) -> tuple[list[TollPoint], list[str], list[str]]:
+    """The toll after each report, the flags raised, and the reports the last toll is made of."""
     points: list[TollPoint] = []
     flags: list[str] = []
     base: Optional[int] = None  # the last cumulative figure
+    base_report: Optional[Report] = None
     base_day: Optional[date] = None
     added: list[Report] = []  # incidents and increments since it
     for report in reports:
@@ -254,11 +258,13 @@ def _series(reports: list[Report], signatures: dict) -> tuple[list[TollPoint], l
                 flag = (f"lower than the {toll_before} reported on {points[-1].date}")
                 flags.append(f"{report.date}: {report.value} {flag}")
             base, base_day, added, how = report.value, day, [], "stated"
+            base_report = report
         elif base_day is not None and day is not None and day <= base_day:
             if report.value > base + sum(r.value for r in added):
                 # more than the running total of its day: it cannot be part of it, so it is
                 # that day's newer total, worded without "so far"
                 base, added, how = report.value, [], "raised"
+                base_report = report
             else:
                 how = "included"  # dated on or before a running total that came after it
         else:
@@ -272,7 +278,8 @@ def _series(reports: list[Report], signatures: dict) -> tuple[list[TollPoint], l
         points.append(TollPoint(date=report.date, toll=toll, report_id=report.report_id,
                                 figure_kind=report.figure_kind, value=report.value, how=how,
                                 n_sources=report.n_sources, flag=flag))
-    return points, flags
+    parts = ([base_report] if base_report is not None else []) + added
+    return points, flags, [r.report_id for r in parts]
 
 
 def tolls(reports: list[Report], as_of: Optional[str] = None,
@@ -290,12 +297,12 @@ def tolls(reports: list[Report], as_of: Optional[str] = None,
     out = []
     for key, group in groups.items():
         group.sort(key=lambda r: (r.date, r.sources[0].article_id, r.sources[0].start))
-        points, flags = _series(group, signatures)
+        points, flags, parts = _series(group, signatures)
         last_change = next((p for p in reversed(points) if p.how != "included"), points[-1])
         out.append(Toll(party=key[0], reported_by=key[1], victim=key[2], outcome=key[3],
                         toll=points[-1].toll, date=points[-1].date,
                         n_sources=last_change.n_sources, n_reports=len(group),
-                        series=points, flags=flags))
+                        series=points, flags=flags, in_toll=parts))
     out.sort(key=lambda t: (str(t.party), str(t.reported_by), str(t.victim), t.outcome))
     return out
 
@@ -323,19 +330,26 @@ def series_frame(result: list[Toll]) -> pd.DataFrame:
 def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.DataFrame:
     """``frame`` with its casualty rows collapsed to one row per report (the first source's
     row, so its quote and span stay), plus ``report_id``, ``n_sources`` (independent
-    sources) and ``n_articles``; other rows pass through with those columns empty."""
+    sources), ``n_articles`` and ``in_toll``: whether the report is part of its group's
+    current toll (a running total overtaken by a later one, or an incident already in a later
+    total, is not), so that summing ``in_toll`` rows per region never counts a death twice.
+    Other rows pass through with those columns empty."""
     out = frame.copy()
     out["report_id"] = None
     out["n_sources"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["n_articles"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["in_toll"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if out.empty:
         return out
+    reports = consolidate(frame, signatures)
+    counted = {rid for t in tolls(reports, signatures=signatures) for rid in t.in_toll}
     drop = []
-    for report in consolidate(frame, signatures):
+    for report in reports:
         first, rest = report.rows[0], report.rows[1:]
         out.at[first, "report_id"] = report.report_id
         out.at[first, "n_sources"] = report.n_sources
         out.at[first, "n_articles"] = report.n_articles
+        out.at[first, "in_toll"] = report.report_id in counted
         drop.extend(rest)
     return out.drop(index=drop)
 

@@ -305,3 +305,15 @@ def test_cli_rejects_a_bad_date(coverage_db):
     out = subprocess.run([sys.executable, "-m", "geo", "tolls", "--db", str(coverage_db),
                           "--as-of", "30/09/2020"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2 and "expected a date" in out.stderr
+
+
+def test_consolidated_items_mark_the_reports_a_toll_is_made_of():
+    out = T.consolidated_items(frame(figure("a", 12, "incident", "2020-09-27"),
+                                     figure("b", 21, "cumulative", "2020-09-28"),
+                                     figure("c", 3, "incident", "2020-09-29", place="Tartar"),
+                                     figure("d", 61, "cumulative", "2020-09-27", party="x")))
+    counted = dict(zip(out["article_id"], out["in_toll"]))
+    # 12 is inside the later total 21; 21 + 3 is the toll; x's 61 is its own toll
+    assert counted == {"a": False, "b": True, "c": True, "d": True}
+    kept = out[out["in_toll"].fillna(False).astype(bool)]
+    assert kept[kept["party"] == "armenia"]["count_best"].sum() == 24
