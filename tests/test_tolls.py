@@ -317,3 +317,16 @@ def test_consolidated_items_mark_the_reports_a_toll_is_made_of():
     assert counted == {"a": False, "b": True, "c": True, "d": True}
     kept = out[out["in_toll"].fillna(False).astype(bool)]
     assert kept[kept["party"] == "armenia"]["count_best"].sum() == 24
+
+
+def test_contradictory_reports_are_tolls_side_by_side_not_merged():
+    from tests.events_support import casualties
+
+    text = ("Armenia's defence ministry said 61 soldiers have been killed since the fighting "
+            "began. Azerbaijan's defence ministry said 2,300 Armenian soldiers have been killed.")
+    rows = [figure("art", c.count_best, c.figure_kind, "2020-09-30", party=c.party,
+                   reported_by=c.reported_by, victim=c.victim, start=c.start)
+            for c in casualties(text)]
+    result = T.tolls(T.consolidate(frame(*rows)))
+    by_reporter = {(t.party, t.reported_by): t.toll for t in result}
+    assert by_reporter == {("armenia", "armenia"): 61, ("armenia", "azerbaijan"): 2300}
