@@ -327,6 +327,23 @@ def series_frame(result: list[Toll]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def chart_frame(result: list[Toll], name=lambda party_id: party_id) -> pd.DataFrame:
+    """The series for a chart of tolls side by side per party: one row per point, labelled
+    "<reporter> reports" and "<victims' party>: <victims> <outcome>"; ``name`` turns party ids
+    into display names."""
+    rows = []
+    for t in result:
+        reporter = name(t.reported_by) if t.reported_by else "unattributed"
+        victims = name(t.party) if t.party else "party unknown"
+        for p in t.series:
+            rows.append({"date": pd.Timestamp(p.date), "toll": p.toll,
+                         "reporter": f"{reporter} reports", "victims": victims,
+                         "series": f"{victims}: {t.victim} {t.outcome}", "kind": p.figure_kind,
+                         "how": p.how, "sources": p.n_sources, "flag": p.flag or ""})
+    columns = ["date", "toll", "reporter", "victims", "series", "kind", "how", "sources", "flag"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.DataFrame:
     """``frame`` with its casualty rows collapsed to one row per report (the first source's
     row, so its quote and span stay), plus ``report_id``, ``n_sources`` (independent
