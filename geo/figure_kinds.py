@@ -31,8 +31,7 @@ EVENT_NOUNS = ["attack", "strike", "airstrike", "air", "shelling", "bombardment"
                "collision", "operation", "raid", "firing", "exchange", "massacre"]
 DAY_WORDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "yesterday", "today", "overnight", "tonight"]
-RISE_VERBS = ["rise", "climb", "increase", "grow", "reach", "jump", "mount", "surge", "soar",
-              "bring", "raise", "take", "push", "stand", "hit", "top"]
+DAYTIME = ["morning", "dawn", "midnight", "today", "yesterday", "tonight", "noon", "daybreak"]
 
 CUE_PATTERNS: dict[str, list[list[dict]]] = {
     # running totals
@@ -43,7 +42,11 @@ CUE_PATTERNS: dict[str, list[list[dict]]] = {
                             [{"LOWER": {"IN": ["altogether", "overall", "cumulatively"]}}],
                             [{"LOWER": {"IN": ["total", "cumulative", "combined"]}}]],
     "cumulative:toll": [[{"LOWER": "toll"}], [{"LOWER": "tally"}]],
-    "cumulative:since": [[{"LOWER": "since"}]],
+    # "since the fighting began", "since March 8", but not "since early morning" (one day)
+    "cumulative:since": [[{"LOWER": "since"},
+                          {"LOWER": {"NOT_IN": DAYTIME + ["early", "this", "last"]}}],
+                         [{"LOWER": "since"}, {"LOWER": {"IN": ["early", "this", "last"]}},
+                          {"LOWER": {"NOT_IN": DAYTIME}}]],
     "cumulative:as_of": [[{"LOWER": "as"}, {"LOWER": "of"}]],
     # one incident
     "incident:event": [[{"LOWER": {"IN": ["in", "during", "after", "from", "by", "under"]}},
@@ -55,7 +58,9 @@ CUE_PATTERNS: dict[str, list[list[dict]]] = {
     "incident:day": [[{"LOWER": {"IN": ["on", "last", "early", "late", "this"]}, "OP": "?"},
                       {"LOWER": {"IN": DAY_WORDS}}],
                      [{"LOWER": {"IN": ["last", "this"]}},
-                      {"LOWER": {"IN": ["night", "morning", "evening", "afternoon"]}}]],
+                      {"LOWER": {"IN": ["night", "morning", "evening", "afternoon"]}}],
+                     [{"LOWER": "since"}, {"LOWER": {"IN": ["early", "this", "last"]}, "OP": "?"},
+                      {"LOWER": {"IN": DAYTIME}}]],
 }
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 
@@ -68,22 +73,40 @@ def _matcher(vocab) -> Matcher:
     return matcher
 
 
+SEPARATE_CLAUSES = ("conj", "ccomp", "parataxis", "relcl", "csubj")
+
+
 def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> set[int]:
-    """Token indices of the figure's own clause: the outcome word's subtree, and for the count
-    (when it hangs elsewhere: "bringing the number of dead to 21") the words that govern it up
-    to the first verb."""
-    idx = {t.i for t in trigger.subtree if sent.start <= t.i < sent.end}
+    """Token indices of the figure's own clause: the subtree of the verb that carries the
+    outcome (the outcome word itself, or the verb above an outcome noun: "claimed the lives of
+    4,288 from 2008 to 2009"), without the other clauses hanging from it ("Talks have failed so
+    far, and a strike killed 11"), plus the words that govern the count up to the first verb
+    ("bringing the number of dead to 21")."""
+    inside = lambda t: sent.start <= t.i < sent.end  # noqa: E731
+    verb = trigger
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and inside(verb.head):
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        verb = trigger
+    keep = {t.i for t in trigger.subtree} | {t.i for t in count_tokens}
+    idx = {verb.i}
+    for child in verb.children:
+        sub = {t.i for t in child.subtree}
+        if child.dep_ in SEPARATE_CLAUSES and not sub & keep:
+            continue
+        idx |= sub
+    idx |= {t.i for t in trigger.subtree}
     for tok in count_tokens:
         head = tok
-        while head.head.i != head.i and sent.start <= head.head.i < sent.end:
+        while head.head.i != head.i and inside(head.head):
             head = head.head
             idx.add(head.i)
             if head.pos_ in ("VERB", "AUX"):
                 break
     # a participle heading a noun ("soldiers killed so far"): its clause is the noun's too
-    if trigger.dep_ in ("acl", "amod") and sent.start <= trigger.head.i < sent.end:
-        idx |= {t.i for t in trigger.head.subtree if sent.start <= t.i < sent.end}
-    return idx
+    if trigger.dep_ in ("acl", "amod") and inside(trigger.head):
+        idx |= {t.i for t in trigger.head.subtree}
+    return {i for i in idx if sent.start <= i < sent.end}
 
 
 def _present_perfect(trigger: Token) -> bool:

@@ -61,6 +61,9 @@ def test_incremental(text, count):
     # incident:day (a day named, no running-total cue)
     ("Six civilians have been killed on Tuesday, the governor said.", 6),
     ("Four people were killed overnight in Gorlovka.", 4),
+    # "since" a time of the same day is that day's count, not a running total
+    ("One Ukrainian soldier killed in Donbas amid 4 enemy attacks since early morning", 1),
+    ("Two civilians have been wounded since dawn, the mayor said.", 2),
     # no cue at all, past tense: an event
     ("Azerbaijan says 8 civilians died.", 8),
     ("Three Ukrainian soldiers killed in separatist east", 3),
