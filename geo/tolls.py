@@ -179,7 +179,11 @@ def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None,
     open_reports: dict[tuple, Report] = {}
     reports: list[Report] = []
     outlets: dict[str, Optional[str]] = {}
-    for label, row in figures.iterrows():
+    # plain dicts: a pandas row lookup per field would cost seconds on 10,000 figures
+    needed = [*TOLL_KEY, "_value", "_date", "figure_kind", "vague_word", "place", "article_id",
+              "source", "title", "url", "sentence", "start", "end", "item_id", "count_low",
+              "count_high", "qualifier"]
+    for label, row in zip(figures.index, figures[needed].to_dict("records")):
         key = tuple(_none(row[c]) for c in TOLL_KEY)
         value = int(row["_value"])
         kind = _none(row["figure_kind"]) or "incident"
@@ -191,7 +195,7 @@ def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None,
         source = Source(article_id=row["article_id"], outlet=_none(row["source"]),
                         date=when, title=_none(row["title"]), url=_none(row["url"]),
                         sentence=_none(row["sentence"]) or "", start=int(row["start"]),
-                        end=int(row["end"]), item_id=_none(row.get("item_id")))
+                        end=int(row["end"]), item_id=_none(row["item_id"]))
         outlets[source.article_id] = _outlet(source.outlet)
         report = open_reports.get(match_key)
         day, last = _day(when), _day(report.last_date) if report else None
@@ -360,14 +364,14 @@ def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -
         return out
     reports = consolidate(frame, signatures)
     counted = {rid for t in tolls(reports, signatures=signatures) for rid in t.in_toll}
-    drop = []
-    for report in reports:
-        first, rest = report.rows[0], report.rows[1:]
-        out.at[first, "report_id"] = report.report_id
-        out.at[first, "n_sources"] = report.n_sources
-        out.at[first, "n_articles"] = report.n_articles
-        out.at[first, "in_toll"] = report.report_id in counted
-        drop.extend(rest)
+    firsts = {r.rows[0]: r for r in reports}
+    drop = [label for r in reports for label in r.rows[1:]]
+    first = out.index.to_series().map(firsts)  # the report each first row stands for
+    has = first.notna()
+    out.loc[has, "report_id"] = [r.report_id for r in first[has]]
+    out.loc[has, "n_sources"] = [r.n_sources for r in first[has]]
+    out.loc[has, "n_articles"] = [r.n_articles for r in first[has]]
+    out.loc[has, "in_toll"] = [r.report_id in counted for r in first[has]]
     return out.drop(index=drop)
 
 
