@@ -57,6 +57,23 @@ class GeocodeCache:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM geocode").fetchone()[0]
 
+    def answers(self) -> list[tuple[str, str, Location]]:
+        """(service, query, best location) of every cached hit; misses are left out."""
+        with self._lock:
+            rows = self._db.execute("SELECT service, key, answer FROM geocode").fetchall()
+        out = []
+        for service, key, answer in rows:
+            try:
+                query = json.loads(key)[0]
+            except (ValueError, IndexError, TypeError):
+                continue
+            loc = _decode(json.loads(answer))
+            if isinstance(loc, list):
+                loc = loc[0] if loc else None
+            if loc is not None:
+                out.append((service, query, loc))
+        return out
+
     def close(self) -> None:
         self._db.close()
 
@@ -136,3 +153,32 @@ def geocoder_from_env(env: Optional[Mapping[str, str]] = None, **kwargs):
 
         return OfflineGeocoder()
     return online_geocoder(service, user_agent=env.get(ENV_USER_AGENT), **kwargs)
+
+
+# Nominatim's 'addresstype' (and similar fields of other services) -> gazetteer feature.
+_FEATURE_OF = {"country": "country", "state": "admin1", "province": "admin1", "region": "admin1",
+               "county": "admin2", "district": "admin2", "municipality": "admin2"}
+
+
+def learned_candidates(cache: GeocodeCache) -> dict[str, list]:
+    """The cache's answers as gazetteer candidates, by normalised query: an opted-in online
+    answer ('Pisky' -> a point) joins the local gazetteer, so later articles resolve the name
+    offline and rank it with the rest (``geo.gazetteer.Gazetteer(learned=...)``)."""
+    from geo.gazetteer import Candidate, normalize
+
+    out: dict[str, list] = {}
+    for service, query, loc in cache.answers():
+        raw = loc.raw if isinstance(loc.raw, dict) else {}
+        kind = str(raw.get("addresstype") or raw.get("type") or "")
+        address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+        cc = str(address.get("country_code") or "").upper() or None
+        ident = raw.get("osm_id") or raw.get("place_id") or raw.get("id") or query
+        key = normalize(query)
+        if not key:
+            continue
+        out.setdefault(key, []).append(Candidate(
+            gazetteer_id=f"online:{service}:{ident}", name=(loc.address or query).split(",")[0],
+            lat=float(loc.latitude), lon=float(loc.longitude),
+            feature=_FEATURE_OF.get(kind, "city"), country_code=cc,
+            source=f"geopy {service}, cached answer for {query!r}"))
+    return out

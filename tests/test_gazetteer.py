@@ -5,7 +5,8 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from geo.gazetteer import (Context, OfflineGeocoder, load_gazetteer, normalize, rank)
+from geo.gazetteer import (Context, OfflineGeocoder, haversine_km, load_gazetteer, normalize,
+                           rank)
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +108,40 @@ def test_geocode_inside_rate_limiter(gazetteer):
 
 def test_load_gazetteer_is_cached():
     assert load_gazetteer() is load_gazetteer()
+
+
+def test_us_counties_are_admin2_entries_with_their_state(gazetteer):
+    cands = gazetteer.candidates("Clarke County")
+    states = {c.admin1_code for c in cands}
+    assert {"US.GA", "US.AL"} <= states
+    ga = next(c for c in cands if c.admin1_code == "US.GA")
+    assert ga.feature == "admin2" and ga.precision == "admin2" and ga.country_code == "US"
+    assert haversine_km(ga.lat, ga.lon, 33.95, -83.37) < 25  # Athens-Clarke County
+    assert any(c.admin1_code == "US.LA" for c in gazetteer.candidates("Orleans Parish"))
+    # Counties are phrase-matched; bare town names are not.
+    assert "Clarke County" in gazetteer.names()
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("United States", 39.8, -98.6),  # geographic centre of the contiguous states
+    ("Russia", 60.0, 100.0),
+    ("China", 35.0, 104.0),
+])
+def test_country_point_lies_near_the_conventional_centre(gazetteer, name, lat, lon):
+    country = next(c for c in gazetteer.candidates(name) if c.feature == "country")
+    assert haversine_km(country.lat, country.lon, lat, lon) < 161
+
+
+@pytest.mark.parametrize("names, lat, lon", [
+    (("Kyiv", "Kiev"), 50.45, 30.52),
+    (("Kharkiv", "Kharkov"), 49.99, 36.23),
+    (("Stepanakert", "Khankendi", "Xankəndi", "Xankendi"), 39.82, 46.75),
+    (("Shusha", "Shushi"), 39.76, 46.75),
+    (("Mykolaiv", "Nikolaev"), 46.97, 32.0),
+    (("Bakhmut", "Artemivsk"), 48.6, 38.0),
+])
+def test_transliterations_and_old_names_find_the_same_place(gazetteer, names, lat, lon):
+    # Which sense wins (city or its oblast) is geo.places' call; the city must be a candidate.
+    for name in names:
+        assert any(haversine_km(c.lat, c.lon, lat, lon) < 15
+                   for c in gazetteer.candidates(name)), name

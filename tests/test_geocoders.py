@@ -113,3 +113,38 @@ def test_a_failing_service_leaves_places_unresolved(tmp_path, sleeps):
     geocoder = online_geocoder("fake", geocoder=DownService(), cache=tmp_path / "c.sqlite")
     geocode_unresolved(places, geocoder, load_regions())
     assert places[0].precision == "unresolved" and places[0].lat is None
+
+
+def test_cached_online_answers_join_the_gazetteer(tmp_path, sleeps, monkeypatch):
+    from geo.gazetteer import Gazetteer, load_gazetteer
+    from geo.geocoders import learned_candidates
+    from geo.places import gold_mentions, resolve_mentions
+
+    cache = tmp_path / "c.sqlite"
+    geocoder = online_geocoder("fake", geocoder=FakeService(), cache=cache)
+    geocoder.geocode("Zzyzxville")  # an opted-in lookup, answered and cached
+    geocoder.geocode("nowhere")  # a miss: cached, but teaches the gazetteer nothing
+    learned = learned_candidates(geocoder.cache)
+    assert set(learned) == {"zzyzxville"}
+    c = learned["zzyzxville"][0]
+    assert (c.lat, c.lon, c.feature) == (10.0, 20.0, "city")
+    assert c.gazetteer_id.startswith("online:fake:") and "cached answer" in c.source
+
+    gazetteer = Gazetteer(load_gazetteer().path, learned=learned)
+    assert gazetteer.knows("Zzyzxville") and not load_gazetteer().knows("Zzyzxville")
+    text = "Floods hit Zzyzxville on Monday."
+    start = text.index("Zzyzxville")
+    (place,) = resolve_mentions(gold_mentions(text, [(start, start + 10)]), gazetteer)
+    assert (place.lat, place.lon) == (10.0, 20.0) and place.gazetteer_id == c.gazetteer_id
+
+
+def test_learned_answers_only_for_users_who_opted_in(tmp_path, sleeps, monkeypatch):
+    from geo.gazetteer import _learned_from_env
+
+    cache = tmp_path / "c.sqlite"
+    online_geocoder("fake", geocoder=FakeService(), cache=cache).geocode("Zzyzxville")
+    monkeypatch.setenv("GEO_GEOCODE_CACHE", str(cache))
+    monkeypatch.delenv("GEO_GEOCODER", raising=False)
+    assert _learned_from_env() == {}
+    monkeypatch.setenv("GEO_GEOCODER", "nominatim")
+    assert set(_learned_from_env()) == {"zzyzxville"}

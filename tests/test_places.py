@@ -309,3 +309,148 @@ def test_a_demonym_tagged_as_a_place_is_no_place(nlp, gazetteer):
     text = "Shelling killed four civilians in Mariupol on Sunday, Ukrainian officials said."
     names = [p.name for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)]
     assert "Ukrainian" not in names and "Mariupol" in names
+
+
+# --- US counties (admin-2), state namesakes, a person-labelled town near the article's towns
+
+
+def test_a_us_county_is_its_own_place_in_the_articles_state(nlp, gazetteer):
+    text = "Athens police and Clarke County deputies searched the area on Friday."
+    places = {p.name: p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)}
+    county, town = places["Clarke County"], places["Athens"]
+    assert county.precision == "admin2" and county.gazetteer_id.startswith("us-county:GA:")
+    assert _km(town.lat, town.lon, 33.96, -83.38) < 30  # Athens, Georgia: not Greece
+
+
+def test_a_county_of_many_states_supports_its_own_town(nlp, gazetteer):
+    # Six states have a Henry County; the one in Tennessee holds a Paris, and that is the pair.
+    text = "Residents of Paris and Henry County will receive letters from the rescue squad."
+    places = {p.name: p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)}
+    assert _km(places["Paris"].lat, places["Paris"].lon, 36.30, -88.33) < 30
+    assert places["Henry County"].gazetteer_id == "us-county:TN:Henry County"
+
+
+def test_state_names_in_a_list_of_states_are_states(nlp, gazetteer):
+    # 'California, Pennsylvania' and 'Oregon, Ohio' are towns: not what a list of states means.
+    text = "Cases were reported in Pennsylvania, Ohio, Oregon and California, officials said."
+    places = {p.name: p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)}
+    for name in ("Pennsylvania", "Ohio", "Oregon", "California"):
+        assert places[name].precision == "admin1", name
+
+
+def test_a_town_written_with_its_state_stays_the_town(nlp, gazetteer):
+    text = "The plant in California, Pennsylvania, closed on Friday."
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == "California")
+    assert place.precision == "city" and _km(place.lat, place.lon, 40.07, -79.89) < 20
+
+
+def test_a_person_labelled_town_near_the_articles_towns_is_a_place(nlp, gazetteer):
+    text = ('The school board in Orrville met on Monday. "We have no reason to worry," said '
+            "Amstutz, of Wooster.")
+    doc = nlp(text)
+    assert any(e.text == "Wooster" and e.label_ == "PERSON" for e in doc.ents)  # the premise
+    place = next(p for p in find_places(doc, Article("t", text), gazetteer=gazetteer)
+                 if p.name == "Wooster")
+    assert _km(place.lat, place.lon, 40.81, -81.94) < 20  # Wooster, Ohio
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Coach Jackson said the team from Orrville played well.", "Jackson"),
+    ("Orrville beat Smithville. Tom Wooster scored twice; Wooster is the captain.", "Wooster"),
+    ("Amstutz said the board in Orrville would meet again.", "Amstutz"),
+])
+def test_a_persons_name_stays_a_person(nlp, gazetteer, text, word):
+    names = [p.name for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)]
+    assert word not in names
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("North Dallas", "Dallas"),
+    ("Northeast Georgia", "Georgia"),
+    ("South Philadelphia", "Philadelphia"),
+    ("the Henderson County Jail", "Henderson County"),
+    ("Greer City Hall", "Greer"),
+    ("Da Nang International Airport", "Da Nang"),
+])
+def test_a_part_or_a_building_resolves_to_its_place(gazetteer, name, expected):
+    from geo.places import _lookup
+
+    cands = _lookup(gazetteer, name)
+    assert cands and all(c.name == expected for c in cands[:1]), [c.name for c in cands[:3]]
+
+
+@pytest.mark.parametrize("name", ["West Africa", "Western Europe", "eastern China",
+                                  "Griffith Park", "Canadian Lottery", "Central Plateau"])
+def test_big_regions_and_named_parks_are_not_resolved_to_a_namesake(gazetteer, name):
+    from geo.places import _lookup
+
+    assert _lookup(gazetteer, name) == []
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    # Each name alone prefers Athens, Greece and Georgia the country; the pair is in the US.
+    ("Flooding hit Mariupol on Monday. Officials in Athens, Georgia said aid would come.",
+     "Athens", 33.96, -83.38),
+    ("Flooding hit Mariupol on Monday. Officials in Athens, Georgia said aid would come.",
+     "Georgia", 32.7, -83.4),
+    ("The recall began at a plant in Blakely, Georgia, on Friday.", "Blakely", 31.38, -84.93),
+    ("Storms hit Columbus, Dayton and Cincinnati overnight.", "Dayton", 39.76, -84.19),
+])
+def test_town_comma_container_is_resolved_as_a_pair(nlp, gazetteer, text, name, lat, lon):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == name)
+    assert _km(place.lat, place.lon, lat, lon) < 161
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Kyiv's mayor said the metro would reopen on Monday.", "Kyiv", "UA"),  # possessive
+    ("Drones Hit Kharkiv And Odesa Overnight", "Odesa", "UA"),  # title-case headline
+    ("UKRAINE: DRONES HIT KHARKIV OVERNIGHT", "KHARKIV", "UA"),  # all-caps headline
+    ("Shelling resumed near the Armenian-controlled Hadrut on Sunday.", "Hadrut", "AZ"),
+])
+def test_big_cities_in_possessives_and_headlines_are_found(nlp, gazetteer, text, name, country):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == name)
+    assert place.country_code == country and place.precision == "city"
+
+
+def test_a_lowercase_facility_is_no_place(nlp, gazetteer):
+    text = "Kyiv's mayor said the metro would reopen on Monday."
+    assert "metro" not in [p.name for p in find_places(nlp(text), Article("t", text),
+                                                        gazetteer=gazetteer)]
+
+
+@pytest.mark.parametrize("text, precision", [
+    ("Lawmakers in Washington passed the farm bill on Tuesday.", "city"),  # the capital
+    ("Farmers in Ohio waited while lawmakers in Washington argued.", "city"),
+    ("Wildfires spread across Oregon, Washington and Idaho.", "admin1"),  # a list of states
+    ("Apple growers in Washington state expect a record harvest.", "admin1"),
+])
+def test_washington_is_the_capital_unless_a_state_is_meant(nlp, gazetteer, text, precision):
+    place = next(p for p in find_places(nlp(text), Article("t", text), gazetteer=gazetteer)
+                 if p.name == "Washington")
+    assert place.precision == precision
+    if precision == "city":
+        assert _km(place.lat, place.lon, 38.9, -77.04) < 20
+
+
+def test_proximity_prefers_the_closer_pair():
+    from geo.gazetteer import Candidate
+    from geo.places import _with_proximity
+
+    def place(gid, name, lat, lon, feature="city", pop=0, admin1=None):
+        return Candidate(gid, name, lat, lon, feature, "US", pop, admin1)
+
+    # Both pairs lie within 150 km; the county and its seat (0 km) beat towns 100 km apart.
+    huntsville_al = place("geonames:1", "Huntsville", 34.73, -86.59, pop=200_000,
+                          admin1="US.AL")
+    huntsville_tx = place("geonames:2", "Huntsville", 30.72, -95.55, pop=40_000,
+                          admin1="US.TX")
+    walker_al = place("us-county:AL:Walker County", "Walker County", 33.8, -87.3, "admin2")
+    walker_tx = place("us-county:TX:Walker County", "Walker County", 30.74, -95.57, "admin2")
+    ranked = {"huntsville": [(1.85, huntsville_al), (1.61, huntsville_tx)],
+              "walker county": [(1.6, walker_al), (1.6, walker_tx)]}
+    out = _with_proximity(ranked, Counter({"huntsville": 1, "walker county": 1}))
+    assert out["huntsville"][0][1] is huntsville_tx
+    assert out["walker county"][0][1] is walker_tx
