@@ -33,14 +33,18 @@ DAY_WORDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
              "yesterday", "today", "overnight", "tonight"]
 DAYTIME = ["morning", "dawn", "midnight", "today", "yesterday", "tonight", "noon", "daybreak"]
 
+PERIOD_UNITS = ["week", "weekend", "month", "day", "days", "hours", "weeks", "months"]
+TOTAL_NEXT = ["of", "number", "toll", "to", "death", "deaths", "casualties", "losses", "dead",
+              "killed", "stands", "reached", "rose"]
+
+# Labels: "<kind>:<rule>". A "cumulative" cue wins over everything but an increment; a "weak"
+# running-total cue ("a total of", "in all") loses to a named incident ("a total of 13 were
+# killed in the strike on Ganja" is that strike's toll).
 CUE_PATTERNS: dict[str, list[list[dict]]] = {
     # running totals
     "cumulative:so_far": [[{"LOWER": {"IN": ["so", "thus"]}}, {"LOWER": "far"}],
                           [{"LOWER": "to"}, {"LOWER": "date"}],
                           [{"LOWER": "all"}, {"LOWER": "told"}]],
-    "cumulative:in_total": [[{"LOWER": "in"}, {"LOWER": {"IN": ["total", "all"]}}],
-                            [{"LOWER": {"IN": ["altogether", "overall", "cumulatively"]}}],
-                            [{"LOWER": {"IN": ["total", "cumulative", "combined"]}}]],
     "cumulative:toll": [[{"LOWER": "toll"}], [{"LOWER": "tally"}]],
     # "since the fighting began", "since March 8", but not "since early morning" (one day)
     "cumulative:since": [[{"LOWER": "since"},
@@ -48,6 +52,11 @@ CUE_PATTERNS: dict[str, list[list[dict]]] = {
                          [{"LOWER": "since"}, {"LOWER": {"IN": ["early", "this", "last"]}},
                           {"LOWER": {"NOT_IN": DAYTIME}}]],
     "cumulative:as_of": [[{"LOWER": "as"}, {"LOWER": "of"}]],
+    "weak:in_total": [[{"LOWER": "in"}, {"LOWER": {"IN": ["total", "all"]}}],
+                      [{"LOWER": {"IN": ["altogether", "overall", "cumulatively"]}}],
+                      # "a total of", "the total number", "taking the total to": not "total
+                      # destruction", "combined drone attack"
+                      [{"LOWER": "total"}, {"LOWER": {"IN": TOTAL_NEXT}}]],
     # one incident
     "incident:event": [[{"LOWER": {"IN": ["in", "during", "after", "from", "by", "under"]}},
                         {"POS": {"IN": ["DET", "ADJ", "PROPN", "NUM", "NOUN", "ADP"]},
@@ -61,6 +70,16 @@ CUE_PATTERNS: dict[str, list[list[dict]]] = {
                       {"LOWER": {"IN": ["night", "morning", "evening", "afternoon"]}}],
                      [{"LOWER": "since"}, {"LOWER": {"IN": ["early", "this", "last"]}, "OP": "?"},
                       {"LOWER": {"IN": DAYTIME}}]],
+    # a period's count: "this week", "over the past 24 hours", "in the last three days"
+    "incident:period": [[{"LOWER": {"IN": ["this", "past", "last", "previous"]}},
+                         {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": PERIOD_UNITS}}]],
+    # a past war's or year's toll with no year written
+    "historical:past": [[{"LOWER": "last"}, {"LOWER": "year"}],
+                        [{"LIKE_NUM": True}, {"LOWER": {"IN": ["years", "decades"]}},
+                         {"LOWER": "ago"}],
+                        [{"LOWER": {"IN": ["previous", "first", "last", "earlier", "former"]}},
+                         {"POS": {"IN": ["PROPN", "ADJ", "NOUN"]}, "OP": "{0,2}"},
+                         {"LOWER": {"IN": ["war", "conflict"]}}]],
 }
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 
@@ -73,7 +92,16 @@ def _matcher(vocab) -> Matcher:
     return matcher
 
 
-SEPARATE_CLAUSES = ("conj", "ccomp", "parataxis", "relcl", "csubj")
+SEPARATE_CLAUSES = ("conj", "ccomp", "parataxis", "relcl", "csubj", "advcl")
+
+
+def _separate(child: Token) -> bool:
+    """A clause of its own hanging from the outcome verb ("..., taking the total to 63",
+    "while Azerbaijan said ... so far"); an adverbial clause opened by "since" is the
+    figure's period ("have been killed since the fighting began") and stays."""
+    if child.dep_ not in SEPARATE_CLAUSES:
+        return False
+    return not (child.dep_ == "advcl" and any(c.lower_ == "since" for c in child.children))
 
 
 def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> set[int]:
@@ -88,14 +116,17 @@ def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> 
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX"):
         verb = trigger
-    keep = {t.i for t in trigger.subtree} | {t.i for t in count_tokens}
-    idx = {verb.i}
-    for child in verb.children:
-        sub = {t.i for t in child.subtree}
-        if child.dep_ in SEPARATE_CLAUSES and not sub & keep:
-            continue
-        idx |= sub
-    idx |= {t.i for t in trigger.subtree}
+    keep = {trigger.i} | {t.i for t in count_tokens}  # the figure itself
+
+    def without_other_clauses(head: Token) -> set[int]:
+        idx = {head.i}
+        for child in head.children:
+            sub = {t.i for t in child.subtree}
+            if not (_separate(child) and not sub & keep):
+                idx |= sub
+        return idx
+
+    idx = without_other_clauses(verb) | without_other_clauses(trigger)
     for tok in count_tokens:
         head = tok
         while head.head.i != head.i and inside(head.head):
@@ -146,14 +177,32 @@ def figure_kind(trigger: Token, count_tokens: Iterable[Token], sent: Span, *,
         return "incremental"
     count_tokens = [t for t in count_tokens if sent.start <= t.i < sent.end]
     found = cues(trigger, count_tokens, sent)
+    doc = sent.doc
+    # "the toll of the attack on Ganja": one incident's toll, not the war's
+    event_tolls = {i for label, i in found if label == "cumulative:toll" and _event_toll(doc[i])}
+    if toll and not event_tolls:
+        event_tolls = {t.i for t in [trigger, *trigger.subtree]
+                       if t.lower_ in ("toll", "tally") and _event_toll(t)}
+    found = [(label, i) for label, i in found if i not in event_tolls]
     labels = {label.split(":")[0] for label, _ in found}
-    if toll or "cumulative" in labels:
+    if (toll and not event_tolls) or "cumulative" in labels:
         return "cumulative"
     year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
-    if _past_years(sent, clause_tokens(trigger, count_tokens, sent), year):
+    if "historical" in labels or _past_years(sent, clause_tokens(trigger, count_tokens, sent),
+                                             year):
         return "historical"
-    if "incident" in labels:
+    if event_tolls or "incident" in labels:
         return "incident"
-    if _present_perfect(trigger):
+    if "weak" in labels or _present_perfect(trigger):
         return "cumulative"
     return "incident"
+
+
+def _event_toll(toll: Token) -> bool:
+    """"the toll of the attack on Ganja", "Death toll from Odessa violence": one incident's."""
+    for prep in toll.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "in"):
+            if any(t.lemma_.lower() in EVENT_NOUNS + ["violence", "unrest", "riot", "fire"]
+                   for t in prep.subtree):
+                return True
+    return False

@@ -440,10 +440,11 @@ class SQLiteStore(Store):
 
     def _backfill_signatures(self) -> None:
         rows = self._conn.execute(
-            "SELECT id, text FROM articles WHERE signature IS NULL").fetchall()
+            "SELECT id, text, boilerplate FROM articles WHERE signature IS NULL").fetchall()
         for row in rows:
+            spans = [tuple(span) for span in json.loads(row["boilerplate"] or "[]")]
             self._conn.execute("UPDATE articles SET signature = ? WHERE id = ?",
-                               (text_signature(row["text"]), row["id"]))
+                               (text_signature(row["text"], spans), row["id"]))
 
     @property
     def schema_version(self) -> int:

@@ -39,9 +39,6 @@ import pandas as pd
 from geo.rewrites import is_rewrite
 
 WINDOW_DAYS = 3  # the same running total repeated within this many days is one report
-# An incident's figure repeats within a day, at the same place: "one soldier killed" on two
-# days in a daily war is two incidents (measured on UCDP GED Ukraine, see bench/README.md).
-INCIDENT_WINDOW_DAYS = 1
 TOLL_KEY = ("party", "reported_by", "victim", "outcome")
 
 
@@ -96,7 +93,8 @@ class TollPoint:
     report_id: str
     figure_kind: str
     value: int
-    how: str  # "stated" | "added" | "replaced" | "raised" | "included" (already counted)
+    how: str  # "stated" | "added" | "replaced" | "raised" | "included" (already counted) |
+    # "kept" (a vague or zero total below the toll leaves it as it was)
     n_sources: int
     flag: Optional[str] = None  # e.g. "lower than the 61 reported on 2020-09-29"
 
@@ -108,7 +106,7 @@ class Toll:
     victim: Optional[str]
     outcome: str
     toll: int  # the latest reported toll (as of the date asked)
-    date: str  # when it was last reported
+    date: str  # when it was last reported (the last source of the report that set it)
     n_sources: int  # independent sources of the report that set or last changed it
     n_reports: int
     series: list[TollPoint] = field(default_factory=list)
@@ -162,9 +160,33 @@ def _report_id(key: tuple, value: int, first_date, first_source: Source) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
 
 
+def _iso(value) -> Optional[str]:
+    day = _day(_none(value))
+    return day.isoformat() if day else None
+
+
+def _same_report(report: Report, kind: str, day: Optional[date], article_id: str,
+                 signatures: dict, window_days: int) -> bool:
+    """Whether a figure equal to ``report``'s (same key, value, place for incidents) repeats
+    it. A running total repeats within ``window_days``; an incident or increment only on the
+    same day, or within the window in a rewrite of an article that gave it: "one soldier
+    killed" on two days in a daily war is two incidents."""
+    first, last = _day(report.date), _day(report.last_date)
+    if day is None or last is None:
+        return day is None and last is None
+    if kind == "cumulative" or report.figure_kind == "cumulative":
+        return (day - last).days <= window_days
+    if day == first:
+        return True
+    return (day - last).days <= window_days and any(
+        is_rewrite(signatures.get(article_id), signatures.get(s.article_id))
+        for s in report.sources)
+
+
 def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None,
                 window_days: int = WINDOW_DAYS) -> list[Report]:
-    """The casualty rows of ``frame`` (``Store.query``'s columns) as reports, by first date."""
+    """The casualty rows of ``frame`` (``Store.query``'s columns) as reports, by first date.
+    ``Report.rows`` holds the frame's index labels (make them unique first)."""
     signatures = signatures or {}
     if frame.empty:
         return []
@@ -173,37 +195,39 @@ def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None,
         return []
     figures = figures.assign(_value=figures["count_best"].fillna(figures["count_low"]))
     figures = figures[figures["_value"].notna()]
-    figures = figures.assign(_date=figures["date"].fillna(figures["article_date"]))
-    figures = figures.sort_values(["_date", "article_date", "article_id", "start"],
-                                  na_position="last", kind="stable")
+    dates = figures["date"].where(figures["date"].notna(), figures["article_date"])
+    figures = figures.assign(_date=[_iso(d) for d in dates],
+                             _article=figures["article_id"].fillna("").astype(str),
+                             _start=pd.to_numeric(figures["start"]).fillna(0).astype(int))
+    figures = figures.sort_values(["_date", "_article", "_start"], na_position="last",
+                                  kind="stable")
     open_reports: dict[tuple, Report] = {}
     reports: list[Report] = []
     outlets: dict[str, Optional[str]] = {}
     # plain dicts: a pandas row lookup per field would cost seconds on 10,000 figures
-    needed = [*TOLL_KEY, "_value", "_date", "figure_kind", "vague_word", "place", "article_id",
-              "source", "title", "url", "sentence", "start", "end", "item_id", "count_low",
+    needed = [*TOLL_KEY, "_value", "_date", "_article", "_start", "figure_kind", "vague_word",
+              "place", "source", "title", "url", "sentence", "end", "item_id", "count_low",
               "count_high", "qualifier"]
     for label, row in zip(figures.index, figures[needed].to_dict("records")):
         key = tuple(_none(row[c]) for c in TOLL_KEY)
         value = int(row["_value"])
         kind = _none(row["figure_kind"]) or "incident"
-        when = _none(row["_date"])
-        # a historical figure and a current one are different reports even when equal
-        cumulative = kind == "cumulative"
-        match_key = (*key, value, kind == "historical", _none(row["vague_word"]),
-                     None if cumulative else _none(row["place"]))
-        source = Source(article_id=row["article_id"], outlet=_none(row["source"]),
+        when = row["_date"]
+        # a historical figure and a current one, an increment and an incident, are different
+        # reports even when equal; an incident's place is part of what it is
+        match_key = (*key, value, kind if kind in ("historical", "incremental") else None,
+                     _none(row["vague_word"]),
+                     None if kind == "cumulative" else _none(row["place"]))
+        end = _none(row["end"])
+        source = Source(article_id=row["_article"], outlet=_none(row["source"]),
                         date=when, title=_none(row["title"]), url=_none(row["url"]),
-                        sentence=_none(row["sentence"]) or "", start=int(row["start"]),
-                        end=int(row["end"]), item_id=_none(row["item_id"]))
+                        sentence=_none(row["sentence"]) or "", start=row["_start"],
+                        end=int(end) if end is not None else row["_start"],
+                        item_id=_none(row["item_id"]))
         outlets[source.article_id] = _outlet(source.outlet)
         report = open_reports.get(match_key)
-        day, last = _day(when), _day(report.last_date) if report else None
-        window = window_days if cumulative or (report and report.figure_kind == "cumulative") \
-            else min(window_days, INCIDENT_WINDOW_DAYS)
-        if report is not None and (
-                (day is None and last is None)
-                or (day is not None and last is not None and (day - last).days <= window)):
+        if report is not None and _same_report(report, kind, _day(when), source.article_id,
+                                               signatures, window_days):
             report.sources.append(source)
             report.rows.append(label)
             report.last_date = when or report.last_date
@@ -244,6 +268,20 @@ def _rewritten_by(report: Report, earlier: list[Report], signatures: dict) -> Op
     return candidates[0] if candidates else None
 
 
+def _figure_words(report: Report) -> str:
+    if report.vague_word:
+        return f"'{report.vague_word}' (at least {report.value})"
+    return f"{'at least ' if report.qualifier == 'at_least' else ''}{report.value}"
+
+
+def _day_order(report: Report) -> tuple:
+    """Reports of one day: running totals first, smallest first (a total rises through the
+    day; the order articles were stored in says nothing), then incidents and increments."""
+    cumulative = report.figure_kind == "cumulative"
+    return (report.date, 0 if cumulative else 1, report.value if cumulative else 0,
+            report.sources[0].article_id, report.sources[0].start)
+
+
 def _series(reports: list[Report], signatures: dict
             ) -> tuple[list[TollPoint], list[str], list[str]]:
     """The toll after each report, the flags raised, and the reports the last toll is made of."""
@@ -257,7 +295,17 @@ def _series(reports: list[Report], signatures: dict
         day = _day(report.date)
         toll_before = (base or 0) + sum(r.value for r in added) if points else None
         how, flag = "added", None
-        if report.figure_kind == "cumulative":
+        floor = report.vague_word is not None or report.qualifier in ("vague", "at_least") \
+            or report.value == 0
+        if report.figure_kind == "cumulative" and floor and toll_before is not None \
+                and report.value < toll_before:
+            # "dozens have been killed", "no soldier has died so far" after a precise 40: a
+            # vague or zero total says less than the toll, not that it fell
+            how = "kept"
+            flag = f"{_figure_words(report)} is below the {toll_before} reported on " \
+                   f"{points[-1].date}"
+            flags.append(f"{report.date}: {flag}")
+        elif report.figure_kind == "cumulative":
             if toll_before is not None and report.value < toll_before:
                 flag = (f"lower than the {toll_before} reported on {points[-1].date}")
                 flags.append(f"{report.date}: {report.value} {flag}")
@@ -300,11 +348,14 @@ def tolls(reports: list[Report], as_of: Optional[str] = None,
         groups.setdefault(report.key, []).append(report)
     out = []
     for key, group in groups.items():
-        group.sort(key=lambda r: (r.date, r.sources[0].article_id, r.sources[0].start))
+        group.sort(key=_day_order)
         points, flags, parts = _series(group, signatures)
         last_change = next((p for p in reversed(points) if p.how != "included"), points[-1])
+        # the toll's date: when the report that set or last changed it was last seen
+        setter = next(r for r in group if r.report_id == last_change.report_id)
+        seen = [s.date for s in setter.sources if s.date and (not limit or _day(s.date) <= limit)]
         out.append(Toll(party=key[0], reported_by=key[1], victim=key[2], outcome=key[3],
-                        toll=points[-1].toll, date=points[-1].date,
+                        toll=points[-1].toll, date=max(seen, default=points[-1].date),
                         n_sources=last_change.n_sources, n_reports=len(group),
                         series=points, flags=flags, in_toll=parts))
     out.sort(key=lambda t: (str(t.party), str(t.reported_by), str(t.victim), t.outcome))
@@ -353,16 +404,19 @@ def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -
     row, so its quote and span stay), plus ``report_id``, ``n_sources`` (independent
     sources), ``n_articles`` and ``in_toll``: whether the report is part of its group's
     current toll (a running total overtaken by a later one, or an incident already in a later
-    total, is not), so that summing ``in_toll`` rows per region never counts a death twice.
+    total, is not), so that summing one reporter's ``in_toll`` rows per region counts each
+    death it reports once. Two reporters' tolls of the same victims are alternatives, not
+    parts: compare them, never add them.
     Other rows pass through with those columns empty."""
-    out = frame.copy()
+    labels = frame.index
+    out = frame.reset_index(drop=True)  # positions: the caller's labels may repeat
     out["report_id"] = None
     out["n_sources"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["n_articles"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["in_toll"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if out.empty:
-        return out
-    reports = consolidate(frame, signatures)
+        return out.set_axis(labels)
+    reports = consolidate(out, signatures)
     counted = {rid for t in tolls(reports, signatures=signatures) for rid in t.in_toll}
     firsts = {r.rows[0]: r for r in reports}
     drop = [label for r in reports for label in r.rows[1:]]
@@ -372,7 +426,8 @@ def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -
     out.loc[has, "n_sources"] = [r.n_sources for r in first[has]]
     out.loc[has, "n_articles"] = [r.n_articles for r in first[has]]
     out.loc[has, "in_toll"] = [r.report_id in counted for r in first[has]]
-    return out.drop(index=drop)
+    out = out.set_axis(labels).iloc[sorted(set(range(len(out))) - set(drop))]
+    return out
 
 
 # -- command line: ``python -m geo tolls`` ---------------------------------------------------
@@ -395,7 +450,11 @@ def run(args, stdout=None) -> int:
     if args.as_of and _day(args.as_of) is None:
         raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD")
     with open_store(args.db) as store:
-        frame = store.query(kinds=["casualty"])
+        # as of a date, later articles do not exist yet: not even as sources of earlier figures
+        frame = store.query(kinds=["casualty"], date_to=args.as_of)
+        if args.as_of:
+            published = frame["article_date"]
+            frame = frame[published.isna() | (published.astype(str) <= args.as_of)]
         signatures = store.signatures(set(frame["article_id"]))
     reports = consolidate(frame, signatures)
     result = tolls(reports, as_of=args.as_of, signatures=signatures)

@@ -103,3 +103,29 @@ def test_the_date_a_period_began_is_not_the_figures_date():
     assert (figure.figure_kind, figure.date) == ("cumulative", "2020-09-30")
     figure, = casualties("Four people were killed on Sunday.", date="2020-09-30")
     assert figure.date == "2020-09-27"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a running-total word of another clause, or not about a total at all
+    ("Four soldiers were killed overnight, taking the total to 40.", (4, "incident")),
+    ("Three soldiers were killed in a combined drone and artillery attack.", (3, "incident")),
+    ("The total destruction of the village left 14 civilians dead.", (14, "incident")),
+    ("Armenia said 12 soldiers were killed, while Azerbaijan said it had lost 5 servicemen "
+     "so far.", (12, "incident")),
+    # a weak total word loses to a named incident
+    ("A total of 13 people were killed in the missile strike on Ganja.", (13, "incident")),
+    ("In all, nine people died in the attack on the bus.", (9, "incident")),
+    ("A total of 104 civilians have been killed, the prosecutor said.", (104, "cumulative")),
+    # one incident's own toll
+    ("The ministry said the toll of the attack on Ganja rose to 13.", (13, "incident")),
+    ("Death toll from Odessa violence rises to 3: police", (3, "incident")),
+    # a period's count
+    ("14 soldiers have been killed this week, the army said.", (14, "incident")),
+    ("Eleven servicemen have died over the past 24 hours.", (11, "incident")),
+    # a past war or year with no year written
+    ("Last year, 20 soldiers died in border skirmishes.", (20, "historical")),
+    ("About 30,000 people died in the first Karabakh war.", (30000, "historical")),
+    ("During the previous war, some 25,000 people were killed.", (25000, "historical")),
+])
+def test_review_wordings(text, expected):
+    assert expected in kinds(text)

@@ -30,7 +30,7 @@ def figure(article, value, kind="incident", date="2020-09-27", party="armenia",
                date=date, party=party, reported_by=reported_by, victim=victim,
                outcome=outcome, count_best=value, count_low=value, figure_kind=kind,
                qualifier="exact", sentence=f"{value} {victim} {outcome}", start=start,
-               end=start + 5, title=f"title {article}")
+               end=None if start is None else start + 5, title=f"title {article}")
     row.update(kw)
     return row
 
@@ -49,9 +49,9 @@ def toll_of(rows, signatures=None, **kw):
 # --- reports and their sources --------------------------------------------------------------
 
 def test_repeats_within_days_are_one_report_with_every_source():
-    reports = T.consolidate(frame(figure("a", 61, date="2020-09-29", source="Wire"),
-                                  figure("b", 61, date="2020-09-30", source="Daily"),
-                                  figure("c", 61, date="2020-10-01", source="Wire")))
+    reports = T.consolidate(frame(figure("a", 61, "cumulative", "2020-09-29", source="Wire"),
+                                  figure("b", 61, "cumulative", "2020-09-30", source="Daily"),
+                                  figure("c", 61, "cumulative", "2020-10-01", source="Wire")))
     assert len(reports) == 1
     r = reports[0]
     assert [s.article_id for s in r.sources] == ["a", "b", "c"]
@@ -60,9 +60,32 @@ def test_repeats_within_days_are_one_report_with_every_source():
 
 
 def test_the_same_number_weeks_apart_is_a_new_report():
-    reports = T.consolidate(frame(figure("a", 5, date="2020-09-01"),
-                                  figure("b", 5, date="2020-09-20")))
+    reports = T.consolidate(frame(figure("a", 5, "cumulative", date="2020-09-01"),
+                                  figure("b", 5, "cumulative", date="2020-09-20")))
     assert len(reports) == 2
+
+
+def test_an_incident_repeats_on_its_day_not_on_the_next_days():
+    daily = [figure(f"d{i}", 1, date=f"2020-09-{27 + i}", source="Wire") for i in range(4)]
+    same_day = figure("other", 1, date="2020-09-27", source="Daily")
+    reports = T.consolidate(frame(*daily, same_day))
+    assert [r.n_articles for r in reports] == [2, 1, 1, 1]
+    assert toll_of(daily + [same_day]).toll == 4  # four daily incidents, one of them twice
+
+
+def test_an_increment_is_never_an_incident_of_the_same_number():
+    t = toll_of([figure("a", 2, "incident", "2020-09-27"),
+                 figure("b", 2, "incremental", "2020-09-28")])
+    assert t.toll == 4
+
+
+def test_a_rewrite_repeats_an_incident_on_a_later_day():
+    story = ("Shells hit the market of the town in the morning, the governor said, and "
+             "rescuers searched the ruins until nightfall while the wounded were taken away.")
+    sig = {"a": text_signature(story), "b": text_signature(story + " Updated.")}
+    r, = T.consolidate(frame(figure("a", 3, date="2020-09-27"),
+                             figure("b", 3, date="2020-09-28")), sig)
+    assert r.n_articles == 2 and r.n_sources == 1
 
 
 @pytest.mark.parametrize("change", [dict(reported_by="azerbaijan"), dict(party="azerbaijan"),
@@ -91,8 +114,8 @@ def test_articles_without_an_outlet_are_independent_unless_rewrites():
 
 
 def test_consolidated_items_keep_the_first_quote_and_count_sources():
-    f = frame(figure("a", 61, date="2020-09-29", source="Wire", start=10),
-              figure("b", 61, date="2020-09-30", source="Daily", start=20),
+    f = frame(figure("a", 61, "cumulative", "2020-09-29", source="Wire", start=10),
+              figure("b", 61, "cumulative", "2020-09-30", source="Daily", start=20),
               figure("c", 8, date="2020-09-30", party="azerbaijan", reported_by="azerbaijan"),
               {**dict.fromkeys(MAP_COLUMNS), "kind": "claim", "article_id": "a"})
     out = T.consolidated_items(f)
@@ -137,6 +160,54 @@ def test_an_incident_larger_than_its_days_total_is_a_newer_total():
     t = toll_of([figure("a", 8, "cumulative", "2020-09-30"),
                  figure("b", 14, "incident", "2020-09-30")])
     assert (t.toll, t.series[-1].how) == (14, "raised")
+
+
+def test_totals_of_one_day_rise_whatever_order_the_articles_came_in():
+    for ids in (("zz-morning", "aa-afternoon"), ("aa-morning", "zz-afternoon")):
+        t = toll_of([figure(ids[0], 47, "cumulative", "2020-09-29"),
+                     figure(ids[1], 61, "cumulative", "2020-09-29")])
+        assert (t.toll, t.flags) == (61, [])
+
+
+def test_a_vague_or_zero_total_below_the_toll_leaves_it_and_is_flagged():
+    t = toll_of([figure("a", 70, "cumulative", "2020-09-30"),
+                 figure("b", 12, "cumulative", "2020-10-02", vague_word="dozens",
+                        qualifier="vague")])
+    assert (t.toll, t.series[-1].how) == (70, "kept")
+    assert "'dozens' (at least 12) is below the 70" in t.flags[0]
+    t = toll_of([figure("a", 40, "cumulative", "2020-09-30"),
+                 figure("b", 0, "cumulative", "2020-10-02")])
+    assert t.toll == 40 and t.flags
+    # above the toll, a vague total raises it to its low bound
+    assert toll_of([figure("a", 5, "cumulative", "2020-09-30"),
+                    figure("b", 12, "cumulative", "2020-10-02", vague_word="dozens",
+                           qualifier="vague")]).toll == 12
+
+
+def test_the_tolls_date_is_when_its_report_was_last_seen():
+    t = toll_of([figure("a", 61, "cumulative", "2020-09-29"),
+                 figure("b", 61, "cumulative", "2020-10-01")])
+    assert (t.toll, t.date, t.series[-1].date) == (61, "2020-10-01", "2020-09-29")
+    assert toll_of([figure("a", 61, "cumulative", "2020-09-29"),
+                    figure("b", 61, "cumulative", "2020-10-01")], as_of="2020-09-30").date \
+        == "2020-09-29"
+
+
+def test_odd_rows_do_not_break_consolidation():
+    rows = [figure("a", 3, start=None), figure(None, 4, date=pd.Timestamp("2020-09-27")),
+            figure("c", None, count_low=None), figure("d", 5, date=None, article_date=None)]
+    reports = T.consolidate(frame(*rows))
+    assert sorted(r.value for r in reports) == [3, 4, 5]
+    assert T.tolls(reports)  # the undated one stays out, the rest make a toll
+
+
+def test_consolidated_items_with_repeated_index_labels():
+    parts = [frame(figure("a", 61, "cumulative", source="W"),
+                   figure("b", 61, "cumulative", source="X")),
+             frame(figure("c", 7, party="x"), figure("d", 9, party="y"))]
+    out = T.consolidated_items(pd.concat(parts))
+    assert sorted(out["article_id"]) == ["a", "c", "d"]
+    assert out.set_index("article_id")["n_sources"].to_dict() == {"a": 2, "c": 1, "d": 1}
 
 
 def test_a_lower_later_total_is_kept_and_flagged():
@@ -220,8 +291,11 @@ def test_tolls_follow_the_latest_reports_not_their_sum(coverage_db):
     assert (latest.min(), latest.max()) == (61, 70)
     assert latest.min() <= army["toll"] <= latest.max()
     assert army["toll"] < figures["count_best"].sum() / 3  # the sum is far above
-    # the README's worked example
-    assert [p["toll"] for p in army["series"]] == [12, 21, 22, 47, 61, 70]
+    # the README's worked example: the sample article's pilot, shot down on the 29th, is in
+    # that day's totals
+    assert [(p["toll"], p["how"]) for p in army["series"]] == [
+        (12, "added"), (21, "stated"), (47, "stated"), (61, "stated"), (61, "included"),
+        (70, "stated")]
     assert army["toll"] == 70 and figures["count_best"].sum() == 395
     # the seed's own figures are tolls of their own parties
     assert tolls[("nagorno-karabakh", "nagorno-karabakh", "official", "killed")]["toll"] == 100
@@ -299,6 +373,13 @@ def test_cli_csv_party_and_as_of(coverage_db):
     row = dict(zip(lines[0].split(","), lines[1].split(",")))
     assert (row["party"], row["toll"], row["date"]) == ("armenia", "21", "2020-09-28")
     assert len(lines) == 2
+
+
+def test_cli_as_of_counts_no_later_source(coverage_db):
+    tolls = tolls_json(coverage_db, "--as-of", "2020-09-29")
+    army = tolls[("armenia", "armenia", "military", "killed")]
+    # the afternoon update alone gives the 61 on 29 September
+    assert (army["toll"], army["n_sources"], army["date"]) == (61, 1, "2020-09-29")
 
 
 def test_cli_rejects_a_bad_date(coverage_db):
