@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
+
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
 
 
@@ -51,11 +53,22 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the stored items (filtered) to a file")
     db_option(p)
-    p.add_argument("--format", required=True, choices=["html", "png", "csv", "geojson"])
-    p.add_argument("--out", required=True, help="output file")
-    p.add_argument("--from", dest="date_from", type=_date)
-    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--format", required=True, choices=["html", "png", "csv", "geojson", "gpkg"])
+    p.add_argument("-o", "--out", required=True, help="output file")
+    # the dashboard's filters (geo.views.Filters), so a view can be scripted
+    p.add_argument("--from", dest="date_from", type=_date, help="first date YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, help="last date YYYY-MM-DD")
     p.add_argument("--party", action="append", help="party id (repeatable)")
+    p.add_argument("--kind", action="append", choices=["casualty", "claim", "place"],
+                   help="item kind (repeatable; default: all)")
+    p.add_argument("--outcome", action="append", choices=list(OUTCOMES),
+                   help="casualty outcome (repeatable; default: all)")
+    p.add_argument("--min-precision", choices=list(PRECISIONS[:-1]),
+                   help="keep items located this precisely or better")
+    p.add_argument("--search", help="text in the title, quote or place (case-insensitive)")
+    p.add_argument("--no-undated", action="store_true",
+                   help="with a date range, leave out items with no date")
+    p.add_argument("--title", default="Conflict map", help="title of the HTML/PNG map")
     p = sub.add_parser("tolls", help="each party's reported toll over time, from the "
                        "stored figures consolidated into reports (see geo/tolls.py)")
     from geo.tolls import add_arguments as tolls_arguments
@@ -156,9 +169,20 @@ def cmd_extract(args) -> int:
     return 1 if failed else 0
 
 
+def export_filters(args):
+    """The dashboard's Filters from the export options."""
+    from geo.views import KINDS, Filters
+
+    return Filters(date_from=args.date_from, date_to=args.date_to, parties=args.party or (),
+                   kinds=tuple(args.kind) if args.kind else KINDS, outcomes=args.outcome or (),
+                   min_precision=args.min_precision, search=args.search or "",
+                   include_undated=not args.no_undated)
+
+
 def cmd_export(args) -> int:
     from geo.export import export
     from geo.store import open_store
+    from geo.views import filter_frame, load_items
 
     out = Path(args.out)
     if out.is_dir():
@@ -172,9 +196,24 @@ def cmd_export(args) -> int:
             print(f"warning: no stored item involves party {', '.join(unknown)} "
                   f"(ids are lowercase slugs such as 'ukraine', 'nagorno-karabakh')",
                   file=sys.stderr)
-        frame = store.query(date_from=args.date_from, date_to=args.date_to,
-                            parties=set(args.party) if args.party else None)
-    export(frame, args.format, args.out)
+        filters = export_filters(args)
+        items = load_items(store)
+    options = {}
+    if args.format in ("html", "png"):
+        from geo.parties import load_parties
+        from geo.regions import load_regions
+        from geo.views import area_totals, consolidate, with_areas
+
+        parties, regions = load_parties(), load_regions()
+        # the map the dashboard draws: figures consolidated into reports over the whole
+        # store, then filtered; provinces shaded
+        frame = filter_frame(consolidate(with_areas(items, regions)), filters)
+        options = dict(parties=parties, regions=regions, title=args.title,
+                       subtitle=filters.summary(parties),
+                       areas=area_totals(frame, regions, "admin1", parties))
+    else:  # the data: one row per item, as stored
+        frame = filter_frame(items, filters)
+    export(frame, args.format, args.out, **options)
     print(f"wrote {args.out} ({len(frame)} items)")
     return 0
 

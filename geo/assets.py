@@ -92,6 +92,25 @@ def _copy_if_changed(src: Path, dst: Path) -> None:
     tmp.replace(dst)  # atomic: a concurrent request never sees half a file
 
 
+def write_static(subdir: str, data: bytes, suffix: str, keep: int = 64,
+                 static_dir: Path | str = STATIC_DIR) -> str:
+    """Store ``data`` as static/<subdir>/<hash><suffix> for Streamlit to serve and return its
+    URL path. Content-addressed (the same bytes write nothing new: a rerun of the same view
+    costs a stat); only the ``keep`` newest files of the folder are kept."""
+    import hashlib
+
+    folder = Path(static_dir) / subdir
+    path = folder / f"{hashlib.sha1(data).hexdigest()[:20]}{suffix}"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a concurrent request never sees half a file
+        for old in sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime)[:-keep]:
+            old.unlink(missing_ok=True)
+    return f"{STATIC_URL_PREFIX}{subdir}/{path.name}"
+
+
 @functools.lru_cache(maxsize=None)
 def inline_assets() -> tuple[str, str]:
     """``(js_text, css_text)`` of all vendored libraries, ready to go inside <script>/<style>.

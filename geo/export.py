@@ -1,4 +1,4 @@
-"""Exports of a map frame: standalone HTML map, PNG snapshot, CSV and GeoJSON.
+"""Exports of a map frame: standalone HTML map, PNG snapshot, CSV, GeoJSON and GeoPackage.
 
 The HTML export inlines Leaflet, so it opens anywhere with no network; the PNG is that page
 shot by headless Chromium with every http(s) request blocked (unless online tiles are wanted).
@@ -18,7 +18,10 @@ import pandas as pd
 
 from .records import MAP_COLUMNS
 
-FORMATS = ("html", "png", "csv", "geojson")
+FORMATS = ("html", "png", "csv", "geojson", "gpkg")
+EXPORT_MIME = {"html": "text/html", "png": "image/png", "csv": "text/csv",
+               "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
+GPKG_LAYER = "items"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Cell prefixes a spreadsheet reads as a formula (OWASP "CSV injection").
@@ -42,7 +45,8 @@ def export_html(frame: pd.DataFrame, path: Optional[PathLike] = None, title: str
 
     if "asset_mode" in map_kwargs:
         raise TypeError("export_html always inlines the assets; do not pass asset_mode")
-    fmap = build_map(frame, asset_mode="inline", **map_kwargs)
+    # the title is shown over the map too (with ``subtitle``: the filter summary)
+    fmap = build_map(frame, asset_mode="inline", title=title, **map_kwargs)
     root = fmap.get_root()
     root.title = html.escape(title)
     page = root.render()
@@ -192,21 +196,38 @@ def export_geojson(frame: pd.DataFrame, path: PathLike) -> Path:
     return path
 
 
+def export_gpkg(frame: pd.DataFrame, path: PathLike, layer: str = GPKG_LAYER) -> Path:
+    """The frame as a GeoPackage point layer (WGS84) through pyogrio: opens in QGIS. Text
+    columns are written as text (mixed objects as their str), missing values as NULL."""
+    gdf = to_geodataframe(frame)
+    for col in gdf.columns:
+        if col != "geometry" and gdf[col].dtype == object:
+            gdf[col] = gdf[col].map(lambda v: None if v is None or (isinstance(v, float)
+                                                                     and v != v) else str(v))
+    path = Path(path)
+    if path.exists():
+        path.unlink()  # GDAL would add a layer to an existing file
+    gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+    return path
+
+
 # --- one entry point ---------------------------------------------------------------------------
 
 def export(frame: pd.DataFrame, fmt: str, path: PathLike, **kwargs: Any) -> Path:
-    """Write ``frame`` as ``fmt`` (html, png, csv, geojson) to ``path``. ``kwargs``: map options
+    """Write ``frame`` as ``fmt`` (html, png, csv, geojson, gpkg) to ``path``. ``kwargs``: map options
     (parties, basemap, regions, online_tiles...) for html/png, plus width/height for png."""
     fmt = fmt.lower().lstrip(".")
     path = Path(path)
     if fmt not in FORMATS:
         raise ValueError(f"fmt: expected one of {FORMATS}, got {fmt!r}")
-    if fmt in ("csv", "geojson") and kwargs:
+    if fmt in ("csv", "geojson", "gpkg") and kwargs:
         raise TypeError(f"{fmt} export takes no options, got {sorted(kwargs)}")
     if fmt == "csv":
         return export_csv(frame, path)
     if fmt == "geojson":
         return export_geojson(frame, path)
+    if fmt == "gpkg":
+        return export_gpkg(frame, path)
     if fmt == "html":
         export_html(frame, path, **kwargs)
         return path

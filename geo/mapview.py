@@ -2,31 +2,35 @@
 
 * Only Leaflet is loaded (from Streamlit's static folder, inlined, or - on request - a CDN):
   folium's default jQuery/Bootstrap/awesome-markers/Font Awesome links are dropped, and popups
-  and tooltips are bound by small elements of our own because folium's use jQuery.
+  and tooltips are bound by our own script because folium's use jQuery.
 * Basemap: country (and admin-1) outlines as GeoJSON over an ocean-coloured background; online
-  OpenStreetMap tiles only when asked for.
-* Markers: places = small grey dots, casualty figures = circles coloured by the victims' party
-  with area proportional to the count, claims = speech bubbles coloured by the claimant. One
-  FeatureGroup per party so the layer control toggles parties.
-* Co-located items are aggregated: one marker per (spot, kind, party) - a circle sized by the
-  sum of the figures, a bubble showing the number of claims - whose popup lists the items,
-  newest first. Markers sharing a spot are drawn a few screen pixels apart (at most
+  OpenStreetMap tiles only when asked for. Optionally a choropleth of casualties per province
+  (``AreaLayer``; units with no figure are not drawn, so no grey needs explaining).
+* Markers: places = small grey dots, casualty figures = circles filled with the victims'
+  party's colour, outlined by outcome, area proportional to the count; claims = speech bubbles
+  in the claimant's colour. Items placed only at a country or a named region are hollow and
+  dotted. One ``MarkerLayer`` per party so the layer control toggles parties; its markers
+  travel as one JSON array drawn by a loop in the page (10,000 items: 0.1 s to render).
+* Co-located items are aggregated: one marker per (spot, kind, party, outcome) - a circle
+  sized by the sum of the figures, a bubble showing the number of claims - whose popup lists
+  the items, newest first. Markers sharing a spot are drawn a few screen pixels apart (at most
   ``SPREAD_MAX_PX``, at every zoom); their coordinates are never moved.
 * Every string that comes from an article is ``html.escape``d before it reaches the page, and
   popup/tooltip HTML travels as an escaped JSON string (never inside a JS template literal).
 * Hooks for tests and the browser: each marker carries the classes
-  ``geo-marker geo-<kind> party-<id>`` (``path.geo-casualty``, ``div.geo-claim``...) and a
+  ``geo-marker geo-<kind> party-<id>`` (+ ``outcome-<o>``, ``geo-coarse``) and a
   ``data-items`` attribute: how many items (figures, claims, place mentions) it stands for.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 from urllib.parse import urlparse
 
 import folium
@@ -46,6 +50,15 @@ COUNTRY_LINE = "#9c978c"
 ADMIN1_LINE = "#c9c3b6"
 NAMED_REGION_LINE = "#7a5c99"  # named regions (Nagorno-Karabakh, Donbas...) mentioned by items
 PLACE_COLOR = "#6e6e6e"
+# A casualty circle is filled with the victims' party colour and outlined by its outcome.
+OUTCOME_COLORS = {"killed": "#111111", "wounded": "#e6550d", "missing": "#756bb1",
+                  "captured": "#3182bd", "displaced": "#31a354"}
+OTHER_OUTCOME_COLOR = "#999999"
+# Points that stand for a whole country or a named region (the item says "in Ukraine", "in
+# Donbas"): drawn hollow with a dotted outline, so they do not read as a town.
+COARSE_PRECISIONS = ("region", "country")
+# Casualties per province: a sequential scale (ColorBrewer YlOrRd, 5 classes)
+AREA_COLORS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 UNATTRIBUTED_COLOR = "#555555"
 WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
 MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit (one spot: context)
@@ -221,8 +234,7 @@ def highlight_sentence(sentence: Any, start: Any = None, end: Any = None,
 def _quote(inner_html: str) -> str:
     if not inner_html:
         return ""
-    return ('<blockquote style="margin:6px 0;padding:2px 8px;border-left:3px solid #bbb;'
-            f'color:#333">{inner_html}</blockquote>')
+    return f'<blockquote class="geo-q">{inner_html}</blockquote>'
 
 
 def article_meta_html(row: Mapping) -> str:
@@ -236,9 +248,9 @@ def article_meta_html(row: Mapping) -> str:
     start, end = as_int(row.get("start")), as_int(row.get("end"))
     span = f" \u00b7 chars {start}\u2013{end}" if start is not None and end is not None else ""
     dot = " \u00b7 "
-    return (f'<div style="margin-top:4px"><b>{title}</b><br>'
-            f'<span style="color:#555">{dot.join(bits)}</span>{link}'
-            f'<div style="color:#888;font-size:11px">article {esc(row.get("article_id"))}{span}'
+    return (f'<div class="geo-meta"><b>{title}</b><br>'
+            f'<span class="geo-dim">{dot.join(bits)}</span>{link}'
+            f'<div class="geo-small">article {esc(row.get("article_id"))}{span}'
             "</div></div>")
 
 
@@ -260,6 +272,34 @@ def _casualty_head(row: Mapping, names: PartyNames) -> str:
     return f"<b>{html.escape(says)}:</b> {html.escape(figure_phrase(row))}"
 
 
+_PRECISION_WORDS = {"point": "exact point", "city": "town", "admin2": "district",
+                    "admin1": "province", "region": "region only", "country": "country only",
+                    "unresolved": "not located"}
+
+
+def place_html(row: Mapping) -> str:
+    """'Donetsk (town)': the place and how precisely it is located (escaped; '' if none)."""
+    place = esc(row.get("place"))
+    precision = clean(row.get("precision"))
+    level = f" ({html.escape(_PRECISION_WORDS.get(precision, str(precision)))})" if precision else ""
+    return f"{place}{level}" if place else ""
+
+
+def where_html(row: Mapping) -> str:
+    place = place_html(row)
+    return f" \u00b7 at {place}" if place else ""
+
+
+def sources_html(row: Mapping) -> str:
+    """'<br>3 outlets, 4 articles' for a consolidated report (``tolls.consolidated_items``)."""
+    n_sources, n_articles = as_int(row.get("n_sources")), as_int(row.get("n_articles"))
+    if n_sources is None:
+        return ""
+    articles = f", {n_articles} articles" if n_articles and n_articles > 1 else ""
+    return (f"<br><span>Reported by {n_sources} independent "
+            f"source{'s' if n_sources != 1 else ''}{articles}</span>")
+
+
 def _item_quote(row: Mapping) -> str:
     return _quote(highlight_sentence(row.get("sentence"), row.get("start"), row.get("end"),
                                      row.get("sentence_start")))
@@ -267,10 +307,8 @@ def _item_quote(row: Mapping) -> str:
 
 def casualty_popup(row: Mapping, names: PartyNames) -> str:
     party = f"Victims' side: {html.escape(names.name(row.get('party')))}"
-    place = esc(row.get("place"))
-    where = f" \u00b7 at {place}" if place else ""
-    return (f"{_casualty_head(row, names)}<br><span>{party}{where}</span>{_item_quote(row)}"
-            f"{article_meta_html(row)}")
+    return (f"{_casualty_head(row, names)}<br><span>{party}{where_html(row)}</span>"
+            f"{sources_html(row)}{_item_quote(row)}{article_meta_html(row)}")
 
 
 def claim_popup(row: Mapping, names: PartyNames, show_place: bool = True) -> str:
@@ -281,8 +319,7 @@ def claim_popup(row: Mapping, names: PartyNames, show_place: bool = True) -> str
     head = f"<b>{who} {verb}:</b> \u201c{text}\u201d"
     target = clean(row.get("target"))
     about = f"<br>About: {html.escape(names.name(target))}" if target is not None else ""
-    place = esc(row.get("place"))
-    where = f"<br>Place: {place}" if place and show_place else ""
+    where = f"<br>Place: {place_html(row)}" if place_html(row) and show_place else ""
     sentence = clean(row.get("sentence"))
     quote = ""
     if sentence and str(sentence).strip() != str(clean(row.get("claim_text")) or "").strip():
@@ -335,6 +372,9 @@ def tooltip_text(kind: str, row: Mapping, names: PartyNames, n_rows: int = 1) ->
 # --- aggregates: all figures (or claims) of one party at one spot ---------------------------
 
 MAX_AGGREGATE_ITEMS = 20  # listed in an aggregate's popup; the rest are counted
+# With more rows than this on the map, popups list fewer items each: every popup travels in
+# the page (10,000 events made 6 MB of popups); the tables and exports still hold them all.
+LARGE_MAP_ROWS, LARGE_MAP_POPUP_ITEMS = 3000, 5
 
 
 def figure_count(row: Mapping) -> Optional[int]:
@@ -421,9 +461,9 @@ def casualty_aggregate_popup(rows: list[Mapping], names: PartyNames,
     entries = []
     for row in rows[:cap]:
         own = clean(row.get("place"))
-        where = (f" \u00b7 at {esc(own)}" if own is not None and str(own) != place else "")
-        entries.append(f"{_casualty_head(row, names)}{where}{_item_quote(row)}"
-                       f"{article_meta_html(row)}")
+        where = where_html(row) if own is not None and str(own) != place else ""
+        entries.append(f"{_casualty_head(row, names)}{where}{sources_html(row)}"
+                       f"{_item_quote(row)}{article_meta_html(row)}")
     return head + _HR.join([""] + entries) + _more(rows, cap)
 
 
@@ -492,7 +532,9 @@ def frame_rows(frame: Optional[pd.DataFrame]) -> list[dict]:
     missing = {"kind", "lat", "lon"} - set(frame.columns)
     if missing:
         raise ValueError(f"map frame lacks columns {sorted(missing)}; expected records.MAP_COLUMNS")
-    return [{k: clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    # missing values of every flavour (NaN, NA, NaT) as None, column-wise: fast on 10,000s
+    plain = frame.astype(object)
+    return plain.where(frame.notna(), None).to_dict("records")
 
 
 def _coords(row: Mapping) -> Optional[tuple[float, float]]:
@@ -515,7 +557,7 @@ def map_items(rows: Iterable[Mapping], group_places: bool = True,
     """(items to draw, number of rows left out for want of coordinates).
 
     Co-located items are aggregated: one item per (spot, kind, party) - all casualty figures
-    of one victims' side at one spot, all claims of one claimant - and one per (spot, place
+    of one victims' side and outcome at one spot, all claims of one claimant - and one per (spot, place
     name) for place mentions, so a much-cited town is one dot. Aggregate rows are newest
     first. ``group_places``/``aggregate`` False: one item per place mention / per figure."""
     items: list[MapItem] = []
@@ -538,7 +580,9 @@ def map_items(rows: Iterable[Mapping], group_places: bool = True,
             party = clean(row.get("party"))
             if kind == "claim" and party is None:
                 party = clean(row.get("claimant"))
-            key = (*spot_key(lat, lon), kind, party)
+            # casualties: one marker per outcome too, as the outline shows the outcome
+            outcome = clean(row.get("outcome")) if kind == "casualty" else None
+            key = (*spot_key(lat, lon), kind, party, outcome)
             merge = aggregate
         if merge and key in groups:
             groups[key].rows.append(dict(row))
@@ -666,29 +710,50 @@ def casualty_radius(row: Mapping) -> float:
     return 6.0 if is_vague(row) else radius_for_count(figure_count(row))
 
 
-def casualty_style(row: Mapping, color: str) -> dict:
-    return aggregate_casualty_style([row], color)
+def casualty_style(row: Mapping, color: str, coarse: bool = False) -> dict:
+    return aggregate_casualty_style([row], color, coarse)
 
 
-def aggregate_casualty_style(rows: list[Mapping], color: str) -> dict:
-    """Style of the circle of one or more figures: sized by the sum of their counts (vague
-    ones at their low bound), dashed only when every figure is vague, filled when any counts
-    people killed."""
+def outcome_color(rows: list[Mapping]) -> str:
+    """Outline colour: the rows' outcome (an item holds one outcome; the commonest if not)."""
+    outcomes = [clean(r.get("outcome")) for r in rows]
+    common = max(set(outcomes), key=outcomes.count) if outcomes else None
+    return OUTCOME_COLORS.get(common, OTHER_OUTCOME_COLOR)
+
+
+def aggregate_casualty_style(rows: list[Mapping], color: str, coarse: bool = False) -> dict:
+    """Style of the circle of one or more figures: filled with the victims' party ``color``,
+    outlined by the outcome, sized by the sum of their counts (vague ones at their low bound),
+    dashed only when every figure is vague; ``coarse`` (placed at a country or a region):
+    hollow with a dotted outline."""
     vague = all(is_vague(r) for r in rows)
     if len(rows) == 1:
         radius = casualty_radius(rows[0])
     else:
         counts = [c for c in (figure_count(r) for r in rows) if c is not None]
         radius = radius_for_count(sum(max(c, 0) for c in counts) if counts else None)
-    killed = any(clean(r.get("outcome")) == "killed" for r in rows)
-    return {"radius": radius, "color": color, "weight": 1.5,
+    dash = "1 4" if coarse else ("3 3" if vague else None)
+    return {"radius": radius, "color": outcome_color(rows), "weight": 2.5 if coarse else 2,
             "fill": True, "fill_color": color,
-            "fill_opacity": 0.25 if vague else (0.7 if killed else 0.35),
-            "dash_array": "3 3" if vague else None}
+            "fill_opacity": 0.25 if coarse else (0.3 if vague else 0.65),
+            "dash_array": dash}
 
 
 PLACE_STYLE = {"radius": 3.5, "color": "#ffffff", "weight": 1, "fill": True,
                "fill_color": PLACE_COLOR, "fill_opacity": 0.9}
+COARSE_PLACE_STYLE = {"radius": 5, "color": PLACE_COLOR, "weight": 1.5, "fill": True,
+                      "fill_color": PLACE_COLOR, "fill_opacity": 0.0, "dash_array": "2 2"}
+
+
+def coarse_flags(items: list["MapItem"]) -> list[bool]:
+    """Per item: whether it stands for a whole country or named region. From the rows'
+    ``precision`` (``views.with_precision`` gives figures and claims theirs), else, for rows
+    without one, from the country place drawn at the same spot (``_country_level``)."""
+    flags = []
+    for item, country in zip(items, _country_level(items)):
+        known = {clean(r.get("precision")) for r in item.rows} - {None, "unresolved"}
+        flags.append(known <= set(COARSE_PRECISIONS) if known else country)
+    return flags
 
 
 def bubble_html(color: str, count: int = 1) -> str:
@@ -701,71 +766,6 @@ def bubble_html(color: str, count: int = 1) -> str:
 
 
 # --- folium elements of our own ---------------------------------------------------------------
-
-class MarkerContent(MacroElement):
-    """Binds a popup and a tooltip to its parent layer, without jQuery. The HTML goes in as a
-    ``js_string`` (folium's Popup/Tooltip paste it into a JS template literal, where `${...}` in
-    article text would run, and into Jinja). The popup gets a DOM node: st_folium reads its
-    innerText. One element for both, as folium compiles every element's output as a template."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup((function () {
-            var div = document.createElement("div");
-            div.className = "geo-popup";
-            div.innerHTML = {{ this.popup_js }};
-            return div;
-        })(), {maxWidth: {{ this.max_width|tojson }}, maxHeight: {{ this.max_height|tojson }}});
-        {%- if this.tooltip_js %}
-        {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip_js }}, {sticky: true});
-        {%- endif %}
-        {% endmacro %}
-    """)
-
-    def __init__(self, popup_html: str, tooltip_html: str = "", max_width: int = 360,
-                 max_height: int = 360):
-        super().__init__()
-        self._name = "MarkerContent"
-        self.popup_js = js_string(popup_html)
-        self.tooltip_js = js_string(tooltip_html) if tooltip_html else ""
-        self.max_width = int(max_width)
-        self.max_height = int(max_height)  # taller popups scroll
-
-
-class MarkerPlacement(MacroElement):
-    """For a circle marker: draws it ``offset`` screen pixels away from its coordinates (at
-    every zoom: the offset is re-applied whenever Leaflet projects it), and tags its element
-    with ``data-items`` (how many items it stands for). Claims are DivIcons: their offset is
-    in the icon anchor, only the tag is set here."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (m) {
-            {%- if this.dx or this.dy %}
-            var project = m._project;
-            m._project = function () {
-                project.call(this);
-                this._point = this._point.add(L.point({{ this.dx }}, {{ this.dy }}));
-                this._updateBounds();
-            };
-            if (m._map) { m._project(); m._update(); }
-            {%- endif %}
-            function tag() {
-                var el = m.getElement && m.getElement();
-                if (el) { el.setAttribute("data-items", "{{ this.n_items }}"); }
-            }
-            m.on("add", tag);
-            tag();
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, offset: tuple = (0, 0), n_items: int = 1, circle: bool = True):
-        super().__init__()
-        self._name = "MarkerPlacement"
-        self.dx, self.dy = (int(offset[0]), int(offset[1])) if circle else (0, 0)
-        self.n_items = int(n_items)
-
 
 class LegendControl(MacroElement):
     """A Leaflet control (inside the map div, so it works in st_folium and in screenshots).
@@ -813,23 +813,6 @@ class LegendControl(MacroElement):
         self.collapsed = bool(collapsed)
 
 
-class StackOrder(MacroElement):
-    """Brings circle markers to the front from largest to smallest once the map is built, so a
-    big figure never hides a small one drawn in another party's layer."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        [{% for m in this.markers %}{{ m.get_name() }}{{ "," if not loop.last }}{% endfor %}]
-            .forEach(function (m) { if (m._map) { m.bringToFront(); } });
-        {% endmacro %}
-    """)
-
-    def __init__(self, markers_largest_first: list):
-        super().__init__()
-        self._name = "StackOrder"
-        self.markers = markers_largest_first
-
-
 class FitView(MacroElement):
     """fitBounds without animation: a snapshot taken right after load must not catch the SVG
     mid-zoom (folium's FitBounds animates from the initial world view)."""
@@ -837,7 +820,7 @@ class FitView(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
-            {paddingTopLeft: [45, 45], paddingBottomRight: [240, 45],  // legend, layers: right
+            {paddingTopLeft: [45, 45], paddingBottomRight: [290, 45],  // legend, layers: right
              maxZoom: {{ this.max_zoom|tojson }}, animate: false});
         {% endmacro %}
     """)
@@ -853,13 +836,13 @@ class FitView(MacroElement):
 
 
 MAP_CSS = f"""
-.leaflet-container {{ background: {OCEAN}; }}
+div.leaflet-container {{ background: {OCEAN}; }}  /* div.: wins over leaflet.css */
 .geo-legend {{ background: rgba(255,255,255,0.9); padding: 4px 8px; border-radius: 5px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 11px/1.4 system-ui, sans-serif; color: #222;
   max-width: 220px; }}
 .geo-legend .geo-legend-head {{ cursor: pointer; user-select: none; white-space: nowrap; }}
 .geo-legend .geo-legend-arrow {{ color: #666; }}
-.geo-legend .geo-legend-body {{ max-height: calc(40vh - 24px); overflow-y: auto;
+.geo-legend .geo-legend-body {{ max-height: calc(65vh - 24px); overflow-y: auto;
   overscroll-behavior: contain; }}
 .geo-legend .geo-legend-inner {{ padding: 2px 0 3px; }}
 .geo-legend.geo-collapsed .geo-legend-body {{ display: none; }}
@@ -873,15 +856,31 @@ MAP_CSS = f"""
 .geo-bubble-n {{ font: bold 10px/14px system-ui, sans-serif; width: auto; min-width: 16px;
   padding: 0 1px; overflow: visible; white-space: nowrap; }}
 .geo-claim {{ background: none; border: none; }}
+.geo-coarse .geo-bubble {{ border: 1.5px dashed #222; }}
+.geo-title {{ position: absolute; top: 8px; left: 50%; transform: translateX(-50%);
+  z-index: 800; background: rgba(255,255,255,0.92); padding: 4px 10px; border-radius: 5px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px/1.35 system-ui, sans-serif; color: #222;
+  max-width: 70%; text-align: center; pointer-events: none; }}
+.geo-title .geo-subtitle {{ font-size: 11px; color: #555; }}
+.geo-legend .geo-ramp {{ display: inline-block; width: 14px; height: 10px;
+  border: 1px solid #999; }}
 .geo-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
 .geo-popup mark {{ background: #ffe08a; padding: 0 1px; }}
+.geo-popup .geo-q {{ margin: 6px 0; padding: 2px 8px; border-left: 3px solid #bbb;
+  color: #333; }}
+.geo-popup .geo-meta {{ margin-top: 4px; }}
+.geo-popup .geo-dim {{ color: #555; }}
+.geo-popup .geo-small {{ color: #888; font-size: 11px; }}
 """
 
 
 def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
-                unmapped: int = 0, offset: bool = False, aggregated: bool = False) -> str:
+                unmapped: int = 0, offset: bool = False, aggregated: bool = False,
+                outcomes_present: Iterable[str] = (), coarse: bool = False,
+                areas: Optional["AreaLegend"] = None) -> str:
     """A "Map key" header, then a body: marker-shape key + one swatch per party (name escaped
-    here). ``parties_present`` is [(display name, #rrggbb)]."""
+    here), the outcome outlines, the coarse-location key and the province scale.
+    ``parties_present`` is [(display name, #rrggbb)]."""
     def key(symbol: str, label: str) -> str:
         return f'<div class="geo-key"><span class="geo-sym">{symbol}</span>{label}</div>'
 
@@ -903,8 +902,21 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
         out.append('<b style="display:block;margin-top:4px">Parties</b>')
         for name, color in parties_present:
             out.append(key(dot(11, color, color), html.escape(name)))
-    if "casualty" in kinds_present:
-        out.append('<div class="geo-note">filled = killed, pale = wounded or other</div>')
+    outcomes = [o for o in OUTCOME_COLORS if o in set(outcomes_present)]
+    if outcomes:
+        out.append('<b style="display:block;margin-top:4px">Outline = outcome</b>')
+        for outcome in outcomes:
+            out.append(key(dot(11, "#fff", OUTCOME_COLORS[outcome]).replace("1.5px", "2.5px"),
+                           html.escape(outcome)))
+    if coarse:
+        out.append(key(dot(11, "transparent", "#555", dashed=True),
+                       "placed at a country or region only"))
+    if areas is not None and areas.bins:
+        out.append(f'<b style="display:block;margin-top:4px">{html.escape(areas.title)}</b>')
+        for label, color in areas.bins:
+            out.append(key(f'<span class="geo-ramp" style="background:{color}"></span>',
+                           html.escape(label)))
+        out.append(f'<div class="geo-note">{html.escape(areas.note)}</div>')
     if aggregated:
         out.append('<div class="geo-note">one marker per party and spot: circles add up its '
                    "figures, bubbles show how many claims</div>")
@@ -920,6 +932,121 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
             '<span class="geo-legend-arrow">\u25be</span></div>')
     return (f'{head}<div class="geo-legend-body"><div class="geo-legend-inner">'
             f'{"".join(out)}</div></div>')
+
+
+# --- casualties per province (choropleth) ------------------------------------------------------
+
+@dataclass
+class AreaLegend:
+    title: str
+    bins: list  # [(label, #rrggbb)]
+    note: str = ""
+
+
+def area_breaks(totals: Iterable[float]) -> list[int]:
+    """Upper bounds of up to 5 classes (quantiles of the totals, whole numbers, increasing)."""
+    import numpy as np
+
+    values = np.asarray([t for t in totals if t and t > 0], dtype=float)
+    if values.size == 0:
+        return []
+    qs = np.quantile(values, [0.2, 0.4, 0.6, 0.8, 1.0])
+    return sorted({int(math.ceil(q)) for q in qs})
+
+
+def area_color(total: float, breaks: list[int]) -> str:
+    colors = AREA_COLORS[-len(breaks):] if breaks else AREA_COLORS
+    for upper, color in zip(breaks, colors):
+        if total <= upper:
+            return color
+    return colors[-1]
+
+
+def area_legend(breaks: list[int], title: str, note: str) -> AreaLegend:
+    colors = AREA_COLORS[-len(breaks):]
+    bins, lower = [], 1
+    for upper, color in zip(breaks, colors):
+        bins.append((f"{lower:,}" if upper <= lower else f"{lower:,}\u2013{upper:,}", color))
+        lower = upper + 1
+    return AreaLegend(title, bins, note)
+
+
+class AreaLayer(folium.map.Layer):
+    """Provinces (or named regions) shaded by their casualty total, in a pane under the
+    markers; a layer of its own in the layer control. Properties are escaped here and the
+    data travels as a ``js_string`` (never parsed as a template)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function (map) {
+            var pane = map.getPane('geo-areas') || map.createPane('geo-areas');
+            pane.style.zIndex = 350;
+            return L.geoJSON(JSON.parse({{ this.data_js }}), {
+                pane: 'geo-areas',
+                style: function (f) {
+                    return {color: '#7a6a5a', weight: 0.8, fillColor: f.properties.fill,
+                            fillOpacity: 0.6, className: 'geo-area'};
+                },
+                onEachFeature: function (f, layer) {
+                    layer.bindTooltip(f.properties.tip, {sticky: true});
+                }
+            });
+        })({{ this._parent.get_name() }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict], name: str, show: bool = True):
+        super().__init__(name=html_label(name), overlay=True, control=True, show=show)
+        self._name = "AreaLayer"
+        self.data_js = js_string(json.dumps({"type": "FeatureCollection", "features": features},
+                                            separators=(",", ":")))
+
+
+def area_layer(areas, title: str = "Casualties per province",
+               note: str = "") -> tuple[Optional[AreaLayer], Optional[AreaLegend]]:
+    """The choropleth layer and its legend from a frame with ``label``, ``total``, ``detail``
+    (plain text) and ``geometry`` (``views.area_totals``). Units with no figure are not drawn
+    at all, so no grey needs explaining."""
+    from shapely.geometry import mapping
+
+    if areas is None or len(areas) == 0:
+        return None, None
+    areas = areas[areas["total"] > 0]
+    if areas.empty:
+        return None, None
+    breaks = area_breaks(areas["total"])
+    features = []
+    geoms = areas.geometry.simplify(0.01, preserve_topology=True)
+    for label, total, detail, geom in zip(areas["label"], areas["total"], areas["detail"], geoms):
+        if geom is None or geom.is_empty:
+            continue
+        tip = (f"<b>{html.escape(str(label))}</b><br>{int(total):,} reported"
+               + (f"<br>{html.escape(str(detail))}" if detail else ""))
+        features.append({"type": "Feature",
+                         "properties": {"fill": area_color(total, breaks), "tip": tip},
+                         "geometry": {"type": geom.geom_type,
+                                      "coordinates": _round_coords(mapping(geom)["coordinates"], 3)}})
+    return AreaLayer(features, title), area_legend(breaks, title, note)
+
+
+class TitleBox(MacroElement):
+    """A title over the map (exports: what the view shows). Text escaped, sent as js_string."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var div = L.DomUtil.create("div", "geo-title", map.getContainer());
+            div.innerHTML = {{ this.content_js }};
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str, subtitle: str = ""):
+        super().__init__()
+        self._name = "TitleBox"
+        sub = f'<div class="geo-subtitle">{html.escape(subtitle)}</div>' if subtitle else ""
+        self.content_js = js_string(f"<b>{html.escape(title)}</b>{sub}")
 
 
 # --- basemap ----------------------------------------------------------------------------------
@@ -1021,6 +1148,7 @@ def _as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str],
 
 
 BASEMAP_FILE = Path("basemap") / "countries.json"
+BASEMAP_PANE = "geo-basemap"
 COUNTRY_STYLE = {"color": COUNTRY_LINE, "weight": 0.8, "fillColor": LAND, "fillOpacity": 1.0}
 
 
@@ -1078,20 +1206,25 @@ class FetchedGeoJson(MacroElement):
 def _add_basemap(fmap: folium.Map, basemap: Basemap, countries_url: Optional[str] = None
                  ) -> None:
     countries = None if countries_url else slim_geojson(basemap.countries)
+    # every outline in one pane under the province shading and the markers
+    folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(fmap)
     if countries_url:
         FetchedGeoJson(countries_url, COUNTRY_STYLE).add_to(fmap)
     if countries:
         folium.GeoJson(countries, name="Countries", control=False, interactive=False,
+                       pane=BASEMAP_PANE,
                        style_function=lambda _: COUNTRY_STYLE).add_to(fmap)
     admin1 = slim_geojson(basemap.admin1)
     if admin1:
         folium.GeoJson(admin1, name="Provinces", control=False, interactive=False,
+                       pane=BASEMAP_PANE,
                        style_function=lambda _: {"color": ADMIN1_LINE, "weight": 0.6,
                                                  "dashArray": "2 3", "fill": False}
                        ).add_to(fmap)
     named = slim_geojson(basemap.named)
     if named:
         folium.GeoJson(named, name="Named regions", control=False, interactive=False,
+                       pane=BASEMAP_PANE,
                        style_function=lambda _: {"color": NAMED_REGION_LINE, "weight": 1.5,
                                                  "fillColor": NAMED_REGION_LINE,
                                                  "fillOpacity": 0.08, "dashArray": "6 4"}
@@ -1120,7 +1253,10 @@ def _set_assets(fmap: folium.Map, asset_mode: str, static_urls: Optional[Mapping
 def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
               online_tiles: bool = False, asset_mode: str = "static",
               static_urls: Optional[Mapping[str, str]] = None, regions=None,
-              group_places: bool = True, width: Any = "100%", height: Any = "100%") -> folium.Map:
+              group_places: bool = True, width: Any = "100%", height: Any = "100%",
+              title: Optional[str] = None, subtitle: str = "", areas=None,
+              areas_title: str = "Casualties per province", areas_note: str = "",
+              store_popups: Optional[Callable[[list[str]], str]] = None) -> folium.Map:
     """The folium map of ``frame`` (columns ``records.MAP_COLUMNS``).
 
     parties: a PartyTable (names, colours); loaded from ``geo.parties`` when None.
@@ -1131,6 +1267,10 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
         ``assets.ensure_static_assets``; pass its result as ``static_urls``), "inline"
         (standalone file; does not work inside st_folium) or "cdn".
     group_places: one marker per distinct place instead of one per mention.
+    title, subtitle: a title box over the map (exports: the filter summary).
+    areas: casualties per province or region (``views.area_totals``): a choropleth layer.
+    store_popups: keeps the popups out of the page (``write_static_popups``: the dashboard,
+        where they are fetched after the first paint); exports carry them inline.
     """
     if asset_mode not in ASSET_MODES:
         raise ValueError(f"asset_mode: expected one of {ASSET_MODES}, got {asset_mode!r}")
@@ -1155,16 +1295,24 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     _add_basemap(fmap, _as_basemap(basemap, regions, codes, region_names,
                                    with_countries=not countries_url), countries_url)
 
-    circles = _add_markers(fmap, items, names)
-    if circles:
-        StackOrder([m for _, m in sorted(circles, key=lambda rc: -rc[0])]).add_to(fmap)
+    layer, area_key = area_layer(areas, areas_title, areas_note)
+    cap = MAX_AGGREGATE_ITEMS if len(rows) <= LARGE_MAP_ROWS else LARGE_MAP_POPUP_ITEMS
+    layers = _add_markers(fmap, items, names, layer, cap, store_popups)
+    if len(layers) > 1:
+        StackAll(layers).add_to(fmap)
 
     present = _parties_present(items, names)
+    outcomes = {clean(it.row.get("outcome")) for it in items if it.kind == "casualty"}
     LegendControl(legend_html(present, {it.kind for it in items}, unmapped,
                               offset=any(it.offset_of > 1 for it in items),
                               aggregated=any(it.kind != "place" and len(it.rows) > 1
-                                             for it in items)),
-                  collapsed=len(present) > MAX_EXPANDED_PARTIES).add_to(fmap)
+                                             for it in items),
+                              outcomes_present=outcomes, coarse=any(coarse_flags(items)),
+                              areas=area_key),
+                  # a titled map is an export (a snapshot): its key must be readable as is
+                  collapsed=len(present) > MAX_EXPANDED_PARTIES and not title).add_to(fmap)
+    if title:
+        TitleBox(title, subtitle).add_to(fmap)
     bounds = view_bounds(items)
     if bounds:
         FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
@@ -1187,52 +1335,211 @@ def _parties_present(items: list[MapItem], names: PartyNames) -> list[tuple[str,
     return sorted(seen.values(), key=lambda nc: (nc[0] == "Unattributed", nc[0].lower()))
 
 
-def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames) -> list[tuple]:
-    """Adds one FeatureGroup per party (places in their own) and returns [(radius, circle)]."""
-    groups: dict[Any, folium.FeatureGroup] = {}
+_LEAFLET_OPTION = {"fill_color": "fillColor", "fill_opacity": "fillOpacity",
+                   "dash_array": "dashArray"}
 
-    def group_for(kind: str, party: Any) -> folium.FeatureGroup:
-        key = "__places__" if kind == "place" else party
-        if key not in groups:
-            label = "Places" if kind == "place" else names.name(party)
-            # LayerControl shows the name as HTML
-            groups[key] = folium.FeatureGroup(name=html_label(label))
-        return groups[key]
 
-    circles: list[tuple] = []
-    # places first, so their layer sits under the figures
-    for item in sorted(items, key=lambda it: it.kind != "place"):
-        n = len(item.rows)
-        classes = f"geo-marker geo-{item.kind} party-{slug(item.party)}"
-        dx, dy = item.offset_px
-        if item.kind == "place":
-            popup = place_popup(item.rows)
-            marker = folium.CircleMarker([item.lat, item.lon], class_name=classes, **PLACE_STYLE)
-            radius = PLACE_STYLE["radius"]
-        elif item.kind == "casualty":
-            popup = casualty_aggregate_popup(item.rows, names)
-            style = aggregate_casualty_style(item.rows, names.color(item.party))
-            marker = folium.CircleMarker([item.lat, item.lon], class_name=classes, **style)
-            radius = style["radius"]
-        else:
-            popup = claim_aggregate_popup(item.rows, names)
-            # the bubble's tail sits on the spot, shifted by the spread offset
-            icon = folium.DivIcon(html=bubble_html(names.color(item.party), n),
-                                  icon_size=(19, 17), icon_anchor=(1 - dx, 17 - dy),
-                                  popup_anchor=(8 + dx, -16 + dy), class_name=classes)
-            marker = folium.Marker([item.lat, item.lon], icon=icon)
-            radius = None
-        MarkerContent(popup, aggregate_tooltip(item.kind, item.rows, names)).add_to(marker)
-        MarkerPlacement((dx, dy), n, circle=item.kind != "claim").add_to(marker)
-        marker.add_to(group_for(item.kind, item.party))
-        if radius is not None:
-            circles.append((radius, marker))
+def _leaflet_style(style: Mapping) -> dict:
+    """A folium-style dict (snake_case) as Leaflet path options, radius and Nones left out."""
+    return {_LEAFLET_OPTION.get(k, k): v for k, v in style.items()
+            if v is not None and k != "radius"}
+
+
+def marker_record(item: MapItem, names: PartyNames, coarse: bool = False,
+                  cap: int = MAX_AGGREGATE_ITEMS) -> dict:
+    """What the page needs to draw one marker: position, screen offset, classes, style,
+    radius (circles) or bubble HTML (claims), how many items, popup and tooltip HTML (escaped
+    here)."""
+    n = len(item.rows)
+    classes = (f"geo-marker geo-{item.kind} party-{slug(item.party)}"
+               + (f" outcome-{slug(item.row.get('outcome'))}" if item.kind == "casualty" else "")
+               + (" geo-coarse" if coarse else ""))
+    dx, dy = item.offset_px
+    record = {"lat": round(item.lat, 5), "lon": round(item.lon, 5), "dx": dx, "dy": dy,
+              "className": classes, "n": n,
+              "tooltip": aggregate_tooltip(item.kind, item.rows, names)}
+    if item.kind == "place":
+        style = COARSE_PLACE_STYLE if coarse else PLACE_STYLE
+        record.update(radius=style["radius"], style=_leaflet_style(style),
+                      popup=place_popup(item.rows))
+    elif item.kind == "casualty":
+        style = aggregate_casualty_style(item.rows, names.color(item.party), coarse)
+        record.update(radius=style["radius"], style=_leaflet_style(style),
+                      popup=casualty_aggregate_popup(item.rows, names, cap))
+    else:
+        record.update(bubble=bubble_html(names.color(item.party), n),
+                      popup=claim_aggregate_popup(item.rows, names, cap))
+    return record
+
+
+class MarkerLayer(folium.map.Layer):
+    """One layer-control entry (a party, or the places) holding its markers as one compact
+    JSON array that a loop in the page turns into CircleMarkers and DivIcon bubbles: with
+    10,000 items a folium element per marker made a 20 MB page that took seconds to render.
+
+    Popups are built when opened (``bindPopup`` with a function); circles sharing a spot are
+    drawn ``dx, dy`` screen pixels off their coordinates at every zoom (``_project``
+    re-applies the offset); each marker element is tagged ``data-items`` (how many items it
+    stands for). The data travels as a ``js_string`` (inert in <script> and in Jinja) and
+    holds only HTML escaped in Python."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function (group) {
+            var data = JSON.parse(window.geoMarkerData[{{ this.data_key|tojson }}]);
+            data.markers.forEach(function (m) {
+                var marker;
+                if (m.bubble) {  // a claim: the bubble's tail on the spot, shifted by dx, dy
+                    marker = L.marker([m.lat, m.lon], {icon: L.divIcon({
+                        html: m.bubble, iconSize: [19, 17], iconAnchor: [1 - m.dx, 17 - m.dy],
+                        popupAnchor: [8 + m.dx, -16 + m.dy], className: m.className})});
+                } else {
+                    marker = L.circleMarker([m.lat, m.lon], Object.assign(
+                        {radius: m.radius, className: m.className}, data.styles[m.style]));
+                    if (m.dx || m.dy) {
+                        var project = marker._project;
+                        marker._project = function () {
+                            project.call(this);
+                            this._point = this._point.add(L.point(m.dx, m.dy));
+                            this._updateBounds();
+                        };
+                    }
+                }
+                var div = null;  // built on the first opening, then kept
+                marker.bindPopup(function () {
+                    if (div) { return div; }
+                    div = document.createElement("div");
+                    div.className = "geo-popup";
+                    if (m.popup !== undefined) {
+                        div.innerHTML = m.popup;
+                    } else {  // popups fetched apart (ExternalPopups), after the first paint
+                        div.textContent = "Loading\u2026";
+                        window.geoPopups.then(function (all) {
+                            div.innerHTML = all[m.popupIndex];
+                            var popup = marker.getPopup();
+                            // update() asks for the content again: it gets this same div
+                            if (popup && popup.isOpen()) { popup.update(); }
+                        }, function () { div.textContent = "Popup unavailable: reload the page"; });
+                    }
+                    return div;
+                }, {maxWidth: 360, maxHeight: 360});
+                if (m.tooltip) { marker.bindTooltip(m.tooltip, {sticky: true}); }
+                marker.on("add", function () {
+                    var el = marker.getElement && marker.getElement();
+                    if (el) { el.setAttribute("data-items", String(m.n)); }
+                });
+                group.addLayer(marker);
+            });
+        })({{ this.get_name() }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, records: list[dict], show: bool = True):
+        super().__init__(name=html_label(name), overlay=True, control=True, show=show)
+        self._name = "MarkerLayer"
+        # biggest circles first: smaller ones are drawn over them within the layer
+        self.records = sorted(records, key=lambda r: -(r.get("radius") or 0))
+        # each distinct style once (a few dozen for thousands of markers)
+        styles: dict[str, int] = {}
+        markers = []
+        for record in self.records:
+            record = dict(record)
+            if "style" in record:
+                key = json.dumps(record["style"], sort_keys=True)
+                record["style"] = styles.setdefault(key, len(styles))
+            markers.append(record)
+        data = {"styles": [json.loads(k) for k in styles], "markers": markers}
+        self.data_js = js_string(json.dumps(data, separators=(",", ":")))
+        self.data_key = hashlib.sha1(self.data_js.encode()).hexdigest()[:16]
+
+    def render(self, **kwargs):
+        # The data goes into the page's header as raw text: an element's script output is
+        # compiled again as a Jinja template by branca, which took seconds on 10 MB of data.
+        self.get_root().header.add_child(RawHtml(
+            "<script>window.geoMarkerData = window.geoMarkerData || {};"
+            f"window.geoMarkerData[{json.dumps(self.data_key)}] = {self.data_js};</script>"),
+            name=f"geo_markers_{self.data_key}")
+        super().render(**kwargs)
+
+
+def write_static_popups(popups: list[str], static_dir: Path | str = assets.STATIC_DIR) -> str:
+    """Store a map's popups (escaped HTML) as static/popups/<hash>.json for Streamlit to
+    serve; returns the URL path (``assets.write_static``)."""
+    data = json.dumps(popups, separators=(",", ":")).encode("utf-8")
+    return assets.write_static("popups", data, ".json", static_dir=static_dir)
+
+
+class ExternalPopups(MacroElement):
+    """Starts fetching the popups stored apart (``write_static_popups``): the page paints its
+    markers without them and a popup opened before they arrive fills in when they do."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.geoPopups = fetch({{ this.url|tojson }}).then(function (r) {
+            if (!r.ok) { throw new Error(r.status); }
+            return r.json();
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "ExternalPopups"
+        self.url = url
+
+
+class StackAll(MacroElement):
+    """Once every layer is on the map, brings circles to the front from largest to smallest
+    across layers, so a big figure never hides a small one of another party."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var all = [];
+            [{% for g in this.groups %}{{ g.get_name() }}{{ "," if not loop.last }}{% endfor %}]
+                .forEach(function (g) { g.eachLayer(function (l) {
+                    if (l.getRadius && l._map) { all.push(l); } }); });
+            all.sort(function (a, b) { return b.getRadius() - a.getRadius(); })
+                .forEach(function (l) { l.bringToFront(); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, groups: list):
+        super().__init__()
+        self._name = "StackAll"
+        self.groups = groups
+
+
+def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames,
+                 areas_layer=None, cap: int = MAX_AGGREGATE_ITEMS,
+                 store_popups: Optional[Callable[[list[str]], str]] = None) -> list[MarkerLayer]:
+    """Adds one MarkerLayer per party (places in their own, first, so they sit under the
+    figures) and the layer control; returns the layers. With ``store_popups`` the popups are
+    handed to it and fetched from the URL it returns instead of travelling in the page."""
+    records: dict[Any, list[dict]] = {}
+    popups: list[str] = []
+    for item, coarse in zip(items, coarse_flags(items)):
+        key = "__places__" if item.kind == "place" else item.party
+        record = marker_record(item, names, coarse, cap)
+        if store_popups is not None:
+            record["popupIndex"] = len(popups)
+            popups.append(record.pop("popup"))
+        records.setdefault(key, []).append(record)
+    if popups:
+        ExternalPopups(store_popups(popups)).add_to(fmap)
 
     def order(key: Any) -> tuple:
         return (key != "__places__", key is None, names.name(key).lower() if key else "")
-    for key in sorted(groups, key=order):
-        groups[key].add_to(fmap)
-    if groups:
-        n_parties = sum(1 for key in groups if key != "__places__")
+    if areas_layer is not None:
+        areas_layer.add_to(fmap)
+    layers = []
+    for key in sorted(records, key=order):
+        label = "Places" if key == "__places__" else names.name(key)
+        layers.append(MarkerLayer(label, records[key]).add_to(fmap))
+    if layers or areas_layer is not None:
+        n_parties = sum(1 for key in records if key != "__places__")
         folium.LayerControl(collapsed=n_parties > MAX_EXPANDED_PARTIES).add_to(fmap)
-    return circles
+    return layers

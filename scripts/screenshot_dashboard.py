@@ -1,40 +1,111 @@
-"""Screenshot the dashboard on the bundled sample in headless Chromium, network blocked.
+"""Screenshots of the dashboard's main views in headless Chromium, network blocked.
 
-    python scripts/screenshot_dashboard.py [--out docs/dashboard.png]
+    python scripts/screenshot_dashboard.py [--db PATH] [--out-dir docs]
 
-Also prints how long the dashboard took from process start to markers on the map.
+With no --db, a new store is made from the bundled sample (data/samples/) and the Donbas demo
+feed (data/demo/), so the map, timeline and tables have something to show. Writes:
+
+- dashboard.png   the map with its legend, layer control and province shading
+- popup.png       a casualty marker's popup (quote, reporter, sources, article)
+- timeline.png    casualties and claims per day, per party
+- side-by-side.png each reporter's figures for one province
+- article.png     an article with its places, figures and claims highlighted
+- export.png      the PNG export of the same view (title with the filter summary)
 """
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
 
-from tests.browser import browser_page, streamlit_server, wait_for_map  # noqa: E402
+from tests.browser import (MAP_FRAME, browser_page, download, streamlit_server,  # noqa: E402
+                           wait_for_map)
+
+
+def build_store(db: Path) -> None:
+    for folder in ("data/samples", "data/demo"):
+        subprocess.run([sys.executable, "-m", "geo", "ingest", folder, "--db", str(db),
+                        "--quiet"], cwd=PROJECT, check=True, stdout=subprocess.DEVNULL)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default="docs/dashboard.png")
-    parser.add_argument("--db", help="existing store (default: a new one, sample ingested)")
+    parser.add_argument("--db", help="existing store (default: sample + demo feed)")
+    parser.add_argument("--out-dir", default="docs")
+    parser.add_argument("--view", default="?from=2014-07-01&to=2015-02-28",
+                        help="query string of the view to shoot (the dashboard's URL)")
     args = parser.parse_args()
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "store.sqlite"
+        if not args.db:
+            build_store(db)
         t0 = time.perf_counter()
-        with streamlit_server(db) as url:
-            t_server = time.perf_counter() - t0
-            with browser_page(1400, 1000) as page:
-                page.goto(url)
-                wait_for_map(page)
-                t_map = time.perf_counter() - t0
-                page.wait_for_timeout(1500)  # let tiles of the basemap settle
-                page.screenshot(path=args.out, full_page=False)
-    print(f"server up after {t_server:.1f}s; markers on the map after {t_map:.1f}s "
-          f"({'first run: includes ingesting the sample' if not args.db else 'existing store'})")
-    print(f"wrote {args.out}")
+        with streamlit_server(db) as url, browser_page(1400, 1000) as page:
+            page.set_default_timeout(60_000)
+            page.goto(f"{url}/{args.view}")
+            frame = wait_for_map(page)
+            print(f"markers on the map {time.perf_counter() - t0:.1f} s after the server start")
+            frame.locator(".leaflet-geo-basemap-pane path").first.wait_for(state="attached")
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(out / "dashboard.png"))
+
+            # the popup of the biggest casualty circle placed at a town (a DOM click: a
+            # pointer click may land on a smaller circle drawn over it)
+            # closer first, on the figures placed at a town: the popup opens in view
+            frame.locator(".leaflet-container").evaluate("""el => {
+                const map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];
+                map.setView([49.3, 37.8], 7, {animate: false});  // Donetsk in the lower half
+            }""")
+            page.wait_for_timeout(500)
+            frame.locator("path.geo-casualty:not(.geo-coarse)").evaluate_all("""els => {
+                const big = els.reduce((a, b) => a.getBBox().width >= b.getBBox().width ? a : b);
+                const r = big.getBoundingClientRect();  // Leaflet opens the popup where clicked
+                big.dispatchEvent(new MouseEvent("click", {bubbles: true,
+                    clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+            }""")
+            frame.locator(".geo-popup").wait_for()
+            page.wait_for_timeout(500)
+            page.locator(MAP_FRAME).screenshot(path=str(out / "popup.png"))
+
+            print("popup", flush=True)
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first
+            chart.scroll_into_view_if_needed()
+            chart.locator("svg, canvas").first.wait_for()
+            page.wait_for_timeout(800)
+            chart.screenshot(path=str(out / "timeline.png"))
+
+            print("timeline", flush=True)
+            download(page, "Map as PNG", out / "export.png")
+
+            print("export", flush=True)
+            page.get_by_role("tab", name="Side by side").click()
+            page.get_by_text("Where").first.wait_for()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "side-by-side.png"))
+
+            print("side by side", flush=True)
+            page.get_by_role("tab", name="Articles").click()
+            page.locator(".geo-article").wait_for()
+            # the sample article: places, figures and claims of both sides
+            page.get_by_text("Read an article").wait_for()
+            page.locator('[data-testid="stSelectbox"]').filter(
+                has_text="Read an article").click()
+            page.keyboard.type("Putin and Macron")
+            page.keyboard.press("Enter")
+            page.get_by_text("DEMANDS STOP").first.wait_for()
+            page.get_by_text("Correct a place or a party").click()
+            page.locator(".geo-article").scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(out / "article.png"))
+    print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} in {out}")
     return 0
 
 

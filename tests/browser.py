@@ -15,7 +15,8 @@ from geo.export import CHROMIUM_ARGS as EXPORT_CHROMIUM_ARGS, find_chromium
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [*EXPORT_CHROMIUM_ARGS, "--disable-component-update", "--disable-sync",
                  "--no-first-run"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'  # st_folium's component frame
+# the map's page: geo.mapview's HTML in st.iframe (the only iframe on the dashboard)
+MAP_FRAME = 'iframe[data-testid="stIFrame"]'
 
 
 def wait_for_map(page, timeout_ms: int = 120_000):

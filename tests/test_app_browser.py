@@ -1,11 +1,15 @@
 """The real dashboard in headless Chromium, with every non-local request blocked.
 
-Starts ``streamlit run app.py`` on an empty store (so the bundled sample is ingested), checks
-the map rendered its markers and legend, applies a party filter, downloads the HTML export.
+Starts ``streamlit run app.py`` on an empty store (so the bundled sample is ingested) and
+drives it as an analyst would: the map and its legend, the party and date filters (and the
+URL that carries them), the timeline and its span selection, the highlighted article, an
+upload, and every export - each downloaded and checked with the library that reads it.
 """
 from __future__ import annotations
 
+import io
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -21,10 +25,24 @@ def _marker_classes(frame) -> list[str]:
         "els => els.map(e => e.getAttribute('class'))")
 
 
+def _wait_for(page, condition, what: str, tries: int = 120):
+    """Poll ``condition()`` (every 0.5 s, up to a minute) until it returns something true."""
+    for _ in range(tries):
+        value = condition()
+        if value:
+            return value
+        page.wait_for_timeout(500)
+    pytest.fail(f"timed out waiting for {what}")
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("app") / "store.sqlite"
-    with streamlit_server(db) as url:
+def store_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("app") / "store.sqlite"
+
+
+@pytest.fixture(scope="module")
+def app_url(store_path):
+    with streamlit_server(store_path) as url:
         yield url
 
 
@@ -33,6 +51,24 @@ def dashboard(app_url):
     with browser_page() as page:
         page.goto(app_url)
         yield page
+
+
+@pytest.fixture(scope="module")
+def exports(app_url, dashboard):
+    """A session with the default filters for the downloads (other tests filter theirs)."""
+    page = new_page(dashboard.context.browser)
+    page.goto(app_url)
+    _map(page)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def fresh(dashboard):
+    """A page in a new Streamlit session (default filters), closed afterwards."""
+    page = new_page(dashboard.context.browser)
+    yield page
+    page.context.close()
 
 
 def _map(page):
@@ -47,16 +83,22 @@ def test_map_renders_the_sample_with_markers_and_legend(dashboard, tmp_path_fact
     kinds = {k for c in classes for k in ("geo-place", "geo-casualty", "geo-claim") if k in c}
     assert kinds == {"geo-place", "geo-casualty", "geo-claim"}, classes
     assert sum("geo-casualty" in c for c in classes) >= 3
+    # casualties carry their outcome (outline), country-level points are marked coarse
+    assert all(re.search(r"outcome-\w+", c) for c in classes if "geo-casualty" in c)
+    assert any("geo-coarse" in c for c in classes)
     # the offline basemap: the world's outlines, fetched from Streamlit's static route
     frame.locator(".leaflet-geo-basemap-pane path").first.wait_for(state="attached",
                                                                     timeout=30_000)
     assert frame.locator(".leaflet-geo-basemap-pane path").count() >= 100  # ~240 countries
     legend = frame.locator(".geo-legend").inner_text()
-    assert "Azerbaijan" in legend and "Armenia" in legend
+    assert "Azerbaijan" in legend and "Armenia" in legend and "killed" in legend
+    # per-party layers in the layer control
+    layers = frame.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Armenia" in layers and "Azerbaijan" in layers and "Places" in layers
     dashboard.screenshot(path=str(tmp_path_factory.getbasetemp() / "dashboard.png"))
 
 
-def test_party_filter_keeps_only_that_partys_items(dashboard):
+def test_party_filter_keeps_only_that_partys_items_and_goes_into_the_url(dashboard):
     frame = _map(dashboard)
     before = _marker_classes(frame)
     sidebar = dashboard.locator('[data-testid="stSidebar"]')
@@ -72,51 +114,221 @@ def test_party_filter_keeps_only_that_partys_items(dashboard):
         casualties = [c for c in classes if "geo-casualty" in c]
         return classes if casualties and len(classes) < len(before) else None
 
-    for _ in range(120):
-        after = filtered()
-        if after:
-            break
-        dashboard.wait_for_timeout(500)
-    else:
-        pytest.fail(f"the party filter did not change the map: {before}")
+    after = _wait_for(dashboard, filtered, f"the party filter to change the map: {before}")
     casualties = [c for c in after if "geo-casualty" in c]
     assert all("party-azerbaijan" in c for c in casualties), casualties
+    # the view is shareable: the filter is in the URL
+    _wait_for(dashboard, lambda: "party=azerbaijan" in dashboard.url, "the URL")
 
 
-def test_html_export_downloads_a_standalone_map(dashboard, tmp_path):
-    html = download(dashboard, "Map as HTML", tmp_path / "export.html").read_text(encoding="utf-8")
-    assert "geo-casualty" in html and "L.map(" in html
-    # standalone: Leaflet is inlined, no script or stylesheet is fetched from elsewhere
-    assert not re.search(r'<script[^>]+src="https?://', html)
-    assert not re.search(r'<link[^>]+href="https?://', html)
+def test_a_shared_link_opens_the_same_view(app_url, store_path, fresh):
+    from geo.store import open_store
+
+    fresh.goto(app_url)
+    _map(fresh)  # the sample is in the store once a map is drawn
+    with open_store(store_path) as store:
+        items = store.query()
+    figures = items[items["kind"].ne("place") & items["date"].notna()]
+    day = figures["date"].min()  # the first day with a figure or claim
+    expected = set(figures.loc[figures["date"].eq(day), "party"].fillna("none"))
+    place_days = set(items.loc[items["kind"].eq("place"), "date"].dropna())
+    fresh.goto(f"{app_url}/?from={day}&to={day}&undated=0")
+    frame = _map(fresh)
+
+    def that_day_only():
+        classes = _marker_classes(frame)
+        parties = {re.search(r"party-(\S+)", c).group(1) for c in classes if "geo-place" not in c}
+        places = any("geo-place" in c for c in classes)
+        return classes if (classes and parties <= expected
+                           and (day in place_days or not places)) else None
+    try:
+        _wait_for(fresh, that_day_only, "the date filter", tries=60)
+    except pytest.fail.Exception:
+        raise AssertionError(f"{day} {expected}: {_marker_classes(frame)}") from None
+    slider = fresh.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    assert day in slider.inner_text()
 
 
-def test_png_export_downloads_a_snapshot(dashboard, tmp_path):
-    data = download(dashboard, "Map as PNG", tmp_path / "map.png").read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+def test_the_timeline_renders_and_a_dragged_span_narrows_the_dates(app_url, store_path, fresh):
+    from geo.store import open_store
+
+    fresh.goto(app_url)
+    _map(fresh)
+    chart = fresh.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    canvas = chart.locator("svg, canvas").first
+    canvas.wait_for()
+    # bars were drawn: vega marks the casualties and the claims
+    assert chart.locator("g.mark-rect path, g.mark-rect").count() > 0 or \
+        chart.locator("canvas").count() == 1
+    box = canvas.bounding_box()
+    y = box["y"] + 60  # inside the casualties chart
+    fresh.mouse.move(box["x"] + 80, y)
+    fresh.mouse.down()
+    fresh.mouse.move(box["x"] + 250, y, steps=8)
+    fresh.mouse.up()
+    _wait_for(fresh, lambda: "from=" in fresh.url and "to=" in fresh.url,
+              "the span to reach the date filter")
+    query = parse_qs(urlparse(fresh.url).query)
+    with open_store(store_path) as store:
+        first, last = store.date_range()
+    assert first <= query["from"][0] <= query["to"][0] <= last, (first, last, query)
 
 
-def test_uploading_an_undated_article_shows_it_on_the_map(app_url, dashboard, tmp_path):
+def test_the_article_view_highlights_places_figures_and_claims(dashboard):
+    dashboard.get_by_role("tab", name="Articles").click()
+    article = dashboard.locator(".geo-article")
+    article.wait_for(timeout=60_000)
+    # the sample: 37 place mentions, 4 figures, 12 claims (overlapping spans merge)
+    assert article.locator("mark.geo-place").count() >= 15
+    assert article.locator("mark.geo-casualty").count() >= 1
+    assert article.locator("mark.geo-claim").count() >= 3
+    places = article.locator("mark.geo-place").all_inner_texts()
+    assert "Nagorno-Karabakh" in places and "Armenia" in places
+    dashboard.get_by_role("tab", name="Map").click()
+
+
+def test_a_place_is_corrected_from_the_article_view_and_undone(app_url, store_path, fresh):
+    from geo.store import open_store
+
+    fresh.goto(app_url)
+    _map(fresh)
+    fresh.get_by_role("tab", name="Articles").click()
+    fresh.get_by_text("Correct a place or a party").click()
+    button = fresh.get_by_role("button", name="Correct the place")
+    button.wait_for(timeout=60_000)  # the gazetteer proposed coordinates for the name
+    button.click()
+    fresh.get_by_text("Corrections made").wait_for(timeout=60_000)
+    with open_store(store_path) as store:
+        done = store.corrections()
+    assert len(done) == 1 and done.loc[0, "kind"] == "place"
+    fresh.get_by_role("button", name="Remove it").click()
+    _wait_for(fresh, lambda: fresh.get_by_text("Corrections made").count() == 0,
+              "the correction to be undone")
+    with open_store(store_path) as store:
+        assert store.corrections().empty
+
+
+def test_uploading_an_undated_article_shows_it_on_the_map(app_url, fresh, tmp_path):
     article = tmp_path / "mariupol.txt"
     article.write_text("Shelling hits Mariupol\n\nShelling killed four civilians in Mariupol "
                        "on Sunday, Ukrainian officials said.\n", encoding="utf-8")
-    page = new_page(dashboard.context.browser)  # a new session: default filters
+    fresh.goto(app_url)
+    frame = _map(fresh)
+    before = _marker_classes(frame)
+    fresh.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(article))
+    fresh.get_by_role("button", name="Ingest", exact=True).click()
+    fresh.get_by_text("Last upload").wait_for(timeout=60_000)
+    after = _wait_for(fresh, lambda: (lambda a: a if len(a) > len(before) else None)(
+        _marker_classes(fresh.frame_locator(MAP_FRAME))), "the new article's markers")
+    # Ukraine reports it; the victims' side is not stated: an unattributed figure
+    new = [c for c in after if "geo-casualty" in c and "party-none" in c]
+    assert new, after
+    # the uploader is emptied: pressing again cannot ingest the file twice (the old button
+    # stays on screen until the rerun has finished)
+    _wait_for(fresh, lambda: fresh.get_by_role("button", name="Ingest", exact=True).count() == 0,
+              "the emptied uploader")
+
+
+def test_a_popup_shows_the_quote_reporter_and_article(exports):
+    frame = exports.frame_locator(MAP_FRAME)
+    # popups are fetched after the first paint; a DOM click opens the biggest circle's
+    frame.locator("path.geo-casualty").first.wait_for()
+    frame.locator("path.geo-casualty").evaluate_all("""els => {
+        const big = els.reduce((a, b) => a.getBBox().width >= b.getBBox().width ? a : b);
+        const r = big.getBoundingClientRect();  // Leaflet opens the popup where clicked
+        big.dispatchEvent(new MouseEvent("click", {bubbles: true,
+            clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+    }""")
+    popup = frame.locator(".geo-popup")
+    popup.locator("blockquote mark").first.wait_for(timeout=30_000)  # the quote, figure marked
+    text = popup.inner_text()
+    assert "Victims' side" in text and "article " in text and "chars " in text
+    assert re.search(r"says:|according to|Reported:", text), text
+    exports.keyboard.press("Escape")
+
+
+def test_a_later_file_and_pasted_text_are_ingested_and_shown(app_url, store_path, fresh,
+                                                            tmp_path):
+    from geo.store import open_store
+
+    # dated after everything in the store: a range that was "all dates" must grow with it
+    article = tmp_path / "kharkiv.md"
+    article.write_text("---\ntitle: Strike on Kharkiv\ndate: 2021-03-01\nsource: Test wire\n---\n"
+                       "A missile strike killed seven civilians in Kharkiv, Ukrainian officials "
+                       "said.\n", encoding="utf-8")
+    fresh.goto(app_url)
+    frame = _map(fresh)
+    before = _marker_classes(frame)
+    sidebar = fresh.locator('[data-testid="stSidebar"]')
+    sidebar.locator('input[type="file"]').set_input_files(str(article))
+    sidebar.locator("textarea").fill("Shelling in Odesa\n\nShelling killed two soldiers in "
+                                     "Odesa on Monday, the army said.")
+    sidebar.locator("textarea").press("Control+Enter")  # commit the text area
+    fresh.get_by_role("button", name="Ingest", exact=True).click()
+    fresh.get_by_text("Last upload").wait_for(timeout=60_000)
+    _wait_for(fresh, lambda: len(_marker_classes(fresh.frame_locator(MAP_FRAME))) > len(before),
+              "the new articles' markers")
+    with open_store(store_path) as store:
+        titles = set(store.articles()["title"])
+    assert {"Strike on Kharkiv", "Shelling in Odesa"} <= titles
+    # still "all dates": the 2021 article is inside the range, not cut off at the old end
+    assert "to=" not in fresh.url and "from=" not in fresh.url
+    assert "2021-03-01" in fresh.locator('[data-testid="stSidebar"] [data-testid="stSlider"]'
+                                         ).inner_text()
+
+
+# --- exports: each one downloaded and opened with what reads it -------------------------------
+
+def test_html_export_renders_its_markers_with_no_network(exports, tmp_path):
+    path = download(exports, "Map as HTML", tmp_path / "export.html")
+    html = path.read_text(encoding="utf-8")
+    assert not re.search(r'<script[^>]+src="https?://', html)
+    assert not re.search(r'<link[^>]+href="https?://', html)
+    page = new_page(exports.context.browser)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
     try:
-        page.goto(app_url)
-        frame = _map(page)
-        before = _marker_classes(frame)
-        page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(article))
-        page.get_by_role("button", name="Ingest uploaded files").click()
-        page.get_by_text("Last upload").wait_for(timeout=60_000)
-        for _ in range(120):  # the rerun redraws the map with the new article's items
-            after = _marker_classes(page.frame_locator(MAP_FRAME))
-            if len(after) > len(before):
-                break
-            page.wait_for_timeout(500)
-        # Ukraine reports it; the victims' side is not stated: an unattributed figure
-        new = [c for c in after if "geo-casualty" in c and "party-none" in c]
-        assert new, after
-        # the uploader is emptied: pressing again cannot ingest the file twice
-        assert page.get_by_role("button", name="Ingest uploaded files").count() == 0
+        page.goto(path.as_uri())
+        page.locator(".geo-marker").first.wait_for(timeout=30_000)
+        assert page.locator("path.geo-casualty").count() >= 3
+        assert "Conflict map" in page.locator(".geo-title").inner_text()
+        assert "Azerbaijan" in page.locator(".geo-legend").inner_text()
     finally:
         page.context.close()
+    assert all(not u.startswith(("http://", "https://")) for u in requests), requests
+
+
+def test_png_export_shows_markers_and_the_legend(exports, tmp_path):
+    from PIL import Image
+
+    data = download(exports, "Map as PNG", tmp_path / "map.png").read_bytes()
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.size == (1200, 800)
+    # the legend box: near-white, in the bottom-right corner (the land is cream, not white)
+    corner = image.crop((image.width - 200, image.height - 160, image.width - 20,
+                         image.height - 40)).get_flattened_data()
+    assert sum(1 for p in corner if min(p) >= 248) / len(corner) > 0.4
+    # markers in the victims' and claimants' colours (data/parties.csv), legend left out
+    left = list(image.crop((0, 0, image.width - 260, image.height)).get_flattened_data())
+
+    def pixels_of(rgb, tol=30):
+        return sum(1 for p in left if all(abs(a - b) <= tol for a, b in zip(p, rgb)))
+    assert pixels_of((0x00, 0x9E, 0x73)) >= 30  # Azerbaijan
+    assert pixels_of((0xE6, 0x9F, 0x00)) >= 30  # Armenia
+
+
+def test_table_exports_load_in_geopandas_and_pyogrio(exports, tmp_path):
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    csv = pd.read_csv(download(exports, "Data as CSV", tmp_path / "items.csv"))
+    assert {"kind", "lat", "lon", "sentence", "article_id"} <= set(csv.columns)
+    geojson = gpd.read_file(download(exports, "Data as GeoJSON", tmp_path / "items.geojson"))
+    assert len(geojson) == len(csv) and geojson.crs.to_epsg() == 4326
+    gpkg = download(exports, "Data as GeoPackage", tmp_path / "items.gpkg")
+    info = pyogrio.read_info(gpkg)
+    assert info["features"] == len(csv) and info["geometry_type"] == "Point"
+    frame = pyogrio.read_dataframe(gpkg)
+    assert set(frame["kind"]) == set(csv["kind"])

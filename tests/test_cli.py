@@ -265,3 +265,82 @@ def test_export_warns_about_a_party_no_item_involves(tmp_path, capsys):
                  "--party", "Ukraine"]) == 0
     err = capsys.readouterr().err
     assert "no stored item involves party Ukraine" in err and out.exists()
+
+
+# --- export with the dashboard's filters --------------------------------------------------------
+
+def _small_store(path):
+    """Two articles, written through Store.add (no NLP): Donetsk (city) and Ukraine (country)."""
+    from geo.records import Article, Casualty, Claim, Extraction, Place
+    from geo.store import open_store
+
+    def article(aid, day, text, places, casualties=(), claims=()):
+        return Extraction(Article(id=aid, text=text, title=f"Title {aid}", date=day,
+                                  source="Test wire"), list(places), list(casualties),
+                          list(claims))
+    a = "Shelling killed 4 civilians in Donetsk, Ukraine said."
+    b = "Two soldiers were wounded in Ukraine, Russia claimed."
+    donetsk = Place("Donetsk", 34, 41, 48.023, 37.802, "city", "UA", "Donets'k",
+                    sentence=a, sentence_start=0)
+    ukraine = Place("Ukraine", 31, 38, 48.998, 31.386, "country", "UA", sentence=b,
+                    sentence_start=0)
+    with open_store(path) as store:
+        store.add(article("a", "2014-07-01", a, [donetsk], [Casualty(
+            "killed", 4, "exact", "civilian", "ukraine", "ukraine", 16, 27, count_low=4,
+            count_high=4, sentence=a, sentence_start=0, place="Donetsk", lat=48.023,
+            lon=37.802, date="2014-07-01")]))
+        store.add(article("b", "2014-08-15", b, [ukraine], [Casualty(
+            "wounded", 2, "exact", "military", "ukraine", "russia", 0, 12, count_low=2,
+            count_high=2, sentence=b, sentence_start=0, place="Ukraine", lat=48.998,
+            lon=31.386, date="2014-08-15")], [Claim("russia", "claim", "ukraine", b, 0, len(b),
+                                                     place="Ukraine", lat=48.998, lon=31.386,
+                                                     date="2014-08-15", sentence=b,
+                                                     sentence_start=0)]))
+    return str(path)
+
+
+@pytest.mark.parametrize("options, expected", [
+    ([], {("casualty", "a"), ("casualty", "b"), ("claim", "b"), ("place", "a"), ("place", "b")}),
+    (["--from", "2014-08-01"], {("casualty", "b"), ("claim", "b"), ("place", "b")}),
+    (["--kind", "casualty", "--outcome", "killed"], {("casualty", "a")}),
+    (["--min-precision", "city"], {("casualty", "a"), ("place", "a")}),
+    (["--search", "DONETSK", "--kind", "casualty", "--kind", "place"],
+     {("casualty", "a"), ("place", "a")}),
+    (["--party", "russia", "--kind", "claim"], {("claim", "b")}),
+])
+def test_export_takes_the_dashboards_filters(tmp_path, capsys, options, expected):
+    import pandas as pd
+
+    db = _small_store(tmp_path / "s.sqlite")
+    out = tmp_path / "x.csv"
+    assert main(["export", "--format", "csv", "-o", str(out), "--db", db, *options]) == 0
+    rows = pd.read_csv(out)
+    assert set(zip(rows["kind"], rows["article_id"])) == expected
+    assert f"({len(expected)} items)" in capsys.readouterr().out
+
+
+def test_export_geopackage_and_html_from_the_command_line(tmp_path):
+    import pyogrio
+
+    db = _small_store(tmp_path / "s.sqlite")
+    gpkg = tmp_path / "x.gpkg"
+    assert main(["export", "--format", "gpkg", "--out", str(gpkg), "--db", db,
+                 "--kind", "casualty"]) == 0
+    frame = pyogrio.read_dataframe(gpkg)
+    assert sorted(frame["outcome"]) == ["killed", "wounded"] and frame.crs.to_epsg() == 4326
+    html = tmp_path / "x.html"
+    assert main(["export", "--format", "html", "-o", str(html), "--db", db, "--from",
+                 "2014-07-01", "--to", "2014-07-31", "--title", "July <b>report</b>"]) == 0
+    page = html.read_text(encoding="utf-8")
+    # the title box carries the escaped title and the filter summary
+    assert "July \\u0026lt;b\\u0026gt;report" in page and "<b>report" not in page
+    assert "2014-07-01 to 2014-07-31" in page
+    assert "geo-casualty party-ukraine outcome-killed" in page
+    assert "Casualties per province" in page  # Donetsk is a city: its province is shaded
+
+
+def test_export_rejects_a_bad_filter(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "csv", "-o", str(tmp_path / "x.csv"),
+              "--min-precision", "street"])
+    assert "invalid choice" in capsys.readouterr().err

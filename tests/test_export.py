@@ -1,4 +1,5 @@
-"""Exports: standalone HTML (offline), CSV (formula guard), GeoJSON (round trip), PNG (browser)."""
+"""Exports: standalone HTML (offline), CSV (formula guard), GeoJSON and GeoPackage (round
+trip), PNG (browser)."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from geo import assets, export
+from geo.records import MAP_COLUMNS
 from tests.test_mapview import (HOSTILE_JINJA, HOSTILE_TITLE, fake_parties, hostile_frame, map_frame,
                                 tiny_basemap)
 
@@ -66,7 +68,7 @@ def test_export_csv_guards_text_but_not_numbers(tmp_path):
     frame.loc[2, "lon"] = -70.25  # a negative number stays a number
     out = export.export_csv(frame, tmp_path / "items.csv")
     back = pd.read_csv(out)
-    assert list(back.columns[:6]) == ["kind", "article_id", "title", "source", "url", "article_date"]
+    assert list(back.columns[:len(MAP_COLUMNS)]) == list(MAP_COLUMNS)  # the contract's order
     assert back.loc[0, "title"] == "'=cmd|' /C calc'!A0"
     assert back.loc[1, "sentence"] == "'@SUM(1+1)"
     assert back.loc[2, "lon"] == -70.25
@@ -97,7 +99,24 @@ def test_export_geojson_round_trips(tmp_path):
 
 # --- dispatch -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["csv", "geojson", "html"])
+def test_export_geopackage_opens_with_pyogrio(tmp_path):
+    import pyogrio
+
+    frame = hostile_frame()
+    path = export.export(frame, "gpkg", tmp_path / "items.gpkg")
+    info = pyogrio.read_info(path, layer=export.GPKG_LAYER)
+    assert info["geometry_type"] == "Point" and info["features"] == len(frame)
+    assert info["crs"] == "EPSG:4326"
+    back = pyogrio.read_dataframe(path)
+    assert list(back["title"]) == list(frame["title"])  # text as written, no guard needed
+    mapped = back.geometry.notna()
+    assert mapped.sum() == frame["lat"].notna().sum()
+    # written again: replaced, not a second layer or appended rows
+    export.export(frame.head(2), "gpkg", path)
+    assert pyogrio.read_info(path)["features"] == 2 and len(pyogrio.list_layers(path)) == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "html"])
 def test_export_dispatch(fmt, tmp_path):
     kwargs = MAP_KW if fmt == "html" else {}
     out = export.export(map_frame(), fmt, tmp_path / f"items.{fmt}", **kwargs)

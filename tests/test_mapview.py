@@ -138,8 +138,20 @@ def render(frame=None, **kwargs) -> str:
     return fmap.get_root().render()
 
 
+def markers(page: str) -> list[dict]:
+    """The marker records a page draws (each MarkerLayer's JSON, decoded), layer by layer."""
+    import json
+
+    found = re.findall(r'window\.geoMarkerData\["\w+"\] = ("(?:[^"\\]|\\.)*");', page)
+    return [m for text in found for m in json.loads(json.loads(text))["markers"]]
+
+
 def marker_kinds(page: str) -> list[str]:
-    return re.findall(r'"className": "geo-marker geo-(\w+) party-', page)
+    return [re.match(r"geo-marker geo-(\w+) ", m["className"]).group(1) for m in markers(page)]
+
+
+def marker_classes(page: str) -> list[str]:
+    return [m["className"] for m in markers(page)]
 
 
 # --- markers ------------------------------------------------------------------------------------
@@ -159,16 +171,17 @@ def test_one_marker_per_place_mention_when_asked():
 
 
 def test_marker_classes_carry_the_party():
-    page = render()
-    assert '"geo-marker geo-casualty party-azerbaijan"' in page
-    assert '"geo-marker geo-claim party-russia"' in page
-    assert '"geo-marker geo-place party-none"' in page
+    classes = marker_classes(render())
+    assert "geo-marker geo-casualty party-azerbaijan outcome-killed" in classes
+    assert "geo-marker geo-claim party-russia" in classes
+    assert "geo-marker geo-place party-none" in classes
 
 
 def test_markers_grouped_per_party_for_the_layer_control():
     fmap = mapview.build_map(map_frame(), parties=fake_parties(), basemap=False)
     import folium
-    groups = [c.layer_name for c in fmap._children.values() if isinstance(c, folium.FeatureGroup)]
+    groups = [c.layer_name for c in fmap._children.values()
+              if isinstance(c, mapview.MarkerLayer)]
     assert groups == ["Places", "Armenia", "Azerbaijan", "Russia", "Turkey"]
     assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
 
@@ -194,7 +207,7 @@ def test_colocated_figures_of_one_party_make_one_marker_sized_by_their_sum():
     page = render(frame)
     assert marker_kinds(page) == ["casualty"]
     # area of the one circle = 14 + 36 = 50 (the single figures would be 10.0 and 13.6 px)
-    assert '"radius": 15.3' in page and mapview.radius_for_count(50) == 15.3
+    assert markers(page)[0]["radius"] == 15.3 and mapview.radius_for_count(50) == 15.3
     popup = mapview.casualty_aggregate_popup(
         mapview.map_items(mapview.frame_rows(frame))[0][0].rows, mapview.PartyNames(fake_parties()))
     assert "2 casualty figures at Donetsk" in popup and "Total: 50 killed" in popup
@@ -203,7 +216,7 @@ def test_colocated_figures_of_one_party_make_one_marker_sized_by_their_sum():
     tooltip = mapview.aggregate_tooltip("casualty", frame.to_dict("records"),
                                         mapview.PartyNames(fake_parties()))
     assert tooltip == "Donetsk: 2 figures, 50 killed (victims&#x27; side: Armenia)"
-    assert 'setAttribute("data-items", "2")' in page
+    assert markers(page)[0]["n"] == 2  # the element's data-items
 
 
 def test_colocated_figures_of_different_parties_stay_apart_within_the_bound():
@@ -224,7 +237,8 @@ def test_colocated_figures_of_different_parties_stay_apart_within_the_bound():
     assert all(i.offset_of == 3 for i in items)
     page = render(frame)
     assert marker_kinds(page).count("casualty") == 2
-    assert "this._point = this._point.add(L.point(%d, %d));" % armenia in page
+    assert {(m["dx"], m["dy"]) for m in markers(page)
+            if "party-armenia" in m["className"]} == {armenia}
 
 
 @pytest.mark.parametrize("n_parties", [2, 5, 12, 13, 40])
@@ -582,8 +596,9 @@ def test_far_off_country_points_are_drawn_but_do_not_frame_the_view():
     assert bounds[1][1] - bounds[0][1] < 10  # Donbas-sized, not half the world
     page = render(_frame(rows))
     assert marker_kinds(page).count("place") == 4  # still drawn
-    assert '"geo-marker geo-casualty party-russia"' in page
-    assert '"geo-marker geo-claim party-usa"' in page
+    # drawn as country-level points: hollow, dotted (geo-coarse)
+    assert "geo-marker geo-casualty party-russia outcome-killed geo-coarse" in marker_classes(page)
+    assert "geo-marker geo-claim party-usa geo-coarse" in marker_classes(page)
     fit = re.search(r"fitBounds\((\[\[.*?\]\])", page).group(1)
     assert "99.06" not in fit and "-99.14" not in fit
 
@@ -757,3 +772,119 @@ def test_static_basemap_is_written_once_and_fetched_by_the_page(tmp_path):
                   static_urls={**assets.static_urls(), **urls})
     assert 'fetch("/app/static/basemap/countries.json")' in page
     assert page.count("L.geoJson") == 1  # only the provinces of the countries present inline
+
+
+# --- outcome outlines, coarse locations, provinces, title ----------------------------------------
+
+def test_figures_of_one_party_at_one_spot_split_by_outcome_and_outlined_by_it():
+    frame = _frame([_figure("armenia", 14), _figure("armenia", 3, outcome="wounded"),
+                    _figure("armenia", 2)])
+    items, _ = mapview.map_items(mapview.frame_rows(frame))
+    assert sorted((i.row["outcome"], len(i.rows)) for i in items) == [("killed", 2),
+                                                                        ("wounded", 1)]
+    styles = {i.row["outcome"]: mapview.aggregate_casualty_style(i.rows, "#E69F00")
+              for i in items}
+    assert styles["killed"]["color"] == mapview.OUTCOME_COLORS["killed"]
+    assert styles["wounded"]["color"] == mapview.OUTCOME_COLORS["wounded"]
+    assert {s["fill_color"] for s in styles.values()} == {"#E69F00"}  # fill = victims' party
+    page = render(frame)
+    assert "geo-marker geo-casualty party-armenia outcome-wounded" in marker_classes(page)
+    legend = mapview.legend_html([("Armenia", "#E69F00")], {"casualty"},
+                                 outcomes_present={"killed", "wounded"})
+    assert "Outline = outcome" in legend and "wounded" in legend and "captured" not in legend
+
+
+def test_country_and_region_level_items_are_drawn_hollow_and_dotted():
+    frame = _frame([
+        _figure("ukraine", 30, place="Ukraine", lat=48.998, lon=31.386, precision="country"),
+        _figure("ukraine", 3, precision="city"),
+        _row(kind="claim", party="russia", claimant="russia", claim_text="x", lat=48.0,
+             lon=38.0, place="Donbas", precision="region"),
+        _row(kind="place", place="Ukraine", precision="country", lat=48.998, lon=31.386)])
+    items, _ = mapview.map_items(mapview.frame_rows(frame))
+    flags = {(i.kind, i.row["place"]): f for i, f in zip(items, mapview.coarse_flags(items))}
+    assert flags == {("casualty", "Ukraine"): True, ("casualty", "Donetsk"): False,
+                     ("claim", "Donbas"): True, ("place", "Ukraine"): True}
+    coarse = mapview.aggregate_casualty_style(frame.iloc[:1].to_dict("records"), "#0072B2",
+                                              coarse=True)
+    fine = mapview.aggregate_casualty_style(frame.iloc[1:2].to_dict("records"), "#0072B2")
+    assert coarse["dash_array"] and not fine["dash_array"]
+    assert coarse["fill_opacity"] < fine["fill_opacity"]
+    page = render(frame)
+    classes = marker_classes(page)
+    assert "geo-marker geo-casualty party-ukraine outcome-killed geo-coarse" in classes
+    assert "geo-marker geo-claim party-russia geo-coarse" in classes
+    assert "placed at a country or region only" in page  # explained in the legend
+
+
+def test_popups_say_how_precisely_an_item_is_located_and_how_many_sources():
+    row = _figure("ukraine", 3, precision="city", n_sources=3, n_articles=4)
+    popup = mapview.casualty_popup(row, mapview.PartyNames(fake_parties()))
+    assert "at Donetsk (town)" in popup
+    assert "Reported by 3 independent sources, 4 articles" in popup
+    claim = _row(kind="claim", claimant="russia", claim_text="x", place="Ukraine",
+                 precision="country")
+    assert "Place: Ukraine (country only)" in mapview.claim_popup(claim, mapview.PartyNames())
+
+
+def _areas(labels_totals):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame(
+        {"label": [l for l, _ in labels_totals], "total": [t for _, t in labels_totals],
+         "n_figures": [1] * len(labels_totals), "detail": ["Ukraine: 1"] * len(labels_totals)},
+        geometry=[box(k, 0, k + 1, 1) for k in range(len(labels_totals))], crs="EPSG:4326")
+
+
+def test_province_layer_shades_only_units_with_figures_and_escapes_names():
+    areas = _areas([(HOSTILE_PLACE, 4), (HOSTILE_JINJA, 120), ("Empty", 0)])
+    layer, legend = mapview.area_layer(areas)
+    import json as _json
+    data = _json.loads(_json.loads(layer.data_js))
+    assert len(data["features"]) == 2  # no grey unit: one with no figure is not drawn
+    assert {f["properties"]["fill"] for f in data["features"]} <= set(mapview.AREA_COLORS)
+    page = render(_frame([_figure("ukraine", 3)]), areas=areas)
+    assert HOSTILE_PLACE not in page and "<img" not in page.split("<body>")[1]
+    assert "X" + os.getcwd() not in page and "Casualties per province" in page
+    assert [label for label, _ in legend.bins][-1].endswith("120")
+
+
+def test_area_breaks_are_increasing_whole_numbers():
+    breaks = mapview.area_breaks([1, 2, 3, 50, 1000, 0])  # quantiles; zeros are no figure
+    assert breaks == sorted(set(breaks)) and breaks[-1] == 1000 and len(breaks) == 5
+    assert all(isinstance(b, int) for b in breaks)
+    assert mapview.area_breaks([7]) == [7] and mapview.area_breaks([]) == []
+    assert mapview.area_color(1, [2, 3, 50, 1000]) == mapview.AREA_COLORS[1]
+    assert mapview.area_color(999, [2, 3, 50, 1000]) == mapview.AREA_COLORS[-1]
+
+
+def test_title_box_is_escaped_and_opens_the_legend():
+    many = _frame([_figure(f"p{k}", k + 1, lon=37.0 + k) for k in range(10)])
+    page = render(many, title=HOSTILE_TITLE, subtitle=HOSTILE_JINJA)
+    assert "geo-title" in page and HOSTILE_TITLE not in page
+    assert "X" + os.getcwd() not in page and r"\u007b% if 1 %\u007dIFX" in page
+    assert "show(false)" in page  # a snapshot's key starts open, even with many parties
+    assert "show(true)" in render(many)
+
+
+def test_popups_can_travel_apart_from_the_page(tmp_path):
+    import json
+
+    stored = []
+
+    def store(popups):
+        stored.append(mapview.write_static_popups(popups, static_dir=tmp_path))
+        return stored[-1]
+    frame = hostile_frame()
+    page = render(frame, store_popups=store)
+    assert len(stored) == 1 and stored[0].startswith("/app/static/popups/")
+    assert f'fetch("{stored[0]}")' in page
+    records = markers(page)
+    assert records and all("popup" not in m and "popupIndex" in m for m in records)
+    popups = json.loads((tmp_path / "popups" / stored[0].rsplit("/", 1)[1]).read_text())
+    assert len(popups) == len(records)
+    assert all("<script>" not in p for p in popups)  # escaped as in the page
+    # content-addressed: the same view writes no second file
+    render(frame, store_popups=store)
+    assert stored[0] == stored[1] and len(list((tmp_path / "popups").glob("*.json"))) == 1

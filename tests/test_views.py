@@ -182,3 +182,198 @@ def test_figures_by_reporter_puts_each_sides_count_side_by_side():
     assert undated["no source"] == "several" and undated["Armenia"] == ""
     assert undated["other sources"] == "activists: 5"  # free-text sources share a column
     assert figures_by_reporter(frame[frame["kind"] == "claim"]).empty
+
+
+# --- filters: the URL, the store, the frame -----------------------------------------------------
+
+from geo.views import (Filters, area_totals, figure_counts, filter_frame,  # noqa: E402
+                       preset_range, selected_span, side_by_side, timeline_chart, timeline_data,
+                       with_areas, with_precision)
+
+
+def _frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(MAP_COLUMNS))
+
+
+def test_filters_round_trip_through_the_url():
+    filters = Filters(date_from="2014-07-01", date_to="2014-07-31", parties=("ukraine", "russia"),
+                      kinds=("casualty",), outcomes=("killed",), min_precision="city",
+                      search="Donetsk", include_undated=False)
+    params = filters.to_params()
+    assert params["party"] == ["ukraine", "russia"] and params["q"] == "Donetsk"
+    assert Filters.from_params(params) == filters
+    assert Filters().to_params() == {}  # the default view has a clean URL
+    assert Filters.from_params({}) == Filters()
+
+
+def test_a_hand_edited_link_drops_what_is_not_valid():
+    params = {"from": "2014-13-45", "to": "2014-07-31", "kind": ["casualty", "bogus"],
+              "outcome": "eaten", "precision": "street", "q": "x" * 500}
+    filters = Filters.from_params(params)
+    assert filters.date_from is None and filters.date_to == "2014-07-31"
+    assert filters.kinds == ("casualty",) and filters.outcomes == ()
+    assert filters.min_precision is None and len(filters.search) == 200
+
+
+def test_filters_reject_bad_values_when_built_in_code():
+    with pytest.raises(ValueError, match="outcomes"):
+        Filters(outcomes=("eaten",))
+    with pytest.raises(ValueError, match="min_precision"):
+        Filters(min_precision="street")
+    with pytest.raises(ValueError, match="expected a date"):
+        Filters(date_from="yesterday")
+
+
+def test_summary_names_the_parties_and_the_span():
+    text = Filters(date_from="2020-09-27", date_to="2020-09-30", parties=("armenia",),
+                   search="Stepanakert").summary(PARTIES)
+    assert text == "2020-09-27 to 2020-09-30 \u00b7 Armenia \u00b7 matching \u201cStepanakert\u201d"
+
+
+def test_presets_count_back_from_the_stores_last_date():
+    from datetime import date
+
+    assert preset_range("Last 7 days", "2014-01-01", "2015-12-27") == (
+        date(2015, 12, 21), date(2015, 12, 27))
+    assert preset_range("All dates", "2014-01-01", "2015-12-27") == (
+        date(2014, 1, 1), date(2015, 12, 27))
+    assert preset_range("Last 365 days", "2015-12-01", "2015-12-27")[0] == date(2015, 12, 1)
+
+
+def _located():
+    return _frame([
+        _row(kind="place", article_id="a", place="Donetsk", precision="city", lat=48.023,
+             lon=37.802, sentence="Shelling in Donetsk."),
+        _row(kind="place", article_id="a", place="Ukraine", precision="country", lat=48.998,
+             lon=31.386),
+        _row(article_id="a", party="ukraine", count_best=4, count_low=4, lat=48.02301,
+             lon=37.80199, place="Donetsk", outcome="killed", title="Donetsk shelled",
+             sentence="Shelling killed 4 civilians."),
+        _row(article_id="a", party="ukraine", count_best=2, count_low=2, lat=48.998,
+             lon=31.386, place="Ukraine", outcome="wounded"),
+        _row(kind="claim", article_id="b", party="russia", claimant="russia", lat=48.998,
+             lon=31.386, place="Ukraine", claim_text="It was a provocation."),
+        _row(article_id="c", party="russia", count_best=1, count_low=1),  # no coordinates
+    ])
+
+
+def test_figures_and_claims_get_the_precision_of_their_place():
+    frame = with_precision(_located())
+    assert frame["precision"].tolist() == ["city", "country", "city", "country", "country",
+                                           "unresolved"]
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (Filters(), [0, 1, 2, 3, 4, 5]),
+    (Filters(kinds=("casualty",)), [2, 3, 5]),
+    (Filters(outcomes=("killed",)), [0, 1, 2, 4, 5]),  # claims and places stay
+    (Filters(min_precision="city"), [0, 2]),
+    (Filters(min_precision="country"), [0, 1, 2, 3, 4]),
+    (Filters(search="donetsk"), [0, 2]),  # place name, title
+    (Filters(search="PROVOCATION"), [4]),  # the claim's text
+])
+def test_filter_frame(filters, expected):
+    assert filter_frame(with_precision(_located()), filters).index.tolist() == expected
+
+
+def test_figure_counts_match_the_maps_sums():
+    from geo.mapview import figure_count
+
+    frame = _frame([_row(count_best=14, count_low=14),
+                    _row(count_best=None, count_low=12, qualifier="vague"),
+                    _row(count_best=None, count_low=5, count_high=10, qualifier="range"),
+                    _row(count_best=None, count_low=None, qualifier="vague")])
+    counts = figure_counts(frame).tolist()
+    assert counts[:3] == [14, 12, 5] and pd.isna(counts[3])
+    assert counts[:3] == [figure_count(r) for r in frame.to_dict("records")][:3]
+
+
+@pytest.fixture(scope="module")
+def regions():
+    from geo.regions import load_regions
+    return load_regions()
+
+
+def test_provinces_count_only_figures_located_in_them(regions):
+    frame = with_areas(with_precision(_located()), regions)
+    # the Donetsk figure is in Donets'k province and Donbas; the country-level one in none
+    assert frame.loc[2, "area_admin1"] == "Donets'k, UA" and frame.loc[2, "area_region"] == "Donbas"
+    assert frame.loc[3, "area_admin1"] is None and frame.loc[3, "area_region"] is None
+    totals = area_totals(frame, regions, "admin1", PARTIES)
+    assert totals[["label", "total", "n_figures"]].values.tolist() == [["Donets'k, UA", 4, 1]]
+    assert totals.crs.to_epsg() == 4326 and totals.geometry.iloc[0].contains(
+        __import__("shapely").Point(37.802, 48.023))
+    assert area_totals(frame, regions, "region")["label"].tolist() == ["Donbas"]
+    with pytest.raises(ValueError, match="level"):
+        area_totals(frame, regions, "county")
+
+
+def test_consolidated_reports_count_once_in_a_province(regions):
+    frame = with_areas(with_precision(_located()), regions)
+    frame["in_toll"] = [None, None, False, None, None, None]  # overtaken by a later total
+    assert area_totals(frame, regions).empty
+
+
+def test_side_by_side_puts_each_reporters_figures_next_to_each_other():
+    frame = _frame([
+        _row(party="armenia", reported_by="armenia", count_best=14, count_low=14),
+        _row(party="armenia", reported_by="azerbaijan", count_best=200, count_low=200),
+        _row(party="armenia", reported_by="azerbaijan", count_best=None, count_low=None,
+             qualifier="vague", vague_word="dozens"),
+        _row(party="azerbaijan", reported_by="armenia", count_best=30, count_low=30),
+    ]).assign(area_admin1="Khojavend, AZ")
+    table = side_by_side(frame, PARTIES, "Khojavend, AZ")
+    row = table[table["victims"].eq("Armenia")].iloc[0]
+    assert row["Armenia says"] == "14"
+    assert row["Azerbaijan says"] == "200; dozens of (sum 200)"
+    assert side_by_side(frame, PARTIES, "Elsewhere").empty
+
+
+def test_timeline_stacks_casualties_per_party_and_counts_claims():
+    frame = _frame([
+        _row(party="armenia", count_best=14, count_low=14, date="2020-09-27"),
+        _row(party="armenia", count_best=6, count_low=6, date="2020-09-27"),
+        _row(party="azerbaijan", count_best=3, count_low=3, date="2020-09-28"),
+        _row(party="azerbaijan", count_best=900, count_low=900, date="2020-09-28",
+             figure_kind="cumulative"),  # a toll so far is not that day's count
+        _row(kind="claim", party="armenia", claimant="armenia", date="2020-09-28"),
+        _row(party="armenia", count_best=5, count_low=5, date=None),
+    ])
+    casualties, claims = timeline_data(frame, PARTIES)
+    assert casualties[["party", "value"]].values.tolist() == [["Armenia", 20], ["Azerbaijan", 3]]
+    assert claims[["party", "value"]].values.tolist() == [["Armenia", 1]]
+    spec = timeline_chart(frame, PARTIES).to_dict()
+    assert spec["params"][0]["name"] == "span" and spec["params"][0]["select"]["type"] == "interval"
+    assert "#E69F00" in str(spec)  # the parties' own colours
+
+
+def test_a_selected_span_becomes_dates():
+    from datetime import date
+
+    ms = 1601164800000  # 2020-09-27T00:00Z
+    event = {"selection": {"span": {"date": [ms + 2 * 86400000, ms]}}}
+    assert selected_span(event) == (date(2020, 9, 27), date(2020, 9, 29))
+    assert selected_span({"selection": {"span": {}}}) is None
+    assert selected_span(None) is None
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(date_from="2014-08-01"), dict(date_to="2014-07-31"),
+    dict(date_from="2014-07-01", date_to="2014-07-01", include_undated=False),
+    dict(parties=("russia",)), dict(parties=("ukraine",), date_from="2014-08-01"),
+    dict(parties=("nobody",)),
+])
+def test_dates_and_parties_read_as_the_store_reads_them(tmp_path, kwargs):
+    from geo.store import open_store
+    from geo.views import load_items
+    from tests.test_cli import _small_store
+
+    with open_store(_small_store(tmp_path / "s.sqlite")) as store:
+        filters = Filters(**kwargs)
+        ours = filter_frame(load_items(store), filters)
+        sql = store.query(date_from=filters.date_from, date_to=filters.date_to,
+                          parties=set(filters.parties) or None,
+                          include_undated=filters.include_undated)
+    key = ["kind", "article_id", "start"]
+    assert sorted(map(tuple, ours[key].values.tolist())) == sorted(
+        map(tuple, sql[key].values.tolist()))
