@@ -506,7 +506,8 @@ def with_areas(frame: pd.DataFrame, regions) -> pd.DataFrame:
 def area_totals(frame: pd.DataFrame, regions, level: str = "admin1", parties=None):
     """Casualties per province (``level`` "admin1") or named region ("region"): a GeoDataFrame
     with ``label``, ``total`` (figures added up - only the reports in a current toll when the
-    frame is ``consolidate``d -, vague ones at their low bound),
+    frame is ``consolidate``d -, vague ones at their low bound; per victims' side the highest
+    reporter's sum, as two reporters' counts of the same victims are alternatives),
     ``n_figures``, ``detail`` (per victims' party, plain text) and the unit's geometry. Rows
     need ``with_areas``."""
     import geopandas as gpd
@@ -522,13 +523,20 @@ def area_totals(frame: pd.DataFrame, regions, level: str = "admin1", parties=Non
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
     names = PartyNames(parties)
     cas = cas.assign(n=figure_counts(cas).fillna(0),
-                     side=[names.name(p, default="unattributed") for p in cas["party"]])
-    per_party = (cas.groupby([key, "side"])["n"].sum().reset_index()
+                     side=[names.name(p, default="unattributed") for p in cas["party"]],
+                     reporter=cas["reported_by"].fillna("").astype(str))
+    # Two reporters' counts of the same victims are alternatives ("Armenia says 61, Azerbaijan
+    # says 2,300"), never parts of one total: per victims' side, the highest reporter's sum.
+    per_reporter = cas.groupby([key, "side", "reporter"])["n"].sum().reset_index()
+    per_party = (per_reporter.groupby([key, "side"])
+                 .agg(n=("n", "max"), reporters=("reporter", "size")).reset_index()
                  .sort_values([key, "n"], ascending=[True, False]))
     detail = per_party.groupby(key).apply(
-        lambda g: "; ".join(f"{s}: {int(n):,}" for s, n in zip(g["side"], g["n"])),
+        lambda g: "; ".join(f"{s}: {int(n):,}" + (f" (highest of {r} reporters)" if r > 1 else "")
+                            for s, n, r in zip(g["side"], g["n"], g["reporters"])),
         include_groups=False)
-    totals = cas.groupby(key).agg(total=("n", "sum"), n_figures=("n", "size"))
+    totals = per_party.groupby(key).agg(total=("n", "sum"))
+    totals["n_figures"] = cas.groupby(key).size()
     totals["detail"] = detail
     if level == "admin1":
         units = regions.admin1.set_index("adm1_code")

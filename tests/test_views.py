@@ -377,3 +377,21 @@ def test_dates_and_parties_read_as_the_store_reads_them(tmp_path, kwargs):
     key = ["kind", "article_id", "start"]
     assert sorted(map(tuple, ours[key].values.tolist())) == sorted(
         map(tuple, sql[key].values.tolist()))
+
+
+def test_two_reporters_counts_of_the_same_victims_are_not_added_in_a_province(regions):
+    donetsk = dict(lat=48.023, lon=37.802, place="Donetsk", precision="city", outcome="killed")
+    frame = with_areas(_frame([
+        _row(article_id="a", party="ukraine", reported_by="ukraine", count_best=4,
+             count_low=4, **donetsk),
+        _row(article_id="a", party="ukraine", reported_by="ukraine", count_best=3,
+             count_low=3, **donetsk),
+        _row(article_id="b", party="ukraine", reported_by="russia", count_best=40,
+             count_low=40, **donetsk),
+        _row(article_id="c", party="russia", reported_by="russia", count_best=2, count_low=2,
+             **donetsk),
+    ]), regions)
+    totals = area_totals(frame, regions, "admin1", PARTIES)
+    # Ukraine's losses: Ukraine says 4 + 3, Russia says 40 -> 40 (highest reporter); + Russia 2
+    assert totals[["total", "n_figures"]].values.tolist() == [[42, 4]]
+    assert "(highest of 2 reporters)" in totals["detail"].iloc[0]
