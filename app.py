@@ -26,8 +26,9 @@ from geo.store import open_store, resolve_db
 from geo.views import (DATE_PRESETS, KINDS, Filters, area_totals, casualty_table, claims_table,
                        consolidate, date_bounds, figures_by_reporter, figures_per_party,
                        filter_frame, highlight_article, ingest_report, item_label, load_items,
-                       parties_table, place_candidates, preset_range, selected_span,
-                       side_by_side, timeline_chart, with_areas)
+                       parties_table, place_candidates, preset_range, reported_tolls,
+                       selected_span, side_by_side, timeline_chart, tolls_charts, tolls_table,
+                       with_areas)
 
 SAMPLES_DIR = DATA_DIR / "samples"
 AREA_NOTE = ("figures placed at a town or province; country- and region-level ones are not "
@@ -82,9 +83,24 @@ def all_items(db: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=2)
+def signatures(db: str, version: int) -> dict:
+    """Each article's rewrite signature (geo.rewrites), to count sources independently."""
+    with open_store(db) as store:
+        return store.signatures()
+
+
+@st.cache_resource(max_entries=2)
 def all_reports(db: str, version: int) -> pd.DataFrame:
     """All items with the casualty figures consolidated into reports (geo.tolls)."""
-    return consolidate(all_items(db, version))
+    return consolidate(all_items(db, version), signatures(db, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def tolls(db: str, version: int, filters: Filters) -> list:
+    """The reported tolls as of the filter's end date: every earlier figure counts, since a
+    toll builds on the running totals before the period shown."""
+    upto = filter_frame(all_items(db, version), filters.with_dates(None, filters.date_to))
+    return reported_tolls(upto, signatures(db, version), as_of=filters.date_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -346,12 +362,32 @@ def side_tab() -> None:
                  hide_index=True)
 
 
+def tolls_tab() -> None:
+    st.caption("Each side's reported toll over time, one line per reporter: what one side "
+               "says of its own losses next to what the other side says of them. A toll is "
+               "not a sum of articles: running totals ('so far', 'the toll rose to') set it, "
+               "later incidents add to it, repeats and rewrites count once. As of the end "
+               "of the date filter; parties and other filters apply.")
+    result = tolls(DB, version, filters)
+    if not result:
+        st.info("No dated casualty figure matches the filters.")
+        return
+    outcomes = sorted({t.outcome for t in result}, key=list(OUTCOMES).index)
+    outcome = st.radio("Outcome", outcomes, horizontal=True, key="toll_outcome")
+    for side, chart in tolls_charts(result, party_table, outcome):
+        st.text(f"{side}: {outcome}")  # party names come from an editable table: plain text
+        st.altair_chart(chart, width="stretch")
+    st.dataframe(tolls_table([t for t in result if t.outcome == outcome], party_table),
+                 width="stretch", hide_index=True)
+
+
 def figures_tab() -> None:
     views = tables(DB, version, filters)
     st.subheader("Casualty figures per party", anchor=False)
     st.caption("One row per victims' party; 'reported by' is who gives the figures. Vague "
-               "figures (several, dozens) are counted apart, by a conservative low bound. Sums "
-               "add up reports: two articles on the same deaths count twice.")
+               "figures (several, dozens) are counted apart, by a conservative low bound. These "
+               "sums add up every figure as written (two articles on the same deaths count "
+               "twice): the Tolls tab has the consolidated view.")
     st.dataframe(views["per_party"], width="stretch", hide_index=True)
     st.subheader("Who reports what", anchor=False)
     st.caption("Per day, victims' side and outcome, each reporter's figures side by side: one "
@@ -450,10 +486,10 @@ def parties_tab() -> None:
     st.dataframe(parties_table(party_table), width="stretch", hide_index=True)
 
 
-tabs = st.tabs(["Map", "Side by side", "Figures per party", "Claims", "Articles", "Parties"],
-               key="tab", on_change="rerun")
-for tab, show in zip(tabs, [map_tab, side_tab, figures_tab, claims_tab, articles_tab,
-                            parties_tab]):
+tabs = st.tabs(["Map", "Tolls", "Side by side", "Figures per party", "Claims", "Articles",
+                "Parties"], key="tab", on_change="rerun")
+for tab, show in zip(tabs, [map_tab, tolls_tab, side_tab, figures_tab, claims_tab,
+                            articles_tab, parties_tab]):
     if tab.open:
         with tab:
             show()

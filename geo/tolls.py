@@ -389,7 +389,7 @@ def chart_frame(result: list[Toll], name=lambda party_id: party_id) -> pd.DataFr
     rows = []
     for t in result:
         reporter = name(t.reported_by) if t.reported_by else "unattributed"
-        victims = name(t.party) if t.party else "party unknown"
+        victims = name(t.party) if t.party else "unattributed"
         for p in t.series:
             rows.append({"date": pd.Timestamp(p.date), "toll": p.toll,
                          "reporter": f"{reporter} reports", "victims": victims,

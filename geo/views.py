@@ -452,17 +452,75 @@ def figure_counts(frame: pd.DataFrame) -> pd.Series:
     return out.clip(lower=0)
 
 
-def consolidate(frame: pd.DataFrame) -> pd.DataFrame:
+def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.DataFrame:
     """Casualty rows collapsed into reports by ``geo.tolls.consolidated_items`` (the same
     figure from several articles is one row, with ``n_sources``, ``n_articles`` and
-    ``in_toll``); the frame unchanged when that module is not there."""
-    try:
-        from geo.tolls import consolidated_items
-    except ImportError:
-        return frame
+    ``in_toll``); ``signatures`` (``Store.signatures()``) tell rewrites apart."""
+    from geo.tolls import consolidated_items
+
     if not frame["kind"].eq("casualty").any():
         return frame
-    return consolidated_items(frame)
+    return consolidated_items(frame, signatures)
+
+
+def reported_tolls(frame: pd.DataFrame, signatures: Optional[dict] = None,
+                   as_of: Optional[str] = None) -> list:
+    """``geo.tolls.Toll`` per (victims' party, reporter, victims, outcome) from the casualty
+    rows of ``frame`` (give it every date up to ``as_of``: a toll needs its earlier totals)."""
+    from geo.tolls import consolidate as to_reports, tolls
+
+    return tolls(to_reports(frame, signatures), as_of=as_of, signatures=signatures)
+
+
+def tolls_table(result: list, parties=None) -> pd.DataFrame:
+    """One row per toll, party names spelled out, the biggest first within each victims'
+    side: what each side reports, side by side."""
+    names = PartyNames(parties)
+    rows = [{"victims' side": names.name(t.party, default="unattributed"),
+             "reported by": names.name(t.reported_by, default="no source given")
+             if t.reported_by else "no source given",
+             "victims": t.victim, "outcome": t.outcome, "toll": t.toll, "as of": t.date,
+             "independent sources": t.n_sources, "reports": t.n_reports,
+             "flags": "; ".join(t.flags)} for t in result]
+    table = pd.DataFrame(rows, columns=["victims' side", "reported by", "victims", "outcome",
+                                        "toll", "as of", "independent sources", "reports",
+                                        "flags"])
+    return table.sort_values(["victims' side", "outcome", "toll"],
+                             ascending=[True, True, False], kind="stable")
+
+
+def tolls_charts(result: list, parties=None, outcome: str = "killed", height: int = 180,
+                 most: int = 8) -> list[tuple[str, Any]]:
+    """(victims' side, chart) for the ``most`` sides with the biggest tolls: each side's
+    reported toll over time, one line per reporter ("Armenia reports" beside "Azerbaijan
+    reports"), as steps since a toll holds until the next report changes it."""
+    import altair as alt
+
+    from geo.tolls import chart_frame
+
+    names = PartyNames(parties)
+    data = chart_frame([t for t in result if t.outcome == outcome],
+                       name=lambda pid: names.name(pid))
+    if data.empty:
+        return []
+    victims = data["series"].str.split(": ").str[-1].str.rsplit(" ", n=1).str[0]
+    data["line"] = data["reporter"] + ": " + victims  # "Armenia reports: military"
+    biggest = data.groupby("victims")["toll"].max().sort_values(ascending=False)
+    days = alt.Scale(domain=[data["date"].min().isoformat(), data["date"].max().isoformat()],
+                     padding=12)
+    charts = []
+    for side in biggest.index[:most]:
+        rows = data[data["victims"].eq(side)]
+        chart = (alt.Chart(rows).mark_line(interpolate="step-after", point=True).encode(
+            x=alt.X("date:T", title=None, scale=days,
+                    axis=alt.Axis(format="%d %b %Y", tickMinStep=24 * 3600 * 1000)),
+            y=alt.Y("toll:Q", title=f"reported {outcome}"),
+            color=alt.Color("line:N", title="Who reports", legend=alt.Legend(labelLimit=280)),
+            tooltip=[alt.Tooltip("date:T"), "line:N", "toll:Q", "kind:N", "how:N",
+                     alt.Tooltip("sources:Q", title="independent sources"), "flag:N"])
+            .properties(height=height, width="container"))  # a title would eat the height
+        charts.append((side, chart))
+    return charts
 
 
 FINE_FOR_ADMIN1 = ("point", "city", "admin2", "admin1")

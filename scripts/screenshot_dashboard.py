@@ -11,6 +11,8 @@ feed (data/demo/), so the map, timeline and tables have something to show. Write
 - side-by-side.png each reporter's figures for one province
 - article.png     an article with its places, figures and claims highlighted
 - export.png      the PNG export of the same view (title with the filter summary)
+- tolls.png       the Tolls tab on the day-by-day coverage of tests/fixtures/tolls/ (articles
+                  of our own making) with the sample article
 """
 from __future__ import annotations
 
@@ -105,8 +107,23 @@ def main() -> int:
             page.locator(".geo-article").scroll_into_view_if_needed()
             page.wait_for_timeout(800)
             page.screenshot(path=str(out / "article.png"))
+        shoot_tolls(Path(tmp) / "tolls.sqlite", out)
     print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} in {out}")
     return 0
+
+
+def shoot_tolls(db: Path, out: Path) -> None:
+    subprocess.run([sys.executable, "-m", "geo", "ingest", "tests/fixtures/tolls/coverage.jsonl",
+                    "data/samples", "--db", str(db), "--quiet"], cwd=PROJECT, check=True,
+                   stdout=subprocess.DEVNULL)
+    with streamlit_server(db) as url, browser_page(1400, 1900) as page:
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        wait_for_map(page)
+        page.get_by_role("tab", name="Tolls").click()
+        page.get_by_text("Armenia: killed", exact=True).wait_for()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(out / "tolls.png"))
 
 
 if __name__ == "__main__":

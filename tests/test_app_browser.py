@@ -332,3 +332,34 @@ def test_table_exports_load_in_geopandas_and_pyogrio(exports, tmp_path):
     assert info["features"] == len(csv) and info["geometry_type"] == "Point"
     frame = pyogrio.read_dataframe(gpkg)
     assert set(frame["kind"]) == set(csv["kind"])
+
+
+# --- tolls: a store of day-by-day coverage of our own making ----------------------------------
+
+def test_the_tolls_tab_shows_each_sides_toll_per_reporter(tmp_path_factory):
+    from pathlib import Path
+
+    from geo.articles import read_articles
+    from geo.pipeline import ingest
+    from geo.store import open_store
+
+    fixtures = Path(__file__).parent / "fixtures"
+    db = tmp_path_factory.mktemp("tolls") / "store.sqlite"
+    with open_store(db) as store:
+        results = list(ingest(read_articles([fixtures / "tolls" / "coverage.jsonl",
+                                             fixtures / "000_6b9e2fcaa4d74d82.txt"],
+                                            date="2020-09-30"), store))
+    assert {r.status for r in results} == {"ok"}
+    with streamlit_server(db) as url, browser_page(1400, 1600) as page:
+        page.goto(url)
+        wait_for_map(page)
+        page.get_by_role("tab", name="Tolls").click()
+        # one chart per victims' side, its name above it, biggest toll first
+        page.get_by_text("Nagorno-Karabakh authorities: killed").wait_for(timeout=60_000)
+        page.get_by_text("Armenia: killed", exact=True).wait_for(timeout=60_000)
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        _wait_for(page, lambda: charts.count() >= 3, "a chart per side")
+        # the legend names each reporter's line
+        page.get_by_text("Armenia reports: military").first.wait_for(timeout=60_000)
+        # the table of tolls sits below the charts
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)

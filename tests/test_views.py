@@ -395,3 +395,39 @@ def test_two_reporters_counts_of_the_same_victims_are_not_added_in_a_province(re
     # Ukraine's losses: Ukraine says 4 + 3, Russia says 40 -> 40 (highest reporter); + Russia 2
     assert totals[["total", "n_figures"]].values.tolist() == [[42, 4]]
     assert "(highest of 2 reporters)" in totals["detail"].iloc[0]
+
+
+def _tolls():
+    from geo.tolls import consolidate as to_reports, tolls
+
+    rows = [_row(article_id=a, party=p, reported_by=r, victim="military", outcome="killed",
+                 count_best=n, count_low=n, figure_kind=k, date=d, article_date=d, start=i)
+            for i, (a, p, r, n, k, d) in enumerate([
+                ("a", "armenia", "armenia", 12, "incident", "2020-09-27"),
+                ("b", "armenia", "armenia", 21, "cumulative", "2020-09-28"),
+                ("c", "armenia", "azerbaijan", 2300, "cumulative", "2020-10-02"),
+                ("d", "azerbaijan", "azerbaijan", 8, "cumulative", "2020-09-30")])]
+    return tolls(to_reports(_frame(rows)))
+
+
+def test_tolls_table_puts_each_sides_reporters_side_by_side():
+    from geo.views import tolls_table
+
+    table = tolls_table(_tolls(), PARTIES)
+    armenia = table[table["victims' side"] == "Armenia"]
+    assert armenia[["reported by", "toll"]].values.tolist() == [["Azerbaijan", 2300],
+                                                                 ["Armenia", 21]]
+    assert table["toll"].sum() == 2300 + 21 + 8  # one row per toll, no figure counted twice
+
+
+def test_tolls_charts_one_per_side_biggest_first_one_line_per_reporter():
+    from geo.views import tolls_charts
+
+    charts = tolls_charts(_tolls(), PARTIES)
+    assert [side for side, _ in charts] == ["Armenia", "Azerbaijan"]
+    spec = charts[0][1].to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["line"] for r in rows} == {"Armenia reports: military",
+                                         "Azerbaijan reports: military"}
+    assert spec["mark"]["interpolate"] == "step-after"
+    assert tolls_charts(_tolls(), PARTIES, outcome="wounded") == []
