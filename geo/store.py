@@ -126,6 +126,26 @@ class Store(ABC):
     def date_range(self) -> tuple[Optional[str], Optional[str]]: ...
 
     @abstractmethod
+    def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
+        """Article id -> rewrite signature (``geo.rewrites``)."""
+
+    # a user's corrections, applied by ``query`` (see ``SQLiteStore``)
+    @abstractmethod
+    def correct_place(self, name: str, *, lat: float, lon: float,
+                      resolved_name: Optional[str] = None, precision: str = "city",
+                      country_code: Optional[str] = None, admin1: Optional[str] = None,
+                      article_id: Optional[str] = None) -> int: ...
+
+    @abstractmethod
+    def correct_party(self, kind: str, item_id: int, party: Optional[str]) -> int: ...
+
+    @abstractmethod
+    def corrections(self) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def remove_correction(self, correction_id: str) -> bool: ...
+
+    @abstractmethod
     def version(self) -> int:
         """A number that changes whenever the stored content does (cache key)."""
 
