@@ -336,7 +336,7 @@ def test_table_exports_load_in_geopandas_and_pyogrio(exports, tmp_path):
 
 # --- tolls: a store of day-by-day coverage of our own making ----------------------------------
 
-def test_the_tolls_tab_shows_each_sides_toll_per_reporter(tmp_path_factory):
+def test_the_tolls_tab_shows_each_sides_toll_per_reporter(dashboard, tmp_path_factory):
     from pathlib import Path
 
     from geo.articles import read_articles
@@ -350,7 +350,9 @@ def test_the_tolls_tab_shows_each_sides_toll_per_reporter(tmp_path_factory):
                                              fixtures / "000_6b9e2fcaa4d74d82.txt"],
                                             date="2020-09-30"), store))
     assert {r.status for r in results} == {"ok"}
-    with streamlit_server(db) as url, browser_page(1400, 1600) as page:
+    # the module's browser (one Playwright per process), a page of its own
+    page = new_page(dashboard.context.browser, 1400, 1600)
+    with streamlit_server(db) as url:
         page.goto(url)
         wait_for_map(page)
         page.get_by_role("tab", name="Tolls").click()
@@ -363,3 +365,4 @@ def test_the_tolls_tab_shows_each_sides_toll_per_reporter(tmp_path_factory):
         page.get_by_text("Armenia reports: military").first.wait_for(timeout=60_000)
         # the table of tolls sits below the charts
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+    page.context.close()
