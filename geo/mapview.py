@@ -15,11 +15,20 @@
   sized by the sum of the figures, a bubble showing the number of claims - whose popup lists
   the items, newest first. Markers sharing a spot are drawn a few screen pixels apart (at most
   ``SPREAD_MAX_PX``, at every zoom); their coordinates are never moved.
+* Clusters, recomputed on every zoom in the page (``MARKERS_JS``): a party's markers of one
+  kind (casualty circles, claim bubbles) whose spots lie within ``CLUSTER_PX`` screen pixels
+  are drawn as one marker of the party's colour in the party's layer - a circle sized by the
+  summed figures, or a bubble - numbered with how many markers it groups; its tooltip says
+  what it holds and a click zooms to its bounds. Country- or region-level markers and place
+  dots are never clustered.
 * Every string that comes from an article is ``html.escape``d before it reaches the page, and
   popup/tooltip HTML travels as an escaped JSON string (never inside a JS template literal).
 * Hooks for tests and the browser: each marker carries the classes
   ``geo-marker geo-<kind> party-<id>`` (+ ``outcome-<o>``, ``geo-coarse``) and a
   ``data-items`` attribute: how many items (figures, claims, place mentions) it stands for.
+  A cluster is not a ``geo-marker``: it carries ``geo-cluster geo-cluster-<kind> party-<id>``,
+  ``data-items`` and ``data-markers`` (how many markers it groups); its number is a
+  ``geo-cluster-label``.
 """
 from __future__ import annotations
 
@@ -63,6 +72,13 @@ UNATTRIBUTED_COLOR = "#555555"
 WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
 MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit (one spot: context)
 MAX_FIT_ZOOM = 10
+# Clusters (drawn by MARKERS_JS): a party's markers of one kind within this many screen pixels
+# of each other are drawn as one; its outline is the outcome's, or this one when they differ
+CLUSTER_PX = 36
+MIXED_OUTLINE = "#444444"
+# Place dots (7 px, grey, under the figures) are left as they are: MARKERS_JS can cluster them
+# too (add "place"), but they hardly clutter and a place's dot is where its name is checked
+CLUSTER_KINDS = ("casualty", "claim")
 # With more parties than this, the legend and the layer control start collapsed (open on click)
 MAX_EXPANDED_PARTIES = 6
 
@@ -765,6 +781,278 @@ def bubble_html(color: str, count: int = 1) -> str:
     return (f'<div class="geo-bubble" style="background:{color}">\u201d</div>')
 
 
+def may_cluster(items: list["MapItem"]) -> bool:
+    """Whether the page may draw clusters at some zoom: some layer (a party, or the places)
+    has markers of one kind at two spots or more that are not country- or region-level."""
+    spots: dict[tuple, set] = {}
+    for item, coarse in zip(items, coarse_flags(items)):
+        if not coarse and item.kind in CLUSTER_KINDS:
+            layer = "__places__" if item.kind == "place" else item.party
+            spots.setdefault((layer, item.kind), set()).add(spot_key(item.lat, item.lon))
+    return any(len(s) > 1 for s in spots.values())
+
+
+# The page's marker code: makes each MarkerLayer's markers from its JSON and, at each zoom,
+# clusters them (a layer's markers of one kind within CLUSTER_PX pixels: one marker in the
+# layer's colour, sized by the sum, numbered, a tooltip, a click zooms in). Added to the page
+# as raw text (never compiled as a template); only escaped HTML, integers and #rrggbb colours
+# reach innerHTML, names go in as textContent.
+MARKERS_JS = (r"""(function () {
+    "use strict";
+    // Markers of geo.mapview's MarkerLayers, and their clustering: at each zoom, markers of
+    // one layer (a party, or the places) and one kind that lie within CLUSTER_PX screen
+    // pixels of each other are drawn as one cluster in the layer's colour. Markers sharing
+    // one spot (drawn a few pixels apart) count as one unit: they are never clustered alone.
+    // Country- or region-level markers ("fixed") and kinds not in CLUSTER_KINDS never are.
+    var CLUSTER_PX = __CLUSTER_PX__;
+    var MIXED_OUTLINE = "__MIXED_OUTLINE__";
+    var CLUSTER_KINDS = __CLUSTER_KINDS__;
+    var HEX = /^#[0-9a-fA-F]{6}$/;
+
+    function radiusFor(count) {  // geo.mapview.radius_for_count: area proportional to count
+        if (count === null || count === undefined) { return 6; }
+        return Math.round(Math.min(4 + 1.6 * Math.sqrt(Math.max(count, 0)), 30) * 10) / 10;
+    }
+    function shift(layer, dx, dy) {  // drawn dx, dy screen pixels off its coordinates
+        if (dx || dy) {
+            var project = layer._project;
+            layer._project = function () {
+                project.call(this);
+                this._point = this._point.add(L.point(dx, dy));
+                this._updateBounds();
+            };
+        }
+        return layer;
+    }
+    function tag(layer, attrs) {
+        layer.on("add", function () {
+            var el = layer.getElement && layer.getElement();
+            if (el) { Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); }); }
+        });
+        return layer;
+    }
+    function textBlock(lines) {  // plain text only: never innerHTML
+        var div = document.createElement("div");
+        lines.forEach(function (line, k) {
+            var p = document.createElement(k ? "div" : "b");
+            p.textContent = line;
+            div.appendChild(p);
+        });
+        return div;
+    }
+    function fmt(n) { return Number(n).toLocaleString("en-US"); }
+
+    function makeMarker(data, m) {  // one marker as before clustering
+        var marker;
+        if (m.bubble) {  // a claim: the bubble's tail on the spot, shifted by dx, dy
+            marker = L.marker([m.lat, m.lon], {icon: L.divIcon({
+                html: m.bubble, iconSize: [19, 17], iconAnchor: [1 - m.dx, 17 - m.dy],
+                popupAnchor: [8 + m.dx, -16 + m.dy], className: m.className})});
+        } else {
+            marker = shift(L.circleMarker([m.lat, m.lon], Object.assign(
+                {radius: m.radius, className: m.className}, data.styles[m.style])), m.dx, m.dy);
+        }
+        var div = null;  // built on the first opening, then kept
+        marker.bindPopup(function () {
+            if (div) { return div; }
+            div = document.createElement("div");
+            div.className = "geo-popup";
+            if (m.popup !== undefined) {
+                div.innerHTML = m.popup;  // escaped in Python
+            } else {  // popups fetched apart (ExternalPopups), after the first paint
+                div.textContent = "Loading\u2026";
+                window.geoPopups.then(function (all) {
+                    div.innerHTML = all[m.popupIndex];
+                    var popup = marker.getPopup();
+                    // update() asks for the content again: it gets this same div
+                    if (popup && popup.isOpen()) { popup.update(); }
+                }, function () { div.textContent = "Popup unavailable: reload the page"; });
+            }
+            return div;
+        }, {maxWidth: 360, maxHeight: 360});
+        if (m.tooltip) { marker.bindTooltip(m.tooltip, {sticky: true}); }
+        return tag(marker, {"data-items": String(m.n)});
+    }
+
+    function zoomTo(map, bounds) {  // a cluster clicked: zoom in until it splits
+        var max = map.getMaxZoom();
+        var zoom = Math.min(map.getBoundsZoom(bounds, false, L.point(120, 120)), max);
+        if (zoom <= map.getZoom()) { zoom = Math.min(map.getZoom() + 1, max); }
+        map.setView(bounds.getCenter(), zoom);
+    }
+
+    function makeCluster(entry, kind, units) {
+        var data = entry.data, info = data.layer, map = entry.map;
+        var first = data.markers[units[0].idx[0]];  // the heaviest unit's: the cluster's spot
+        var dx = first.dx || 0, dy = first.dy || 0;
+        var color = HEX.test(info.color) ? info.color : "#555555";
+        var nMarkers = 0, nItems = 0, sum = null, outline = null, mixed = false, totals = {};
+        var bounds = L.latLngBounds([]);
+        units.forEach(function (u) {
+            bounds.extend([u.lat, u.lon]);
+            u.idx.forEach(function (i) {
+                var m = data.markers[i];
+                nMarkers += 1;
+                nItems += m.n;
+                if (kind !== "casualty") { return; }
+                var line = data.styles[m.style].color;
+                if (outline === null) { outline = line; } else if (outline !== line) { mixed = true; }
+                if (m.c !== null && m.c !== undefined) {
+                    sum = (sum || 0) + m.c;
+                    totals[m.o] = (totals[m.o] || 0) + m.c;
+                }
+            });
+        });
+        var cls = "geo-cluster geo-cluster-" + kind + (info.slug ? " party-" + info.slug : "");
+        var lines, layers = [], marker;
+        if (kind === "casualty") {
+            var parts = Object.keys(totals).sort(function (a, b) {
+                return (b === "killed") - (a === "killed") || totals[b] - totals[a]; })
+                .map(function (o) { return fmt(totals[o]) + " " + o; });
+            lines = [info.name + " (victims' side): " + fmt(nMarkers) + " markers grouped",
+                     fmt(nItems) + " figure" + (nItems === 1 ? "" : "s") + ": "
+                     + (parts.join(", ") || "no numbers given")];
+        } else if (kind === "claim") {
+            lines = ["Claims by " + info.name + ": " + fmt(nMarkers) + " markers grouped",
+                     fmt(nItems) + " claim" + (nItems === 1 ? "" : "s")];
+        } else {
+            lines = [fmt(nMarkers) + " places grouped",
+                     fmt(nItems) + " mention" + (nItems === 1 ? "" : "s")];
+        }
+        lines.push("Click to zoom in");
+        if (kind === "claim") {
+            var width = 13 + 6 * String(nMarkers).length;
+            marker = L.marker([first.lat, first.lon], {icon: L.divIcon({
+                html: '<div class="geo-bubble geo-bubble-n geo-bubble-cluster" style="background:'
+                      + color + '">' + nMarkers + "</div>",
+                iconSize: [width, 19], iconAnchor: [1 - dx, 19 - dy], className: cls})});
+        } else {
+            var style = kind === "casualty"
+                ? {radius: radiusFor(sum), color: mixed ? MIXED_OUTLINE : outline, weight: 2.5,
+                   fillColor: color, fillOpacity: sum === null ? 0.3 : 0.65,
+                   dashArray: sum === null ? "3 3" : null}
+                : {radius: Math.min(5 + 1.2 * Math.sqrt(nMarkers), 12), color: "#ffffff",
+                   weight: 1.5, fillColor: color, fillOpacity: 0.9};
+            marker = shift(L.circleMarker([first.lat, first.lon],
+                                          Object.assign({className: cls}, style)), dx, dy);
+            var w = 6 + 7 * String(nMarkers).length;
+            layers.push(L.marker([first.lat, first.lon], {interactive: false, keyboard: false,
+                icon: L.divIcon({className: "geo-cluster-label", html: String(nMarkers),
+                                 iconSize: [w, 14], iconAnchor: [w / 2 - dx, 7 - dy]})}));
+        }
+        marker.bindTooltip(textBlock(lines), {sticky: true});
+        marker.on("click", function (e) {
+            if (e.originalEvent) { L.DomEvent.stop(e.originalEvent); }
+            zoomTo(map, bounds);
+        });
+        tag(marker, {"data-items": String(nItems), "data-markers": String(nMarkers)});
+        layers.unshift(marker);  // the label after its circle
+        return layers;
+    }
+
+    function layersAt(entry, zoom) {  // what the layer draws at this zoom
+        var map = entry.map, cells = {}, centres = [], out = [];
+        entry.units.forEach(function (u) {  // heaviest first: they become the centres
+            if (u.fixed) { centres.push({units: [u]}); return; }
+            var p = map.project([u.lat, u.lon], zoom);
+            var cx = Math.floor(p.x / CLUSTER_PX), cy = Math.floor(p.y / CLUSTER_PX);
+            var best = null, bestD = CLUSTER_PX * CLUSTER_PX;
+            for (var i = -1; i <= 1; i++) {
+                for (var j = -1; j <= 1; j++) {
+                    (cells[u.kind + ":" + (cx + i) + ":" + (cy + j)] || []).forEach(function (c) {
+                        var d = c.p.distanceTo(p);
+                        if (d * d <= bestD) { best = c; bestD = d * d; }
+                    });
+                }
+            }
+            if (best) { best.units.push(u); return; }
+            var c = {p: p, kind: u.kind, units: [u]};
+            var key = u.kind + ":" + cx + ":" + cy;
+            (cells[key] = cells[key] || []).push(c);
+            centres.push(c);
+        });
+        centres.forEach(function (c) {
+            if (c.units.length > 1) {
+                out.push.apply(out, makeCluster(entry, c.units[0].kind, c.units));
+            } else {
+                c.units[0].idx.forEach(function (i) {
+                    entry.made[i] = entry.made[i] || makeMarker(entry.data, entry.data.markers[i]);
+                    out.push(entry.made[i]);
+                });
+            }
+        });
+        // biggest circles first: smaller ones are drawn over them
+        return out.map(function (l, k) { return [l, k]; }).sort(function (a, b) {
+            return ((b[0].options.radius || 0) - (a[0].options.radius || 0)) || a[1] - b[1];
+        }).map(function (lk) { return lk[0]; });
+    }
+
+    function show(entry, zoom) {
+        var next = entry.byZoom[zoom] || (entry.byZoom[zoom] = layersAt(entry, zoom));
+        var keep = {};
+        next.forEach(function (l) { keep[L.stamp(l)] = true; });
+        entry.shown.forEach(function (l) { if (!keep[L.stamp(l)]) { entry.group.removeLayer(l); } });
+        next.forEach(function (l) { if (!entry.group.hasLayer(l)) { entry.group.addLayer(l); } });
+        entry.shown = next;
+    }
+
+    function render(map) {
+        var zoom = map.getZoom(), circles = [];
+        map._geoLayers.forEach(function (entry) { show(entry, zoom); });
+        // across layers too: a big figure never hides a small one of another party
+        map._geoLayers.forEach(function (entry) {
+            entry.shown.forEach(function (l) { if (l.getRadius && l._map) { circles.push(l); } });
+        });
+        if (map._geoLayers.length > 1 || map._geoRendered) {  // one layer: already in order
+            circles.sort(function (a, b) { return b.getRadius() - a.getRadius(); })
+                .forEach(function (l) { l.bringToFront(); });
+        }
+        map._geoRendered = true;
+        map.fire("geoclustered", {zoom: zoom});
+    }
+
+    // Called by each MarkerLayer: its markers, grouped into units (one spot, one kind)
+    window.geoMarkerLayer = function (map, group, key) {
+        var data = JSON.parse(window.geoMarkerData[key]);
+        var units = [], bySpot = {};
+        data.markers.forEach(function (m, i) {
+            var kind = m.bubble ? "claim" : (data.layer.places ? "place" : "casualty");
+            var id = kind + (m.spot !== undefined ? ":s" + m.spot : ":i" + i);
+            var u = bySpot[id];
+            if (!u) {
+                u = bySpot[id] = {kind: kind, lat: m.lat, lon: m.lon, idx: [], n: 0, c: 0,
+                                  fixed: false};
+                units.push(u);
+            }
+            u.idx.push(i);
+            u.n += m.n;
+            u.c += m.c || 0;
+            u.fixed = u.fixed || !!m.fixed || CLUSTER_KINDS.indexOf(kind) < 0;
+        });
+        units.forEach(function (u, k) { u.order = k; u.w = u.kind === "casualty" ? u.c : u.n; });
+        units.sort(function (a, b) { return b.w - a.w || b.n - a.n || a.order - b.order; });
+        var entry = {map: map, group: group, data: data, units: units, made: [], shown: [],
+                     byZoom: {}};
+        (map._geoLayers = map._geoLayers || []).push(entry);
+        if (!map._geoPending) {  // in case no geoMarkersStart follows
+            map._geoPending = true;
+            setTimeout(function () { window.geoMarkersStart(map); }, 0);
+        }
+        return entry;
+    };
+    // Once the layers are made and the view is set: draw, and again after every zoom
+    window.geoMarkersStart = function (map) {
+        if (map._geoStarted) { return; }
+        map._geoStarted = true;
+        render(map);
+        map.on("zoomend", function () { render(map); });
+    };
+})();
+""".replace("__CLUSTER_PX__", str(CLUSTER_PX))
+              .replace("__MIXED_OUTLINE__", MIXED_OUTLINE)
+              .replace("__CLUSTER_KINDS__", json.dumps(list(CLUSTER_KINDS))))
+
+
 # --- folium elements of our own ---------------------------------------------------------------
 
 class LegendControl(MacroElement):
@@ -855,7 +1143,15 @@ div.leaflet-container {{ background: {OCEAN}; }}  /* div.: wins over leaflet.css
   box-shadow: 0 0 2px rgba(0,0,0,0.6); overflow: hidden; }}
 .geo-bubble-n {{ font: bold 10px/14px system-ui, sans-serif; width: auto; min-width: 16px;
   padding: 0 1px; overflow: visible; white-space: nowrap; }}
-.geo-claim {{ background: none; border: none; }}
+.geo-claim, .geo-cluster-claim {{ background: none; border: none; }}
+.geo-bubble-cluster {{ min-width: 20px; height: 16px; font: bold 11px/16px system-ui, sans-serif;
+  border: 2px solid #222; }}
+.geo-cluster-label {{ font: bold 11px/14px system-ui, sans-serif; color: #fff;
+  text-align: center; white-space: nowrap; pointer-events: none;
+  text-shadow: 0 0 2px #000, 0 0 2px #000, 0 0 1px #000; }}
+.geo-legend .geo-cluster-key {{ width: 16px; height: 16px; background: #888; color: #fff;
+  border: 2.5px solid {MIXED_OUTLINE}; font: bold 9px/16px system-ui, sans-serif;
+  text-align: center; }}
 .geo-coarse .geo-bubble {{ border: 1.5px dashed #222; }}
 .geo-title {{ position: absolute; top: 8px; left: 50%; transform: translateX(-50%);
   z-index: 800; background: rgba(255,255,255,0.92); padding: 4px 10px; border-radius: 5px;
@@ -877,7 +1173,7 @@ div.leaflet-container {{ background: {OCEAN}; }}  /* div.: wins over leaflet.css
 def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
                 unmapped: int = 0, offset: bool = False, aggregated: bool = False,
                 outcomes_present: Iterable[str] = (), coarse: bool = False,
-                areas: Optional["AreaLegend"] = None) -> str:
+                areas: Optional["AreaLegend"] = None, clusters: bool = False) -> str:
     """A "Map key" header, then a body: marker-shape key + one swatch per party (name escaped
     here), the outcome outlines, the coarse-location key and the province scale.
     ``parties_present`` is [(display name, #rrggbb)]."""
@@ -898,6 +1194,12 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
         out.append(key(dot(10, "#ccc", "#555", dashed=True), "vague figure (no number)"))
     if "claim" in kinds_present:
         out.append(key(bubble_html("#777"), "claim (claimant's colour)"))
+    if clusters:  # with the marker shapes: an export's key shows it even when long
+        out.append(key('<span class="geo-dot geo-cluster-key">3</span>',
+                       "a party's nearby markers"))
+        out.append('<div class="geo-note">grouped when zoomed out: number = markers, '
+                   "area = their figures, dark grey outline = mixed outcomes; click a group "
+                   "to zoom in</div>")
     if parties_present:
         out.append('<b style="display:block;margin-top:4px">Parties</b>')
         for name, color in parties_present:
@@ -1298,8 +1600,6 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     layer, area_key = area_layer(areas, areas_title, areas_note)
     cap = MAX_AGGREGATE_ITEMS if len(rows) <= LARGE_MAP_ROWS else LARGE_MAP_POPUP_ITEMS
     layers = _add_markers(fmap, items, names, layer, cap, store_popups)
-    if len(layers) > 1:
-        StackAll(layers).add_to(fmap)
 
     present = _parties_present(items, names)
     outcomes = {clean(it.row.get("outcome")) for it in items if it.kind == "casualty"}
@@ -1308,7 +1608,7 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
                               aggregated=any(it.kind != "place" and len(it.rows) > 1
                                              for it in items),
                               outcomes_present=outcomes, coarse=any(coarse_flags(items)),
-                              areas=area_key),
+                              areas=area_key, clusters=may_cluster(items)),
                   # a titled map is an export (a snapshot): its key must be readable as is
                   collapsed=len(present) > MAX_EXPANDED_PARTIES and not title).add_to(fmap)
     if title:
@@ -1316,6 +1616,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     bounds = view_bounds(items)
     if bounds:
         FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
+    if layers:
+        MarkersStart().add_to(fmap)
     return fmap
 
 
@@ -1366,77 +1668,43 @@ def marker_record(item: MapItem, names: PartyNames, coarse: bool = False,
         style = aggregate_casualty_style(item.rows, names.color(item.party), coarse)
         record.update(radius=style["radius"], style=_leaflet_style(style),
                       popup=casualty_aggregate_popup(item.rows, names, cap))
+        # what a cluster adds up (``MARKERS_JS``): the figures' sum, per outcome
+        counts = [c for c in (figure_count(r) for r in item.rows) if c is not None]
+        record.update(c=sum(max(c, 0) for c in counts) if counts else None,
+                      o=str(clean(item.row.get("outcome")) or "affected"))
     else:
         record.update(bubble=bubble_html(names.color(item.party), n),
                       popup=claim_aggregate_popup(item.rows, names, cap))
+    if coarse:
+        record["fixed"] = 1  # a country or region: never clustered with towns
     return record
 
 
 class MarkerLayer(folium.map.Layer):
     """One layer-control entry (a party, or the places) holding its markers as one compact
-    JSON array that a loop in the page turns into CircleMarkers and DivIcon bubbles: with
-    10,000 items a folium element per marker made a 20 MB page that took seconds to render.
+    JSON array that ``MARKERS_JS`` in the page turns into CircleMarkers and DivIcon bubbles:
+    with 10,000 items a folium element per marker made a 20 MB page that took seconds to
+    render.
 
-    Popups are built when opened (``bindPopup`` with a function); circles sharing a spot are
-    drawn ``dx, dy`` screen pixels off their coordinates at every zoom (``_project``
-    re-applies the offset); each marker element is tagged ``data-items`` (how many items it
-    stands for). The data travels as a ``js_string`` (inert in <script> and in Jinja) and
-    holds only HTML escaped in Python."""
+    At each zoom, markers of the layer of one kind within ``CLUSTER_PX`` screen pixels of
+    each other are drawn as one cluster (``geo-cluster``) in the layer's colour; clicking it
+    zooms in. Popups are built when opened (``bindPopup`` with a function); circles sharing a
+    spot are drawn ``dx, dy`` screen pixels off their coordinates at every zoom; each marker
+    element is tagged ``data-items`` (how many items it stands for). The data travels as a
+    ``js_string`` (inert in <script> and in Jinja) and holds only HTML escaped in Python; the
+    layer's name reaches the page as text (``textContent``), its colour only as #rrggbb."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
-        (function (group) {
-            var data = JSON.parse(window.geoMarkerData[{{ this.data_key|tojson }}]);
-            data.markers.forEach(function (m) {
-                var marker;
-                if (m.bubble) {  // a claim: the bubble's tail on the spot, shifted by dx, dy
-                    marker = L.marker([m.lat, m.lon], {icon: L.divIcon({
-                        html: m.bubble, iconSize: [19, 17], iconAnchor: [1 - m.dx, 17 - m.dy],
-                        popupAnchor: [8 + m.dx, -16 + m.dy], className: m.className})});
-                } else {
-                    marker = L.circleMarker([m.lat, m.lon], Object.assign(
-                        {radius: m.radius, className: m.className}, data.styles[m.style]));
-                    if (m.dx || m.dy) {
-                        var project = marker._project;
-                        marker._project = function () {
-                            project.call(this);
-                            this._point = this._point.add(L.point(m.dx, m.dy));
-                            this._updateBounds();
-                        };
-                    }
-                }
-                var div = null;  // built on the first opening, then kept
-                marker.bindPopup(function () {
-                    if (div) { return div; }
-                    div = document.createElement("div");
-                    div.className = "geo-popup";
-                    if (m.popup !== undefined) {
-                        div.innerHTML = m.popup;
-                    } else {  // popups fetched apart (ExternalPopups), after the first paint
-                        div.textContent = "Loading\u2026";
-                        window.geoPopups.then(function (all) {
-                            div.innerHTML = all[m.popupIndex];
-                            var popup = marker.getPopup();
-                            // update() asks for the content again: it gets this same div
-                            if (popup && popup.isOpen()) { popup.update(); }
-                        }, function () { div.textContent = "Popup unavailable: reload the page"; });
-                    }
-                    return div;
-                }, {maxWidth: 360, maxHeight: 360});
-                if (m.tooltip) { marker.bindTooltip(m.tooltip, {sticky: true}); }
-                marker.on("add", function () {
-                    var el = marker.getElement && marker.getElement();
-                    if (el) { el.setAttribute("data-items", String(m.n)); }
-                });
-                group.addLayer(marker);
-            });
-        })({{ this.get_name() }});
+        geoMarkerLayer({{ this._parent.get_name() }}, {{ this.get_name() }},
+                       {{ this.data_key|tojson }});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, name: str, records: list[dict], show: bool = True):
+    def __init__(self, name: str, records: list[dict], show: bool = True,
+                 color: str = PLACE_COLOR, party_class: str = "", places: bool = False):
         super().__init__(name=html_label(name), overlay=True, control=True, show=show)
         self._name = "MarkerLayer"
         # biggest circles first: smaller ones are drawn over them within the layer
@@ -1450,13 +1718,20 @@ class MarkerLayer(folium.map.Layer):
                 key = json.dumps(record["style"], sort_keys=True)
                 record["style"] = styles.setdefault(key, len(styles))
             markers.append(record)
-        data = {"styles": [json.loads(k) for k in styles], "markers": markers}
+        if not _HEX.match(color):
+            raise ValueError(f"MarkerLayer colour: expected #rrggbb, got {color!r}")
+        # plain text: the page sets the name with textContent, never as HTML
+        layer = {"name": name, "color": color, "slug": slug(party_class) if party_class else "",
+                 "places": bool(places)}
+        data = {"layer": layer, "styles": [json.loads(k) for k in styles], "markers": markers}
         self.data_js = js_string(json.dumps(data, separators=(",", ":")))
         self.data_key = hashlib.sha1(self.data_js.encode()).hexdigest()[:16]
 
     def render(self, **kwargs):
         # The data goes into the page's header as raw text: an element's script output is
         # compiled again as a Jinja template by branca, which took seconds on 10 MB of data.
+        self.get_root().header.add_child(RawHtml(f"<script>{MARKERS_JS}</script>"),
+                                         name="geo_markers_js")
         self.get_root().header.add_child(RawHtml(
             "<script>window.geoMarkerData = window.geoMarkerData || {};"
             f"window.geoMarkerData[{json.dumps(self.data_key)}] = {self.data_js};</script>"),
@@ -1490,27 +1765,20 @@ class ExternalPopups(MacroElement):
         self.url = url
 
 
-class StackAll(MacroElement):
-    """Once every layer is on the map, brings circles to the front from largest to smallest
-    across layers, so a big figure never hides a small one of another party."""
+class MarkersStart(MacroElement):
+    """Once every MarkerLayer is made and the view is fitted: draws their markers (clustered
+    for the zoom, circles stacked largest first across layers, so a big figure never hides a
+    small one of another party), and again after every zoom (``MARKERS_JS``)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
-            var all = [];
-            [{% for g in this.groups %}{{ g.get_name() }}{{ "," if not loop.last }}{% endfor %}]
-                .forEach(function (g) { g.eachLayer(function (l) {
-                    if (l.getRadius && l._map) { all.push(l); } }); });
-            all.sort(function (a, b) { return b.getRadius() - a.getRadius(); })
-                .forEach(function (l) { l.bringToFront(); });
-        })();
+        geoMarkersStart({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, groups: list):
+    def __init__(self):
         super().__init__()
-        self._name = "StackAll"
-        self.groups = groups
+        self._name = "MarkersStart"
 
 
 def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames,
@@ -1521,9 +1789,12 @@ def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames,
     handed to it and fetched from the URL it returns instead of travelling in the page."""
     records: dict[Any, list[dict]] = {}
     popups: list[str] = []
+    spots: dict[tuple[float, float], int] = {}
     for item, coarse in zip(items, coarse_flags(items)):
         key = "__places__" if item.kind == "place" else item.party
         record = marker_record(item, names, coarse, cap)
+        if item.offset_of > 1:  # markers sharing a spot are clustered together or not at all
+            record["spot"] = spots.setdefault(spot_key(item.lat, item.lon), len(spots))
         if store_popups is not None:
             record["popupIndex"] = len(popups)
             popups.append(record.pop("popup"))
@@ -1537,8 +1808,12 @@ def _add_markers(fmap: folium.Map, items: list[MapItem], names: PartyNames,
         areas_layer.add_to(fmap)
     layers = []
     for key in sorted(records, key=order):
-        label = "Places" if key == "__places__" else names.name(key)
-        layers.append(MarkerLayer(label, records[key]).add_to(fmap))
+        if key == "__places__":
+            layer = MarkerLayer("Places", records[key], color=PLACE_COLOR, places=True)
+        else:
+            layer = MarkerLayer(names.name(key), records[key], color=names.color(key),
+                                party_class=slug(key))
+        layers.append(layer.add_to(fmap))
     if layers or areas_layer is not None:
         n_parties = sum(1 for key in records if key != "__places__")
         folium.LayerControl(collapsed=n_parties > MAX_EXPANDED_PARTIES).add_to(fmap)

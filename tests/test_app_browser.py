@@ -366,3 +366,78 @@ def test_the_tolls_tab_shows_each_sides_toll_per_reporter(dashboard, tmp_path_fa
         # the table of tolls sits below the charts
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
     page.context.close()
+
+
+# --- clusters: a party's nearby markers grouped when zoomed out ---------------------------------
+
+_LEAFLET_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def test_zoomed_out_a_partys_nearby_figures_cluster_in_its_colour_and_split_on_click(
+        app_url, fresh, tmp_path):
+    from geo.parties import load_parties
+
+    # three Ukrainian figures in three Donbas towns 20-40 km apart: one party, one kind
+    article = tmp_path / "donbas.md"
+    article.write_text(
+        "---\ntitle: Shelling hits Donbas towns\ndate: 2020-10-01\nsource: Test wire\n---\n"
+        "Shelling killed four Ukrainian soldiers in Kramatorsk on Sunday, Ukraine's defence "
+        "ministry said. Another strike killed three Ukrainian soldiers in Sloviansk, the "
+        "ministry said. Shelling also killed five Ukrainian soldiers in Bakhmut, the ministry "
+        "said.\n", encoding="utf-8")
+    fresh.goto(app_url)
+    _map(fresh)
+    fresh.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(article))
+    fresh.get_by_role("button", name="Ingest", exact=True).click()
+    fresh.get_by_text("Last upload").wait_for(timeout=60_000)
+    ukraine = ".geo-cluster.party-ukraine, path.geo-casualty.party-ukraine"
+    _wait_for(fresh, lambda: fresh.frame_locator(MAP_FRAME).locator(ukraine).count(),
+              "Ukraine's figures on the map")
+    frame = fresh.frame_locator(MAP_FRAME)
+    leaflet = frame.locator(".leaflet-container")
+    leaflet.evaluate(f"el => {_LEAFLET_MAP}.setZoom(3, {{animate: false}})")
+
+    # zoomed out: one circle in Ukraine's colour standing for the three markers, numbered
+    cluster = frame.locator("path.geo-cluster-casualty.party-ukraine")
+    _wait_for(fresh, lambda: cluster.count() == 1, "Ukraine's cluster")
+    color = load_parties().color("ukraine")
+    assert cluster.get_attribute("fill").lower() == color.lower()
+    assert cluster.get_attribute("data-markers") == "3"
+    assert cluster.get_attribute("data-items") == "3"
+    assert frame.locator("path.geo-casualty.party-ukraine").count() == 0
+    assert "3" in frame.locator(".geo-cluster-label").all_inner_texts()
+    # other parties keep their own colours: no cluster mixes two parties
+    fills = frame.locator("path.geo-cluster").evaluate_all(
+        "els => els.map(e => [e.getAttribute('class'), e.getAttribute('fill')])")
+    parties = load_parties()
+    for classes, fill in fills:
+        pid = re.search(r"party-(\S+)", classes).group(1)
+        if pid != "none":
+            assert fill.lower() == parties.color(pid).lower(), (classes, fill)
+    # explained in the key (collapsed when many parties are on the map: its text is there)
+    assert "click a group to zoom in" in frame.locator(".geo-legend").text_content()
+    cluster.hover(force=True)  # the tooltip says what it groups
+    tip = frame.locator(".leaflet-tooltip").last
+    tip.wait_for()
+    assert "3 markers grouped" in tip.inner_text() and "12 killed" in tip.inner_text()
+
+    # turning the party off in the layer control removes its cluster
+    frame.locator(".leaflet-control-layers").hover()
+    toggle = frame.locator(".leaflet-control-layers-overlays label",
+                           has_text="Ukraine").locator("input")
+    toggle.uncheck()
+    assert cluster.count() == 0
+    toggle.check()
+    _wait_for(fresh, lambda: cluster.count() == 1, "the cluster back with its layer")
+
+    # a click zooms to the cluster's bounds: the three figures are drawn apart again
+    zoom = leaflet.evaluate(f"el => {_LEAFLET_MAP}.getZoom()")
+    cluster.evaluate("""el => {
+        const r = el.getBoundingClientRect();
+        el.dispatchEvent(new MouseEvent("click", {bubbles: true,
+            clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+    }""")
+    _wait_for(fresh, lambda: frame.locator("path.geo-casualty.party-ukraine").count() == 3,
+              "the cluster to split")
+    assert cluster.count() == 0
+    assert leaflet.evaluate(f"el => {_LEAFLET_MAP}.getZoom()") > zoom

@@ -888,3 +888,81 @@ def test_popups_can_travel_apart_from_the_page(tmp_path):
     # content-addressed: the same view writes no second file
     render(frame, store_popups=store)
     assert stored[0] == stored[1] and len(list((tmp_path / "popups").glob("*.json"))) == 1
+
+
+# --- clusters (drawn in the page by MARKERS_JS) -------------------------------------------------
+
+def _layer_data(page: str) -> list[dict]:
+    """Each MarkerLayer's whole JSON (layer info, styles, markers), in page order."""
+    import json
+
+    found = re.findall(r'window\.geoMarkerData\["\w+"\] = ("(?:[^"\\]|\\.)*");', page)
+    return [json.loads(json.loads(text)) for text in found]
+
+
+def test_marker_records_carry_what_a_cluster_adds_up():
+    frame = _frame([_figure("armenia", 14), _figure("armenia", 3),  # one marker: 17
+                    _figure("armenia", None, qualifier="vague", vague_word="dozens",
+                            outcome="wounded"),
+                    _figure("armenia", 5, outcome="wounded", lat=48.5, lon=38.0),
+                    _figure("ukraine", 30, place="Ukraine", lat=48.998, lon=31.386,
+                            precision="country")])
+    layers = {d["layer"]["name"]: d for d in _layer_data(render(frame))}
+    records = layers["Armenia"]["markers"]
+    by_key = {(r["o"], r["lat"]): r for r in records}
+    assert by_key[("killed", 48.023)]["c"] == 17
+    assert by_key[("wounded", 48.023)]["c"] is None  # vague, no number: adds nothing
+    assert by_key[("wounded", 48.5)]["c"] == 5
+    # the two markers at Donetsk share a spot id (clustered together or not at all); the
+    # lone marker has none; only the country-level one is fixed (never clustered)
+    assert by_key[("killed", 48.023)]["spot"] == by_key[("wounded", 48.023)]["spot"]
+    assert "spot" not in by_key[("wounded", 48.5)]
+    assert not any(r.get("fixed") for r in records)
+    assert [r.get("fixed") for r in layers["ukraine"]["markers"]] == [1]
+    assert layers["Armenia"]["layer"] == {"name": "Armenia", "color": "#d62728",
+                                          "slug": "armenia", "places": False}
+
+
+def test_a_hostile_party_name_reaches_the_cluster_code_as_json_text_only():
+    parties = FakeParties([FakeParty("evil", HOSTILE_TITLE + HOSTILE_JINJA, "#123456")])
+    frame = _frame([_figure("evil", 4), _figure("evil", 6, lat=49.0, lon=38.5)])
+    page = render(frame, parties=parties)
+    assert HOSTILE_TITLE not in page and "X" + os.getcwd() not in page
+    [data] = _layer_data(page)
+    assert data["layer"]["name"] == HOSTILE_TITLE + HOSTILE_JINJA  # decoded: plain text
+    # the page code writes innerHTML only from popups escaped in Python; names and
+    # tooltips of clusters go in as textContent
+    assigned = re.findall(r"innerHTML = ([^;]+);", mapview.MARKERS_JS)
+    assert assigned == ["m.popup", "all[m.popupIndex]"], assigned
+    assert "textContent = line" in mapview.MARKERS_JS
+    with pytest.raises(ValueError):
+        mapview.MarkerLayer("x", [], color="red;background:url(x)")
+
+
+def test_the_page_draws_and_clusters_markers_once_the_view_is_set():
+    page = render()
+    assert page.count("window.geoMarkersStart = function") == 1  # the code once per page
+    assert page.count("geoMarkerLayer(map_") == 5  # one call per layer
+    start = page.index("geoMarkersStart(map_")
+    assert page.index(".fitBounds(") < start  # clusters are made for the fitted zoom
+    assert f"var CLUSTER_PX = {mapview.CLUSTER_PX};" in page
+    assert 'var CLUSTER_KINDS = ["casualty", "claim"];' in page
+
+
+def test_the_legend_explains_clusters_only_when_there_can_be_some():
+    near = _frame([_figure("armenia", 4), _figure("armenia", 6, lat=48.3, lon=38.1)])
+    page = render(near)
+    assert "click a group to zoom in" in page and "mixed outcomes" in page
+    items, _ = mapview.map_items(mapview.frame_rows(near))
+    assert mapview.may_cluster(items)
+    # one spot per party and kind (two outcomes at one spot, two parties): nothing to group
+    apart = _frame([_figure("armenia", 4), _figure("armenia", 2, outcome="wounded"),
+                    _figure("azerbaijan", 6, lat=48.3, lon=38.1)])
+    items, _ = mapview.map_items(mapview.frame_rows(apart))
+    assert not mapview.may_cluster(items)
+    assert "click a group to zoom" not in render(apart)
+    # country-level points are never grouped with towns
+    coarse = _frame([_figure("ukraine", 30, place="Ukraine", lat=48.998, lon=31.386,
+                             precision="country"), _figure("ukraine", 3, precision="city")])
+    items, _ = mapview.map_items(mapview.frame_rows(coarse))
+    assert not mapview.may_cluster(items)
