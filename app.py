@@ -28,7 +28,7 @@ from geo.views import (DATE_PRESETS, KINDS, Filters, area_totals, casualty_table
                        filter_frame, highlight_article, ingest_report, item_label, load_items,
                        parties_table, place_candidates, preset_range, reported_tolls,
                        selected_span, side_by_side, timeline_chart, tolls_charts, tolls_table,
-                       with_areas)
+                       url_date_range, with_areas)
 
 SAMPLES_DIR = DATA_DIR / "samples"
 AREA_NOTE = ("figures placed at a town or province; country- and region-level ones are not "
@@ -197,8 +197,7 @@ def _clamp(day: date) -> date:
 def _init_from_url() -> None:
     url = Filters.from_params(st.query_params)
     state = st.session_state
-    state["dates"] = (_clamp(date.fromisoformat(url.date_from)) if url.date_from else LO,
-                      _clamp(date.fromisoformat(url.date_to)) if url.date_to else HI)
+    state["dates"] = url_date_range(url, LO, HI)
     state["undated"] = url.include_undated
     state["parties"] = [p for p in url.parties if p in in_use]
     state["kinds"] = list(url.kinds)

@@ -357,6 +357,17 @@ def preset_range(preset: str, first, last) -> tuple:
     return (lo, hi) if days is None else (max(lo, hi - timedelta(days=days - 1)), hi)
 
 
+def url_date_range(filters: "Filters", lo: _date, hi: _date) -> tuple:
+    """The slider's (from, to) for a view opened from a link: the link's dates kept within the
+    store's [lo, hi]; a link whose range misses the store altogether (made on another store)
+    shows every date rather than an empty day at one end."""
+    start = _date.fromisoformat(filters.date_from) if filters.date_from else lo
+    end = _date.fromisoformat(filters.date_to) if filters.date_to else hi
+    if end < lo or start > hi or start > end:
+        return lo, hi
+    return max(start, lo), min(end, hi)
+
+
 def with_precision(frame: pd.DataFrame) -> pd.DataFrame:
     """Figures and claims carry no precision of their own: they are placed at one of their
     article's place mentions. Each gets the precision of the place mention of its article at

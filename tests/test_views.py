@@ -431,3 +431,19 @@ def test_tolls_charts_one_per_side_biggest_first_one_line_per_reporter():
                                          "Azerbaijan reports: military"}
     assert spec["mark"]["interpolate"] == "step-after"
     assert tolls_charts(_tolls(), PARTIES, outcome="wounded") == []
+
+
+def test_a_links_dates_are_kept_within_the_store_or_dropped_when_they_miss_it():
+    from datetime import date
+
+    from geo.views import url_date_range
+
+    lo, hi = date(2020, 9, 27), date(2020, 10, 10)
+    assert url_date_range(Filters(date_from="2020-09-30", date_to="2020-10-02"), lo, hi) == \
+        (date(2020, 9, 30), date(2020, 10, 2))
+    assert url_date_range(Filters(date_from="2020-09-01", date_to="2020-10-02"), lo, hi) == \
+        (lo, date(2020, 10, 2))
+    assert url_date_range(Filters(), lo, hi) == (lo, hi)
+    # a link made on another store (2014) would otherwise pin the slider to one day
+    assert url_date_range(Filters(date_from="2014-07-01", date_to="2015-02-28"), lo, hi) == \
+        (lo, hi)
