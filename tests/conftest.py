@@ -24,3 +24,19 @@ def seed_text(seed_path) -> str:
 @pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads((FIXTURES / f"{SEED_NAME}.gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The offline gazetteer index (built on first use)."""
+    from geo.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def nlp(gazetteer):
+    """The place pipeline: spaCy's model plus the gazetteer phrase matcher."""
+    from geo.places import load_place_pipeline
+
+    return load_place_pipeline(gazetteer)

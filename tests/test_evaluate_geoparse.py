@@ -7,8 +7,6 @@ import math
 import pytest
 
 from geo.evaluate import geoparse
-from geo.gazetteer import load_gazetteer
-from geo.places import load_place_pipeline
 from geo.records import Place
 
 TEXT = "Flooding hit Mariupol on Monday. Officials in Athens, Georgia said aid would come."
@@ -27,16 +25,6 @@ def _record():
         toponyms.append({"start": s, "end": e, "name": name, "lat": lat, "lon": lon})
     # 'Monday' is no place: a gold toponym nobody should find (recall < 1).
     return {"id": "t-1", "corpus": "toy", "text": TEXT, "toponyms": toponyms}
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def nlp(gazetteer):
-    return load_place_pipeline(gazetteer)
 
 
 def test_resolution_measures():

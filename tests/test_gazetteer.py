@@ -9,11 +9,6 @@ from geo.gazetteer import (Context, OfflineGeocoder, haversine_km, load_gazettee
                            rank)
 
 
-@pytest.fixture(scope="module")
-def gazetteer():
-    return load_gazetteer()
-
-
 @pytest.mark.parametrize("name, key", [
     ("Nagorno-Karabakh", "nagorno karabakh"),
     ("the Gaza Strip", "gaza strip"),

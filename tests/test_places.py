@@ -8,22 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.gazetteer import load_gazetteer
-from geo.places import find_mentions, find_places, load_place_pipeline
+from geo.places import find_mentions, find_places
 from geo.records import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = "000_6b9e2fcaa4d74d82"
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def nlp(gazetteer):
-    return load_place_pipeline(gazetteer)
 
 
 @pytest.fixture(scope="module")
