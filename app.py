@@ -162,9 +162,9 @@ def article_detail(db: str, version: int, article_id: str) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def corrections(db: str, version: int) -> pd.DataFrame | None:
+def corrections(db: str, version: int) -> pd.DataFrame:
     with open_store(db) as store:
-        return store.corrections() if hasattr(store, "corrections") else None
+        return store.corrections()
 
 
 @st.cache_data(show_spinner=False)
@@ -424,10 +424,6 @@ def articles_tab() -> None:
 
 
 def corrections_form(pick: str, detail: dict) -> None:
-    with open_store(DB) as store:
-        if not hasattr(store, "correct_place"):
-            st.info("This store cannot record corrections yet.")
-            return
     st.markdown("**Place**")
     place_names = sorted({p["name"] for p in detail["places"]})
     wrong = st.selectbox("Place in this article", place_names, key="fix_place")
@@ -446,7 +442,7 @@ def corrections_form(pick: str, detail: dict) -> None:
                 store.correct_place(wrong, **target, article_id=None if everywhere else pick)
             st.rerun()
     st.markdown("**Party**")
-    everything = view(DB, version, Filters())
+    everything = all_items(DB, version)  # the whole store, not a filtered copy
     mine = everything[everything["article_id"].eq(pick)
                       & everything["kind"].isin(["casualty", "claim"])]
     if mine.empty:
@@ -470,7 +466,7 @@ def corrections_form(pick: str, detail: dict) -> None:
                 store.correct_party(row["kind"], int(row["item_id"]), new_party)
             st.rerun()
     done = corrections(DB, version)
-    if done is not None and not done.empty:
+    if not done.empty:
         st.markdown("**Corrections made**")
         st.dataframe(done, width="stretch", hide_index=True)
         undo = st.selectbox("Undo correction", done["id"].tolist(), key="fix_undo")

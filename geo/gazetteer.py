@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+import numpy as np
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
@@ -297,11 +298,22 @@ def _dedupe(rows: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+    return EARTH_RADIUS_KM * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def haversine_km_array(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle km between points given in degrees, element-wise over (broadcast) arrays;
+    ``haversine_km`` is the same for two single points."""
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -601,10 +613,14 @@ def gazetteer_path() -> Path:
     return Path(os.environ.get("GEO_GAZETTEER") or DEFAULT_PATH)
 
 
-@lru_cache(maxsize=None)
 def load_gazetteer(path: Optional[str] = None) -> Gazetteer:
-    """The gazetteer, once per process; (re)built first if missing or stale."""
-    p = Path(path) if path else gazetteer_path()
+    """The gazetteer, once per process and index file; (re)built first if missing or stale."""
+    return _load_gazetteer(str(Path(path or gazetteer_path()).resolve()))
+
+
+@lru_cache(maxsize=None)
+def _load_gazetteer(path: str) -> Gazetteer:
+    p = Path(path)
     with _build_lock:
         if not p.exists() or _stamp_of(p) != _input_stamp(CURATED_CSV, BOUNDARIES):
             build_gazetteer(p)
@@ -614,10 +630,11 @@ def load_gazetteer(path: Optional[str] = None) -> Gazetteer:
 def _learned_from_env() -> dict:
     """Answers cached by the online geocoder, when the user opted in (``GEO_GEOCODER`` names a
     service): they join the gazetteer. Offline users and the evaluations never see them."""
-    service = (os.environ.get("GEO_GEOCODER") or "offline").strip().lower()
-    if service in ("offline", "gazetteer", ""):
+    from geo.geocoders import (DEFAULT_CACHE, ENV_CACHE, GeocodeCache, configured_service,
+                               learned_candidates)
+
+    if configured_service() is None:
         return {}
-    from geo.geocoders import DEFAULT_CACHE, ENV_CACHE, GeocodeCache, learned_candidates
 
     path = Path(os.environ.get(ENV_CACHE) or DEFAULT_CACHE)
     if not path.exists():

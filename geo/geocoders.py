@@ -144,11 +144,19 @@ def online_geocoder(service: str, *, user_agent: Optional[str] = None,
     return CachedGeocoder(limited, cache, service)
 
 
+def configured_service(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The online service ``GEO_GEOCODER`` opts into (lower case), or None for the offline
+    gazetteer (unset, empty, 'offline' or 'gazetteer')."""
+    env = os.environ if env is None else env
+    service = (env.get(ENV_SERVICE) or "").strip().lower()
+    return None if service in ("offline", "gazetteer", "") else service
+
+
 def geocoder_from_env(env: Optional[Mapping[str, str]] = None, **kwargs):
     """The configured geocoder: the offline gazetteer unless ``GEO_GEOCODER`` names a service."""
     env = os.environ if env is None else env
-    service = (env.get(ENV_SERVICE) or "offline").strip().lower()
-    if service in ("offline", "gazetteer", ""):
+    service = configured_service(env)
+    if service is None:
         from geo.gazetteer import OfflineGeocoder
 
         return OfflineGeocoder()

@@ -49,9 +49,9 @@ from folium.template import Template
 
 from . import assets
 from .parties import fallback_color
+from .records import KINDS
 
 ASSET_MODES = ("static", "inline", "cdn")
-KINDS = ("place", "casualty", "claim")
 
 OCEAN = "#d6e6f2"
 LAND = "#f5f2ea"

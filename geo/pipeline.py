@@ -6,7 +6,6 @@ table) load once per process through ``default_extractor()``.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
@@ -95,11 +94,9 @@ def geocode_unresolved(places: list[Place], geocoder, regions) -> None:
 
 
 def _fallback_geocoder():
-    if (os.environ.get("GEO_GEOCODER") or "offline").strip().lower() in ("offline", "gazetteer"):
-        return None
-    from geo.geocoders import geocoder_from_env
+    from geo.geocoders import configured_service, geocoder_from_env
 
-    return geocoder_from_env()
+    return geocoder_from_env() if configured_service() else None
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +161,6 @@ def ingest_if_empty(store, folder, extractor_factory=default_extractor) -> list[
 
     from geo.articles import read_articles
 
-    if len(store.articles()) or not Path(folder).exists():
+    if len(store) or not Path(folder).exists():
         return []
     return list(ingest(read_articles([folder]), store, extractor_factory()))

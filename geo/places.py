@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from geo.gazetteer import (Candidate, Context, Gazetteer, confidence, haversine_km,
-                           load_gazetteer, normalize, rank)
+                           haversine_km_array, load_gazetteer, normalize, rank)
 from geo.records import Article, Place
 
 SPANS_KEY = "gazetteer_places"
@@ -556,8 +556,8 @@ PROXIMITY_CAP = 2.0  # at most this many names' worth of support
 PROXIMITY_ROUNDS = 2
 
 
-def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]],
-                    counts: Counter) -> dict[str, list[tuple[float, Candidate]]]:
+def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]]
+                    ) -> dict[str, list[tuple[float, Candidate]]]:
     """Re-rank each name's towns by how much the article's *other* names support them: how
     plausibly another name means a town within PROXIMITY_KM. Only towns count (the point
     of a country or a province says little about a town's distance to it); counties count
@@ -569,13 +569,10 @@ def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]],
     if len(keys) < 2 or not rows:
         return ranked
     owner = np.array([i for i, _ in rows])
-    lat = np.radians([ranked[keys[i]][j][1].lat for i, j in rows])
-    lon = np.radians([ranked[keys[i]][j][1].lon for i, j in rows])
-    # Haversine distance matrix between all candidate towns of the article.
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    km = 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    lat = np.array([ranked[keys[i]][j][1].lat for i, j in rows])
+    lon = np.array([ranked[keys[i]][j][1].lon for i, j in rows])
+    # distance matrix between all candidate towns of the article
+    km = haversine_km_array(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
     # Full support within PROXIMITY_CLOSE_KM (a county and its seat), less out to PROXIMITY_KM.
     near = np.where(km <= PROXIMITY_CLOSE_KM, 1.0, np.where(km <= PROXIMITY_KM, PROXIMITY_FAR, 0.0))
     near *= owner[:, None] != owner[None, :]  # support comes from other names only,
@@ -816,7 +813,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     # Pass 3: towns near the other names' likely towns ('Paris' with 'Reno' and 'Hugo' is the
     # one in Texas).
     chosen: dict[str, tuple[Candidate, float]] = {}
-    for k, ranked in _with_proximity(second, counts).items():
+    for k, ranked in _with_proximity(second).items():
         chosen[k] = (ranked[0][1], confidence(ranked))
 
     for k, (c, conf) in list(chosen.items()):
@@ -881,11 +878,13 @@ def _default_regions():
 
 
 def find_places(doc: Doc, article: Article, gazetteer: Optional[Gazetteer] = None,
-                regions=None) -> list[Place]:
+                regions=None, join_regions: bool = True) -> list[Place]:
     """Every toponym mention of ``article`` in reading order, resolved where possible.
 
     ``doc`` is the pipeline's output for ``article.text``; offsets index ``article.text``.
-    Unresolved mentions are kept with precision 'unresolved'.
+    Unresolved mentions are kept with precision 'unresolved'. Each resolved place gets its
+    country, admin-1 unit and named region from ``regions`` (default: the bundled
+    boundaries) unless ``join_regions`` is False (the evaluations need coordinates only).
     """
     if doc.text != article.text:
         raise ValueError("got a doc of different text, expected nlp(article.text)")
@@ -896,7 +895,8 @@ def find_places(doc: Doc, article: Article, gazetteer: Optional[Gazetteer] = Non
     if nearby:
         mentions = sorted(mentions + nearby, key=lambda m: m.start)
         places = resolve_mentions(mentions, gazetteer)
-    _join_regions(places, regions if regions is not None else _default_regions())
+    if join_regions:
+        _join_regions(places, regions if regions is not None else _default_regions())
     return places
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
+KINDS = ("place", "casualty", "claim")  # the kinds of map items (MAP_COLUMNS "kind")
 PRECISIONS = ("point", "city", "admin2", "admin1", "region", "country", "unresolved")
 OUTCOMES = ("killed", "wounded", "missing", "captured", "displaced")
 QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range", "vague")

@@ -27,6 +27,7 @@ import shapely
 from pyproj import CRS
 
 from geo import DATA_DIR
+from geo.gazetteer import haversine_km_array
 
 BOUNDARIES_PATH = DATA_DIR / "boundaries.gpkg"
 LAYERS = ("countries", "admin1", "named_regions")
@@ -42,7 +43,6 @@ BASEMAP_TOLERANCE = {"countries": 0.05, "admin1": 0.01}
 # degrees: shorter numbers, still valid polygons, no visible change at that simplification.
 BASEMAP_GRID_DIVISOR = 5
 
-_EARTH_RADIUS_KM = 6371.0088
 _KM_PER_DEG_LAT = 111.32
 _WGS84 = CRS.from_epsg(4326)
 
@@ -273,16 +273,10 @@ def _locate_nearest(pts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, max_km: f
     lines = shapely.shortest_line(local.geometry.values[near.index.to_numpy()],
                                   polygons.geometry.values[right])
     ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    km = _haversine_km(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
+    km = haversine_km_array(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
     keep = km <= max_km
     found[near.index.to_numpy()[keep]] = right[keep]
     return found
-
-
-def _haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 def _take(values: pd.Series, positions: np.ndarray) -> np.ndarray:

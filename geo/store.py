@@ -24,7 +24,7 @@ import pandas as pd
 from . import DATA_DIR
 from .articles import content_hash
 from .rewrites import text_signature
-from .records import MAP_COLUMNS, PRECISIONS, Article, Casualty, Claim, Extraction, Place
+from .records import KINDS, MAP_COLUMNS, PRECISIONS, Article, Casualty, Claim, Extraction, Place
 
 SCHEMA_VERSION = 4
 # Statements that bring a database of version N-1 to version N (``_init_schema`` runs them;
@@ -38,7 +38,6 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
 }
 DEFAULT_DB_NAME = "geo.sqlite"
 ENV_VAR = "GEO_DB"
-KINDS = ("place", "casualty", "claim")
 BUSY_TIMEOUT_MS = 10_000
 
 

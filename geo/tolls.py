@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Optional
 
 import pandas as pd
@@ -130,6 +130,7 @@ def _none(value):
 
 
 def _outlet(value) -> Optional[str]:
+    """An outlet's name for comparison: lower case, single spaces (None when unknown)."""
     value = _none(value)
     return " ".join(str(value).lower().split()) or None if value else None
 
@@ -370,15 +371,6 @@ def tolls_frame(result: list[Toll]) -> pd.DataFrame:
              "series": " ".join(f"{p.date}:{p.toll}" for p in t.series)} for t in result]
     columns = ["party", "reported_by", "victim", "outcome", "toll", "date", "n_sources",
                "n_reports", "flags", "series"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def series_frame(result: list[Toll]) -> pd.DataFrame:
-    """Every point of every series, long format (for charts)."""
-    rows = [{"party": t.party, "reported_by": t.reported_by, "victim": t.victim,
-             "outcome": t.outcome, **asdict(p)} for t in result for p in t.series]
-    columns = ["party", "reported_by", "victim", "outcome", "date", "toll", "report_id",
-               "figure_kind", "value", "how", "n_sources", "flag"]
     return pd.DataFrame(rows, columns=columns)
 
 

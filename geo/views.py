@@ -18,10 +18,6 @@ _FIGURE_COLUMNS = ["party", "outcome", "figures", "sum of figures", "vague figur
                    "vague: at least", "reported by"]
 
 
-def _party_name(parties, pid) -> str:
-    return PartyNames(parties).name(pid, default="unattributed")
-
-
 def item_label(row, parties=None) -> str:
     """'Azerbaijan says: 14 civilians killed' (plain text; the reporter is kept apart)."""
     row = row._asdict() if hasattr(row, "_asdict") else dict(row)
@@ -52,9 +48,10 @@ def figures_per_party(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
     if cas.empty:
         return pd.DataFrame(columns=_FIGURE_COLUMNS)
     vague = cas["qualifier"].eq("vague")
+    names = PartyNames(parties)  # once: it indexes the party table
     cas = cas.assign(
-        party_name=[_party_name(parties, p) for p in cas["party"]],
-        reporter=[_party_name(parties, p) if p is not None else "unknown"
+        party_name=[names.name(p, default="unattributed") for p in cas["party"]],
+        reporter=[names.name(p, default="unattributed") if p is not None else "unknown"
                   for p in cas["reported_by"]],
         is_vague=vague,
         # a number as reported (best, else the bound of "at least 67"); vague words apart
@@ -98,14 +95,15 @@ def highlight_article(detail: dict, parties=None) -> str:
     """The article text as escaped HTML with each figure, claim and place marked."""
     text = detail.get("text") or ""
     out, pos = [], 0
+    names = PartyNames(parties)
     for start, end, kind, who in _spans(detail):
         out.append(html.escape(text[pos:start]))
-        color = PartyNames(parties).color(who)  # validated #rrggbb: it goes into a style
+        color = names.color(who)  # validated #rrggbb: it goes into a style
         style = {"place": "border-bottom:2px solid #888;background:none",
                  "boilerplate": "color:#999;background:none;text-decoration:line-through"
                  }.get(kind, f"background:{color}33;border-bottom:2px solid {color}")
         title = {"place": "place", "boilerplate": "boilerplate: nothing is extracted here"
-                 }.get(kind, f"{kind}: {_party_name(parties, who)}")
+                 }.get(kind, f"{kind}: {names.name(who, default='unattributed')}")
         out.append(f'<mark class="geo-{kind}" style="{style}" title="{html.escape(title)}">'
                    f"{html.escape(text[start:end])}</mark>")
         pos = end
@@ -220,13 +218,12 @@ def figures_by_reporter(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
 # --- filters: one state for the dashboard, its URL and the CLI --------------------------------
 
 
-KINDS = ("casualty", "claim", "place")
+KINDS = ("casualty", "claim", "place")  # records.KINDS in the order the sidebar offers them
 # Presets count back from the store's last date: the corpora are historical, "last week" of
 # 2015 news means the week before the newest item, not before today.
 DATE_PRESETS = {"All dates": None, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90,
                 "Last 365 days": 365}
 SEARCH_COLUMNS = ("title", "sentence", "claim_text", "place")
-COARSE_PRECISIONS = ("region", "country", "unresolved")
 
 
 @dataclass(frozen=True)
@@ -442,14 +439,6 @@ def load_items(store) -> pd.DataFrame:
     """Every item of the store, with figures and claims given their precision."""
     return with_precision(store.query())
 
-
-def load_view(store, filters: Filters) -> pd.DataFrame:
-    """The frame the map, tables and exports show: ``filter_frame`` over ``load_items``. The
-    dashboard (which keeps ``load_items`` cached) and ``python -m geo export`` both use it."""
-    return filter_frame(load_items(store), filters)
-
-
-# --- figures as numbers, areas, timeline, side by side ---------------------------------------
 
 def figure_counts(frame: pd.DataFrame) -> pd.Series:
     """Vectorised ``mapview.figure_count``: the number a casualty row adds to a sum (its low

@@ -26,8 +26,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from tests.browser import (MAP_FRAME, browser_page, download, streamlit_server,  # noqa: E402
-                           wait_for_map)
+from tests.browser import (MAP_FRAME, browser_page, click_biggest, download,  # noqa: E402
+                           streamlit_server, wait_for_map)
 
 
 def build_store(db: Path) -> None:
@@ -67,12 +67,7 @@ def main() -> int:
                 map.setView([49.3, 37.8], 7, {animate: false});  // Donetsk in the lower half
             }""")
             page.wait_for_timeout(500)
-            frame.locator("path.geo-casualty:not(.geo-coarse)").evaluate_all("""els => {
-                const big = els.reduce((a, b) => a.getBBox().width >= b.getBBox().width ? a : b);
-                const r = big.getBoundingClientRect();  // Leaflet opens the popup where clicked
-                big.dispatchEvent(new MouseEvent("click", {bubbles: true,
-                    clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
-            }""")
+            click_biggest(frame, "path.geo-casualty:not(.geo-coarse)")
             frame.locator(".geo-popup").wait_for()
             page.wait_for_timeout(500)
             page.locator(MAP_FRAME).screenshot(path=str(out / "popup.png"))

@@ -27,6 +27,18 @@ def wait_for_map(page, timeout_ms: int = 120_000):
     return frame
 
 
+def click_biggest(frame, selector: str = "path.geo-casualty") -> None:
+    """Open the popup of the biggest marker matching ``selector`` in the map's frame: a DOM
+    click at its centre (a pointer click may land on a smaller circle drawn over it, and
+    Leaflet opens the popup where clicked)."""
+    frame.locator(selector).evaluate_all("""els => {
+        const big = els.reduce((a, b) => a.getBBox().width >= b.getBBox().width ? a : b);
+        const r = big.getBoundingClientRect();
+        big.dispatchEvent(new MouseEvent("click", {bubbles: true,
+            clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+    }""")
+
+
 def download(page, button: str, path, timeout_ms: int = 120_000):
     """Click a download button and save what it sends to ``path``."""
     with page.expect_download(timeout=timeout_ms) as info:

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import (MAP_FRAME, browser_page, download, new_page, streamlit_server,
-                           wait_for_map)
+from tests.browser import (MAP_FRAME, browser_page, click_biggest, download, new_page,
+                           streamlit_server, wait_for_map)
 
 pytestmark = pytest.mark.browser
 
@@ -234,12 +234,7 @@ def test_a_popup_shows_the_quote_reporter_and_article(exports):
     frame = exports.frame_locator(MAP_FRAME)
     # popups are fetched after the first paint; a DOM click opens the biggest circle's
     frame.locator("path.geo-casualty").first.wait_for()
-    frame.locator("path.geo-casualty").evaluate_all("""els => {
-        const big = els.reduce((a, b) => a.getBBox().width >= b.getBBox().width ? a : b);
-        const r = big.getBoundingClientRect();  // Leaflet opens the popup where clicked
-        big.dispatchEvent(new MouseEvent("click", {bubbles: true,
-            clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
-    }""")
+    click_biggest(frame)
     popup = frame.locator(".geo-popup")
     popup.locator("blockquote mark").first.wait_for(timeout=30_000)  # the quote, figure marked
     text = popup.inner_text()

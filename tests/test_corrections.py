@@ -1,7 +1,6 @@
 """A user's corrections of places and parties: stored apart, shown by ``query``, undoable."""
 import pytest
 
-from geo.records import Casualty, Place
 from geo.store import StoreError, open_store
 
 from tests.test_store import make_extraction

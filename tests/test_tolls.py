@@ -14,7 +14,7 @@ from geo import tolls as T
 from geo.articles import read_articles
 from geo.pipeline import ingest
 from geo.records import MAP_COLUMNS
-from geo.rewrites import is_rewrite, similarity, text_signature
+from geo.rewrites import is_rewrite, text_signature
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COVERAGE = FIXTURES / "tolls" / "coverage.jsonl"

@@ -104,31 +104,6 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    # End-to-end resolution, kept under the names earlier reports used.
-    @property
-    def errors_km(self) -> list:
-        return self.end_to_end.errors_km
-
-    @property
-    def matched_unresolved(self) -> int:
-        return self.end_to_end.unresolved
-
-    @property
-    def acc161(self) -> float:
-        return self.end_to_end.acc161
-
-    @property
-    def acc161_all(self) -> float:
-        return self.end_to_end.acc161_all
-
-    @property
-    def median_km(self) -> float:
-        return self.end_to_end.median_km
-
-    @property
-    def auc(self) -> float:
-        return self.end_to_end.auc
-
 
 def read_records(path: Path, limit: Optional[int] = None) -> Iterator[dict]:
     with open(path, encoding="utf-8") as f:
@@ -204,7 +179,7 @@ def evaluate(records: Iterable[dict], nlp, gazetteer, corpus: str,
     for record, doc in zip(records, nlp.pipe(texts, batch_size=32)):
         article = Article(id=str(record["id"]), text=record["text"])
         # Boundaries add admin-1/region names only; coordinates do not depend on them.
-        places = find_places(doc, article, gazetteer=gazetteer, regions=_NO_JOIN)
+        places = find_places(doc, article, gazetteer=gazetteer, join_regions=False)
         paused = time.perf_counter()
         score_document(record, places, score, errors)
         started += time.perf_counter() - paused  # scoring is not the system's time
@@ -212,17 +187,6 @@ def evaluate(records: Iterable[dict], nlp, gazetteer, corpus: str,
     for record in records:
         resolve_gold_spans(record, gazetteer, score, errors)
     return score
-
-
-class _NoJoin:
-    def join_latlon(self, lats, lons):
-        import pandas as pd
-
-        return pd.DataFrame({"country_code": [None] * len(lats), "admin1": [None] * len(lats),
-                             "region": [None] * len(lats)})
-
-
-_NO_JOIN = _NoJoin()
 
 
 def _rate(n: float, seconds: float) -> str:
