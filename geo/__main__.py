@@ -198,6 +198,7 @@ def cmd_export(args) -> int:
                   file=sys.stderr)
         filters = export_filters(args)
         items = load_items(store)
+        signatures = store.signatures()  # rewrites count once, as in the dashboard
     options = {}
     if args.format in ("html", "png"):
         from geo.parties import load_parties
@@ -207,7 +208,7 @@ def cmd_export(args) -> int:
         parties, regions = load_parties(), load_regions()
         # the map the dashboard draws: figures consolidated into reports over the whole
         # store, then filtered; provinces shaded
-        frame = filter_frame(consolidate(with_areas(items, regions)), filters)
+        frame = filter_frame(consolidate(with_areas(items, regions), signatures), filters)
         options = dict(parties=parties, regions=regions, title=args.title,
                        subtitle=filters.summary(parties),
                        areas=area_totals(frame, regions, "admin1", parties))

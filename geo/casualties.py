@@ -263,6 +263,9 @@ def _matcher(vocab) -> Matcher:
     return matcher
 
 
+OTHER_SIDE = {"other", "opposing", "enemy", "opposite"}
+
+
 @lru_cache(maxsize=4)
 def _side_matcher(vocab) -> Matcher:
     matcher = Matcher(vocab, validate=True)
@@ -732,7 +735,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 party = reporter_party
             if party is None and on_side:
                 side = on_side[0]
-                party = _party_in(list(side), parties) or reporter_party
+                # "on their side" is the reporter's; "on the other side" is not, and names
+                # no party: leave it unknown rather than give it to the reporter
+                other = any(t.lower_ in OTHER_SIDE for t in side)
+                party = _party_in(list(side), parties) or (None if other else reporter_party)
             if party is None and b.party_from_subject is not None:
                 # the loser is the victims' side: "Ukraine lost 3 soldiers"
                 subj = _subject(b.party_from_subject, sent)

@@ -335,6 +335,18 @@ def _series(reports: list[Report], signatures: dict
     return points, flags, [r.report_id for r in parts]
 
 
+def known_by(frame: pd.DataFrame, as_of: Optional[str]) -> pd.DataFrame:
+    """The rows of ``frame`` known on ``as_of``: dated (or published) no later, and from
+    articles published by then: a later article is no source of an earlier figure yet."""
+    if not as_of:
+        return frame
+    dates = frame["date"].where(frame["date"].notna(), frame["article_date"])
+    published = frame["article_date"]
+    keep = (dates.isna() | (dates.astype(str).str[:10] <= as_of)) & \
+        (published.isna() | (published.astype(str).str[:10] <= as_of))
+    return frame[keep]
+
+
 def tolls(reports: list[Report], as_of: Optional[str] = None,
           signatures: Optional[dict] = None) -> list[Toll]:
     """Per (party, reporter, victim category, outcome), the reported toll as of ``as_of``
@@ -443,10 +455,7 @@ def run(args, stdout=None) -> int:
         raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD")
     with open_store(args.db) as store:
         # as of a date, later articles do not exist yet: not even as sources of earlier figures
-        frame = store.query(kinds=["casualty"], date_to=args.as_of)
-        if args.as_of:
-            published = frame["article_date"]
-            frame = frame[published.isna() | (published.astype(str) <= args.as_of)]
+        frame = known_by(store.query(kinds=["casualty"]), args.as_of)
         signatures = store.signatures(set(frame["article_id"]))
     reports = consolidate(frame, signatures)
     result = tolls(reports, as_of=args.as_of, signatures=signatures)

@@ -466,10 +466,12 @@ def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.Da
 def reported_tolls(frame: pd.DataFrame, signatures: Optional[dict] = None,
                    as_of: Optional[str] = None) -> list:
     """``geo.tolls.Toll`` per (victims' party, reporter, victims, outcome) from the casualty
-    rows of ``frame`` (give it every date up to ``as_of``: a toll needs its earlier totals)."""
-    from geo.tolls import consolidate as to_reports, tolls
+    rows of ``frame`` (give it every date: a toll needs its earlier totals) known by
+    ``as_of``, as ``python -m geo tolls --as-of`` counts them."""
+    from geo.tolls import consolidate as to_reports, known_by, tolls
 
-    return tolls(to_reports(frame, signatures), as_of=as_of, signatures=signatures)
+    return tolls(to_reports(known_by(frame, as_of), signatures), as_of=as_of,
+                 signatures=signatures)
 
 
 def tolls_table(result: list, parties=None) -> pd.DataFrame:

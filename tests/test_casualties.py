@@ -561,3 +561,11 @@ def test_nonstate_reporter_own_forces(text, party, by):
 def test_victims_are_not_the_reporter(text, by):
     c, = casualties(text)
     assert c.reported_by == by
+
+
+def test_on_the_other_side_is_not_the_reporters_side():
+    # "on their side" is the reporter's; "the other side" names no party
+    assert figures("Azerbaijani authorities say 14 civilians were killed on their side.") == \
+        [("killed", 14, "exact", "civilian", "azerbaijan")]
+    assert figures("Azerbaijani authorities said 14 civilians were killed on the other side.") \
+        == [("killed", 14, "exact", "civilian", None)]

@@ -411,3 +411,12 @@ def test_contradictory_reports_are_tolls_side_by_side_not_merged():
     result = T.tolls(T.consolidate(frame(*rows)))
     by_reporter = {(t.party, t.reported_by): t.toll for t in result}
     assert by_reporter == {("armenia", "armenia"): 61, ("armenia", "azerbaijan"): 2300}
+
+
+def test_known_by_leaves_out_later_figures_and_later_articles():
+    rows = frame(figure("a", 5, date="2020-09-28"),
+                 figure("b", 6, date="2020-09-28", article_date="2020-10-02"),  # told later
+                 figure("c", 7, date="2020-10-01"),
+                 figure("d", 8, date=None, article_date=None))
+    assert list(T.known_by(rows, "2020-09-30")["article_id"]) == ["a", "d"]
+    assert len(T.known_by(rows, None)) == 4
