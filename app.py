@@ -13,17 +13,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo import DATA_DIR
-from geo.articles import read_upload
-from geo.assets import ensure_static_assets, write_static
-from geo.export import EXPORT_MIME, export_bytes
-from geo.mapview import PartyNames, build_map, ensure_static_basemap, write_static_popups
+from geo.config import DATA_DIR
+from geo.read.articles import read_upload
+from geo.render.assets import ensure_static_assets, write_static
+from geo.render.export import EXPORT_MIME, export_bytes
+from geo.render.mapview import PartyNames, build_map, ensure_static_basemap, write_static_popups
 from geo.parties import load_parties
 from geo.pipeline import default_extractor, ingest, ingest_if_empty
 from geo.records import OUTCOMES, PRECISIONS
-from geo.regions import load_regions
+from geo.places.regions import load_regions
 from geo.store import open_store, resolve_db
-from geo.views import (DATE_PRESETS, KINDS, Filters, area_totals, casualty_table, claims_table,
+from geo.report.views import (DATE_PRESETS, KINDS, Filters, area_totals, casualty_table, claims_table,
                        consolidate, date_bounds, figures_by_reporter, figures_per_party,
                        filter_frame, highlight_article, ingest_report, item_label, load_items,
                        parties_table, place_candidates, preset_range, reported_tolls,
@@ -75,7 +75,7 @@ def store_version() -> int:
 
 
 # The whole store, read once per version and kept as is (no copy per call): every filter is
-# then a pandas mask over it (geo.views.filter_frame), milliseconds on 10,000s of items.
+# then a pandas mask over it (geo.report.views.filter_frame), milliseconds on 10,000s of items.
 @st.cache_resource(max_entries=2)
 def all_items(db: str, version: int) -> pd.DataFrame:
     with open_store(db) as store:
@@ -84,14 +84,14 @@ def all_items(db: str, version: int) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=2)
 def signatures(db: str, version: int) -> dict:
-    """Each article's rewrite signature (geo.rewrites), to count sources independently."""
+    """Each article's rewrite signature (geo.fingerprints), to count sources independently."""
     with open_store(db) as store:
         return store.signatures()
 
 
 @st.cache_resource(max_entries=2)
 def all_reports(db: str, version: int) -> pd.DataFrame:
-    """All items with the casualty figures consolidated into reports (geo.tolls)."""
+    """All items with the casualty figures consolidated into reports (geo.report.tolls)."""
     return consolidate(all_items(db, version), signatures(db, version))
 
 
@@ -111,7 +111,7 @@ def view(db: str, version: int, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def map_view(db: str, version: int, filters: Filters):
-    """(items the map draws - figures consolidated into reports when geo.tolls exists -,
+    """(items the map draws - figures consolidated into reports when geo.report.tolls exists -,
     casualties per province)."""
     frame = filter_frame(all_reports(db, version), filters)
     return frame, area_totals(frame, regions(), "admin1", parties())
@@ -313,7 +313,7 @@ st.caption(f"Showing: {filters.summary(party_table)}")
 
 def map_tab() -> None:
     map_frame, areas = map_view(DB, version, filters)
-    # our own page: every article string in it is escaped by geo.mapview
+    # our own page: every article string in it is escaped by geo.render.mapview
     st.iframe(map_page(DB, version, filters, online), height=620)
 
     st.subheader("Timeline", anchor=False)

@@ -2,11 +2,11 @@
 
     python bench/bench_geoparse.py [--corpus FILE.jsonl] [--limit N] [--repeat R] [--build-repeat B]
 
-* build: ``geo.gazetteer.build_gazetteer`` into a temporary file (what
+* build: ``geo.places.gazetteer.build_gazetteer`` into a temporary file (what
   ``scripts/build_gazetteer.py`` and a stale index run), median of B builds;
 * load: opening the built index (``Gazetteer(path)``) plus a first lookup, median of R; and
   building the phrase matcher over its non-town names (once per process), median of B;
-* resolution: ``geo.places.resolve_mentions`` on the corpus's gold spans, article by article,
+* resolution: ``geo.places.resolve.resolve_mentions`` on the corpus's gold spans, article by article,
   with the gazetteer in memory (a first pass fills its lookup cache; the timed passes reuse
   it), median toponyms/s over R passes. Recognition (spaCy) is timed by
   ``python -m geo.evaluate geoparse`` and ``bench/bench_pipeline.py``.
@@ -44,7 +44,7 @@ def _documents(corpus: Path | None, limit: int) -> list[tuple[str, list[tuple[in
     if corpus is None:
         import re
 
-        from geo.gazetteer import load_gazetteer
+        from geo.places.gazetteer import load_gazetteer
 
         gaz = load_gazetteer()
         docs = []
@@ -72,8 +72,8 @@ def main() -> int:
     parser.add_argument("--build-repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from geo.gazetteer import Gazetteer, build_gazetteer, load_gazetteer
-    from geo.places import gold_mentions, resolve_mentions
+    from geo.places.gazetteer import Gazetteer, build_gazetteer, load_gazetteer
+    from geo.places.resolve import gold_mentions, resolve_mentions
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "gazetteer.sqlite"
@@ -88,7 +88,7 @@ def main() -> int:
     gazetteer = load_gazetteer()
     from spacy.lang.en import English
 
-    from geo.places import GazetteerPlaceMatcher
+    from geo.places.resolve import GazetteerPlaceMatcher
 
     matchers = [_timed(lambda: GazetteerPlaceMatcher(English(), gazetteer=gazetteer))[1]
                 for _ in range(args.build_repeat)]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import DATA_DIR  # noqa: E402
+from geo.config import DATA_DIR  # noqa: E402
 from geo.records import Article  # noqa: E402
 
 
@@ -33,12 +33,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
     from geo.nlp import load_base
     from geo.parties import load_parties
     from geo.pipeline import Extractor
-    from geo.places import load_place_pipeline
-    from geo.regions import load_regions
+    from geo.places.resolve import load_place_pipeline
+    from geo.places.regions import load_regions
 
     _, t_model = _timed(load_base)
     gazetteer, t_gaz = _timed(load_gazetteer)

@@ -1,6 +1,46 @@
-"""Geospatial conflict map: articles -> places, casualty figures and claims -> store -> map."""
-from pathlib import Path
+"""Geospatial conflict map: news articles -> places, casualty figures and claims -> store -> map.
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
-DATA_DIR = PROJECT_DIR / "data"
+The flow, one package per stage (``docs/ARCHITECTURE.md`` draws it)::
+
+    read -> places, events -> pipeline -> store -> report -> render -> cli, app.py
+
+The names below are the public API; they load on first use, so ``import geo`` stays cheap.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.2.0"
+
+_API = {
+    # records
+    "Article": "geo.records", "Place": "geo.records", "Casualty": "geo.records",
+    "Claim": "geo.records", "Extraction": "geo.records",
+    # read
+    "read_articles": "geo.read", "ArticleError": "geo.read",
+    # places
+    "OfflineGeocoder": "geo.places", "load_gazetteer": "geo.places", "load_regions": "geo.places",
+    # pipeline
+    "extract": "geo.pipeline", "ingest": "geo.pipeline",
+    # store
+    "open_store": "geo.store", "Store": "geo.store",
+    # report
+    "Filters": "geo.report", "tolls": "geo.report",
+    # render
+    "build_map": "geo.render", "export": "geo.render",
+}
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -22,7 +22,7 @@ from typing import Iterator, Optional, Union
 
 from typing import TYPE_CHECKING
 
-from geo import DATA_DIR
+from geo.config import DATA_DIR
 
 if TYPE_CHECKING:  # spaCy loads only when matching is asked for: the dashboard's tables,
     from spacy.tokens import Doc, Span  # colours and names do without it

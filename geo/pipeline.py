@@ -28,8 +28,8 @@ class Extractor:
     fallback_geocoder: object = None
 
     def extract(self, article: Article) -> Extraction:
-        from geo.events import extract_events
-        from geo.places import find_places
+        from geo.events.extract import extract_events
+        from geo.places.resolve import find_places
 
         if len(article.text) > self.nlp.max_length:
             raise ExtractionError(
@@ -94,17 +94,17 @@ def geocode_unresolved(places: list[Place], geocoder, regions) -> None:
 
 
 def _fallback_geocoder():
-    from geo.geocoders import configured_service, geocoder_from_env
+    from geo.places.geocoders import configured_service, geocoder_from_env
 
     return geocoder_from_env() if configured_service() else None
 
 
 @lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
     from geo.parties import load_parties
-    from geo.places import load_place_pipeline
-    from geo.regions import load_regions
+    from geo.places.resolve import load_place_pipeline
+    from geo.places.regions import load_regions
 
     gazetteer = load_gazetteer()
     return Extractor(nlp=load_place_pipeline(gazetteer), gazetteer=gazetteer,
@@ -130,9 +130,9 @@ class IngestResult:
 def ingest(items: Iterable, store, extractor: Optional[Extractor] = None) -> Iterator[IngestResult]:
     """Extract and store each article; errors are reported per item and never stop the batch.
 
-    ``items`` yields Article or ArticleError (from ``geo.articles.read_articles``).
+    ``items`` yields Article or ArticleError (from ``geo.read.articles.read_articles``).
     """
-    from geo.articles import ArticleError
+    from geo.read.articles import ArticleError
 
     for item in items:
         if isinstance(item, ArticleError):
@@ -159,7 +159,7 @@ def ingest_if_empty(store, folder, extractor_factory=default_extractor) -> list[
     start on the bundled sample); otherwise do nothing. The extractor loads only if needed."""
     from pathlib import Path
 
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     if len(store) or not Path(folder).exists():
         return []

@@ -17,7 +17,7 @@ VICTIMS = ("civilian", "military", "official", "unknown")
 STANCES = ("claim", "denial", "accusation", "demand", "call", "statement")
 # What a figure counts, from its wording: a running total ("so far", "the toll rose to"), an
 # addition to an earlier figure ("two more"), the losses of one incident, or a past war's toll
-# ("in the 1990s war"), which never enters a current toll (see ``geo.tolls``).
+# ("in the 1990s war"), which never enters a current toll (see ``geo.report.tolls``).
 FIGURE_KINDS = ("cumulative", "incremental", "incident", "historical")
 
 

@@ -10,12 +10,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from geo.export import CHROMIUM_ARGS as EXPORT_CHROMIUM_ARGS, find_chromium
+from geo.render.export import CHROMIUM_ARGS as EXPORT_CHROMIUM_ARGS, find_chromium
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [*EXPORT_CHROMIUM_ARGS, "--disable-component-update", "--disable-sync",
                  "--no-first-run"]
-# the map's page: geo.mapview's HTML in st.iframe (the only iframe on the dashboard)
+# the map's page: geo.render.mapview's HTML in st.iframe (the only iframe on the dashboard)
 MAP_FRAME = 'iframe[data-testid="stIFrame"]'
 
 

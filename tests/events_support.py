@@ -35,7 +35,7 @@ def seed_article(text: str) -> Article:
 
 
 def extract(text: str, date: str = "2020-09-30", places=None):
-    from geo.events import extract_events
+    from geo.events.extract import extract_events
 
     article = Article(id="t", text=text, date=date)
     return extract_events(nlp()(text), article, places or [])

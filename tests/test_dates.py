@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.dates import resolve_date
+from geo.events.dates import resolve_date
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from geo import assets, export
+from geo.render import assets, export
 from geo.records import MAP_COLUMNS
 from tests.test_mapview import (HOSTILE_JINJA, HOSTILE_TITLE, fake_parties, hostile_frame, map_frame,
                                 tiny_basemap)

@@ -1,4 +1,4 @@
-"""What a figure counts, one group per rule of ``geo.figure_kinds``: wordings from wire
+"""What a figure counts, one group per rule of ``geo.events.figure_kinds``: wordings from wire
 headlines (UCDP GED source headline shapes) and made-up news sentences, none from one article."""
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from geo.gazetteer import (Context, OfflineGeocoder, haversine_km, load_gazetteer, normalize,
+from geo.places.gazetteer import (Context, OfflineGeocoder, haversine_km, load_gazetteer, normalize,
                            rank)
 
 
@@ -136,7 +136,7 @@ def test_country_point_lies_near_the_conventional_centre(gazetteer, name, lat, l
     (("Bakhmut", "Artemivsk"), 48.6, 38.0),
 ])
 def test_transliterations_and_old_names_find_the_same_place(gazetteer, names, lat, lon):
-    # Which sense wins (city or its oblast) is geo.places' call; the city must be a candidate.
+    # Which sense wins (city or its oblast) is geo.places.resolve' call; the city must be a candidate.
     for name in names:
         assert any(haversine_km(c.lat, c.lon, lat, lon) < 15
                    for c in gazetteer.candidates(name)), name

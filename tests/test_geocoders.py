@@ -5,8 +5,8 @@ import pytest
 from geopy.location import Location
 
 import geopy.extra.rate_limiter as rate_limiter
-from geo.gazetteer import OfflineGeocoder
-from geo.geocoders import GeocodeCache, geocoder_from_env, online_geocoder
+from geo.places.gazetteer import OfflineGeocoder
+from geo.places.geocoders import GeocodeCache, geocoder_from_env, online_geocoder
 
 
 class FakeService:
@@ -107,7 +107,7 @@ def test_failures_are_raised_and_not_cached(tmp_path, sleeps):
 def test_a_failing_service_leaves_places_unresolved(tmp_path, sleeps):
     from geo.pipeline import geocode_unresolved
     from geo.records import Place
-    from geo.regions import load_regions
+    from geo.places.regions import load_regions
 
     places = [Place("Pisky", 0, 5)]
     geocoder = online_geocoder("fake", geocoder=DownService(), cache=tmp_path / "c.sqlite")
@@ -116,9 +116,9 @@ def test_a_failing_service_leaves_places_unresolved(tmp_path, sleeps):
 
 
 def test_cached_online_answers_join_the_gazetteer(tmp_path, sleeps, monkeypatch):
-    from geo.gazetteer import Gazetteer, load_gazetteer
-    from geo.geocoders import learned_candidates
-    from geo.places import gold_mentions, resolve_mentions
+    from geo.places.gazetteer import Gazetteer, load_gazetteer
+    from geo.places.geocoders import learned_candidates
+    from geo.places.resolve import gold_mentions, resolve_mentions
 
     cache = tmp_path / "c.sqlite"
     geocoder = online_geocoder("fake", geocoder=FakeService(), cache=cache)
@@ -139,7 +139,7 @@ def test_cached_online_answers_join_the_gazetteer(tmp_path, sleeps, monkeypatch)
 
 
 def test_learned_answers_only_for_users_who_opted_in(tmp_path, sleeps, monkeypatch):
-    from geo.gazetteer import _learned_from_env
+    from geo.places.gazetteer import _learned_from_env
 
     cache = tmp_path / "c.sqlite"
     online_geocoder("fake", geocoder=FakeService(), cache=cache).geocode("Zzyzxville")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from geo import assets, mapview
+from geo.render import assets, mapview
 from geo.records import MAP_COLUMNS
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -53,7 +53,7 @@ def fake_parties() -> FakeParties:
 
 def tiny_basemap() -> dict:
     """Two boxes roughly where Armenia and Azerbaijan are (the real outlines come from
-    geo.regions; tests must not depend on data/boundaries.gpkg)."""
+    geo.places.regions; tests must not depend on data/boundaries.gpkg)."""
     def box(name, iso, w, s, e, n):
         ring = [[w, s], [e, s], [e, n], [w, n], [w, s]]
         return {"type": "Feature", "properties": {"name": name, "iso_a2": iso, "pop": 1},
@@ -420,7 +420,9 @@ def test_an_unknown_party_gets_the_party_tables_colour(pid):
     assert mapview.PartyNames(table).color(pid) == expected
     bad = FakeParties([FakeParty(pid, "X", "not a colour")])
     assert mapview.PartyNames(bad).color(pid) == expected  # a bad colour in the table
-    assert mapview.fallback_color is parties.fallback_color  # no colour scheme of its own
+    from geo.report import labels
+
+    assert labels.fallback_color is parties.fallback_color  # no colour scheme of its own
     assert not hasattr(mapview, "_hsl_to_hex")
 
 
@@ -711,7 +713,7 @@ def test_inline_assets_are_self_contained():
 
 
 class FakeRegions:
-    """Stands in for geo.regions.Regions: records which outlines the map asks for."""
+    """Stands in for geo.places.regions.Regions: records which outlines the map asks for."""
 
     def __init__(self):
         self.calls = []
@@ -729,17 +731,17 @@ def test_outlines_come_from_regions_with_admin1_for_countries_present():
 
 
 def test_missing_boundaries_still_give_a_map(monkeypatch):
-    import geo.regions
+    import geo.places.regions
 
     def no_file(*_a, **_k):
         raise FileNotFoundError("data/boundaries.gpkg not found")
-    monkeypatch.setattr(geo.regions, "load_regions", no_file)
+    monkeypatch.setattr(geo.places.regions, "load_regions", no_file)
     page = render(basemap=None)
     assert "L.geoJson" not in page and len(marker_kinds(page)) == 8
 
 
 def test_named_regions_mentioned_are_outlined_from_the_real_boundaries():
-    from geo.regions import load_regions
+    from geo.places.regions import load_regions
 
     row = dict.fromkeys(MAP_COLUMNS)
     row.update(kind="place", place="Artsakh", precision="region", lat=39.85, lon=46.75,
@@ -757,7 +759,7 @@ def test_named_regions_mentioned_are_outlined_from_the_real_boundaries():
 def test_static_basemap_is_written_once_and_fetched_by_the_page(tmp_path):
     import json
 
-    from geo.regions import load_regions
+    from geo.places.regions import load_regions
 
     urls = mapview.ensure_static_basemap(load_regions(), static_dir=tmp_path)
     assert urls == {"countries_geojson": "/app/static/basemap/countries.json"}

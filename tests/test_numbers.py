@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.numbers import find_counts, number_value
+from geo.events.numbers import find_counts, number_value
 from tests.events_support import nlp
 
 

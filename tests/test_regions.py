@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point
 
-from geo import DATA_DIR
-from geo.regions import ascii_fold, load_regions, match_admin1, name_key, split_names
+from geo.config import DATA_DIR
+from geo.places.regions import ascii_fold, load_regions, match_admin1, name_key, split_names
 
 NAMED_CSV = DATA_DIR / "named_regions.csv"
 

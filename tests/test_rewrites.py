@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from geo.rewrites import SHINGLE_WORDS, is_rewrite, similarity, text_signature
+from geo.fingerprints import SHINGLE_WORDS, is_rewrite, similarity, text_signature
 
 random.seed(7)
 VOCAB = [f"w{i}" for i in range(5000)]

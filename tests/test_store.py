@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import DATA_DIR
+from geo.config import DATA_DIR
 from geo.records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
-from geo.store import (
-    SCHEMA_VERSION, SQLiteStore, SchemaVersionError, StoreError, open_store, resolve_db,
-    _CASUALTY_COLS, _CLAIM_COLS, _PLACE_COLS, _SCHEMA,
+from geo.store import SchemaVersionError, StoreError, open_store, resolve_db
+from geo.store.sqlite import (
+    SCHEMA_VERSION, SQLiteStore, _CASUALTY_COLS, _CLAIM_COLS, _PLACE_COLS, _SCHEMA,
 )
 
 TEXT = ("Azerbaijani authorities say 14 civilians were killed. Armenia claimed that a Turkish "

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import tolls as T
-from geo.articles import read_articles
+from geo.report import tolls as T
+from geo.read.articles import read_articles
 from geo.pipeline import ingest
 from geo.records import MAP_COLUMNS
-from geo.rewrites import is_rewrite, text_signature
+from geo.fingerprints import is_rewrite, text_signature
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COVERAGE = FIXTURES / "tolls" / "coverage.jsonl"

@@ -1,7 +1,7 @@
 """Casualty figures and claims of one article, placed and dated.
 
 ``extract_events(doc, article, places, parties)`` runs over the article's non-boilerplate
-sentences: ``geo.casualties`` binds count phrases to outcomes, ``geo.claims`` finds the
+sentences: ``geo.events.casualties`` binds count phrases to outcomes, ``geo.events.claims`` finds the
 parties' reported speech. A claim is placed at the most specific resolved place of its
 sentence (nearest to it on ties), else at the article's main place. A casualty figure is
 placed by syntax (``_Context.place_for`` with anchors): the place attached to its outcome
@@ -18,9 +18,9 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from geo.casualties import PERSON_NOUNS, find_casualties
-from geo.claims import find_claims
-from geo.dates import resolve_date
+from geo.events.casualties import PERSON_NOUNS, find_casualties
+from geo.events.claims import find_claims
+from geo.events.dates import resolve_date
 from geo.records import Article, Casualty, Claim, Place
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5,
@@ -195,7 +195,7 @@ class _Context:
         self.figure_main = main_place(usable, article)
 
     def _roles(self, doc: Doc, parties, sentences: list[Span]) -> None:
-        from geo.claims import STANCE_LEMMAS, _phrase, _subject, according_to, \
+        from geo.events.claims import STANCE_LEMMAS, _phrase, _subject, according_to, \
             headline_source
 
         speaker_tokens: set[int] = set()

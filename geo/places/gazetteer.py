@@ -30,7 +30,7 @@ import numpy as np
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geo import DATA_DIR
+from geo.config import DATA_DIR
 
 FORMAT_VERSION = 5  # bump when the schema or the build rules change
 DEFAULT_PATH = DATA_DIR / "gazetteer.sqlite"
@@ -198,7 +198,7 @@ class Gazetteer:
         self._local = threading.local()
         self._cache: dict[str, list[Candidate]] = {}
         # Normalised name -> candidates learned from opted-in online geocoders
-        # (geo.geocoders.learned_candidates): used for names the index does not know.
+        # (geo.places.geocoders.learned_candidates): used for names the index does not know.
         self.learned = dict(learned or {})
         meta = dict(self._db().execute("SELECT key, value FROM meta"))
         self.stamp = meta.get("stamp")
@@ -337,7 +337,7 @@ def _input_stamp(curated_csv: Path, boundaries: Path) -> str:
 def _load_regions():
     """The boundaries API, or None while data/boundaries.gpkg is not there."""
     try:
-        from geo.regions import load_regions
+        from geo.places.regions import load_regions
 
         return load_regions()
     except (ImportError, FileNotFoundError, OSError) as err:  # built without admin-1 names
@@ -630,7 +630,7 @@ def _load_gazetteer(path: str) -> Gazetteer:
 def _learned_from_env() -> dict:
     """Answers cached by the online geocoder, when the user opted in (``GEO_GEOCODER`` names a
     service): they join the gazetteer. Offline users and the evaluations never see them."""
-    from geo.geocoders import (DEFAULT_CACHE, ENV_CACHE, GeocodeCache, configured_service,
+    from geo.places.geocoders import (DEFAULT_CACHE, ENV_CACHE, GeocodeCache, configured_service,
                                learned_candidates)
 
     if configured_service() is None:
@@ -695,4 +695,4 @@ class OfflineGeocoder(Geocoder):
         return Location(", ".join(parts), (c.lat, c.lon, 0.0), raw)
 
     def reverse(self, query, *, exactly_one=True, timeout=None):
-        raise NotImplementedError("OfflineGeocoder does not reverse-geocode; use geo.regions")
+        raise NotImplementedError("OfflineGeocoder does not reverse-geocode; use geo.places.regions")

@@ -1,6 +1,6 @@
 """Geocoders behind one interface: ``geocode(query, exactly_one=True, ...) -> Location | list | None``.
 
-The default is the offline gazetteer (``geo.gazetteer.OfflineGeocoder``): no network at all.
+The default is the offline gazetteer (``geo.places.gazetteer.OfflineGeocoder``): no network at all.
 Online services are opt-in (``GEO_GEOCODER=nominatim``, or any name geopy knows) and are plain
 geopy geocoders composed the geopy way: ``RateLimiter`` (at least one second between calls, as
 Nominatim's usage policy asks) around the service, and a persistent SQLite cache around that, so
@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, Optional
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from geo import DATA_DIR
+from geo.config import DATA_DIR
 
 ENV_SERVICE = "GEO_GEOCODER"  # unset / 'offline' = the gazetteer
 ENV_USER_AGENT = "GEO_USER_AGENT"  # services like Nominatim want a contact in it
@@ -157,7 +157,7 @@ def geocoder_from_env(env: Optional[Mapping[str, str]] = None, **kwargs):
     env = os.environ if env is None else env
     service = configured_service(env)
     if service is None:
-        from geo.gazetteer import OfflineGeocoder
+        from geo.places.gazetteer import OfflineGeocoder
 
         return OfflineGeocoder()
     return online_geocoder(service, user_agent=env.get(ENV_USER_AGENT), **kwargs)
@@ -171,8 +171,8 @@ _FEATURE_OF = {"country": "country", "state": "admin1", "province": "admin1", "r
 def learned_candidates(cache: GeocodeCache) -> dict[str, list]:
     """The cache's answers as gazetteer candidates, by normalised query: an opted-in online
     answer ('Pisky' -> a point) joins the local gazetteer, so later articles resolve the name
-    offline and rank it with the rest (``geo.gazetteer.Gazetteer(learned=...)``)."""
-    from geo.gazetteer import Candidate, normalize
+    offline and rank it with the rest (``geo.places.gazetteer.Gazetteer(learned=...)``)."""
+    from geo.places.gazetteer import Candidate, normalize
 
     out: dict[str, list] = {}
     for service, query, loc in cache.answers():

@@ -1,19 +1,33 @@
-"""Near-duplicate articles: rewrites of one running story, syndicated copies, re-posts.
+"""An article's identity: the hash of its text (exact copies) and a MinHash signature (rewrites).
+
+``content_hash`` gives ids and finds exact copies whatever the line endings or wrapping.
+Near-duplicate articles: rewrites of one running story, syndicated copies, re-posts.
 
 Each article gets a MinHash signature of its word 5-shingles (boilerplate left out) when it is
 stored; two signatures estimate the Jaccard similarity of the two texts' shingle sets. A wire
 story re-posted by several outlets, or a live page rewritten through the day, shares most of its
 shingles with the earlier version (similarity well above ``REWRITE_SIMILARITY``); two outlets
-writing the same news in their own words share almost none. ``geo.tolls`` uses this so that the
+writing the same news in their own words share almost none. ``geo.report.tolls`` uses this so that the
 repeats of one text do not count as independent confirmation of a figure.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Iterable, Optional
 
 import numpy as np
+
+def normalize_text(text: str) -> str:
+    """The form hashed for ids: NFC, whitespace collapsed, so CRLF/LF or re-wrapped copies match."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def content_hash(text: str) -> str:
+    # surrogatepass: never raises, even on a text that skipped the reader's clean-up
+    return hashlib.sha256(normalize_text(text).encode("utf-8", "surrogatepass")).hexdigest()
+
 
 SHINGLE_WORDS = 5
 N_HASHES = 64

@@ -1,6 +1,6 @@
 """Casualty figures: a count phrase bound to an outcome, with victims, their party and the source.
 
-Binding rules, tried in order for every count phrase (``geo.numbers``):
+Binding rules, tried in order for every count phrase (``geo.events.numbers``):
 
 - token patterns (``PATTERN_FAMILIES``), robust on headlines where the parse is poor:
   ``subject``  "14 civilians were killed", "Two activists shot dead", "17 wounded",
@@ -30,10 +30,10 @@ from typing import Callable, Optional
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from geo.claims import (STANCE_LEMMAS, Speaker, _subject, according_to, headline_source,
+from geo.events.claims import (STANCE_LEMMAS, Speaker, _subject, according_to, headline_source,
                         speaker_of)
-from geo.figure_kinds import figure_kind
-from geo.numbers import Count, find_counts
+from geo.events.figure_kinds import figure_kind
+from geo.events.numbers import Count, find_counts
 from geo.records import Casualty
 
 CIVILIAN = {"civilian", "resident", "villager", "child", "children", "kid", "boy", "girl",
@@ -683,9 +683,9 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                     place_for: Callable, date_for: Callable,
                     article_date: Optional[str] = None) -> list[Casualty]:
     """Figures of ``sentences``; ``place_for(start, end, sent, anchors=tokens)`` places one
-    (``geo.events._Context.place_for``: anchors are its outcome word, victims and count).
+    (``geo.events.extract._Context.place_for``: anchors are its outcome word, victims and count).
     Each figure's kind (cumulative, incremental, incident, historical) comes from its wording
-    (``geo.figure_kinds``); ``article_date`` tells a past year from the present."""
+    (``geo.events.figure_kinds``); ``article_date`` tells a past year from the present."""
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()

@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional
 
 import pandas as pd
 
-from geo.mapview import PartyNames, figure_phrase, reporter_phrase
+from geo.report.labels import PartyNames, clean, count_text, figure_phrase, reporter_phrase
 from geo.records import OUTCOMES, PRECISIONS
 
 _FIGURE_COLUMNS = ["party", "outcome", "figures", "sum of figures", "vague figures",
@@ -185,7 +185,6 @@ def figures_by_reporter(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
     """Each reporter's figures side by side: one row per (date, victims' side, outcome), one
     column per reporter, so that one side's count of the other side's losses stands next to
     that side's own count. A cell lists the figures as written ("14", "about 100", "several")."""
-    from geo.mapview import clean, count_text
 
     cas = frame[frame["kind"] == "casualty"]
     if cas.empty:
@@ -453,10 +452,10 @@ def figure_counts(frame: pd.DataFrame) -> pd.Series:
 
 
 def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.DataFrame:
-    """Casualty rows collapsed into reports by ``geo.tolls.consolidated_items`` (the same
+    """Casualty rows collapsed into reports by ``geo.report.tolls.consolidated_items`` (the same
     figure from several articles is one row, with ``n_sources``, ``n_articles`` and
     ``in_toll``); ``signatures`` (``Store.signatures()``) tell rewrites apart."""
-    from geo.tolls import consolidated_items
+    from geo.report.tolls import consolidated_items
 
     if not frame["kind"].eq("casualty").any():
         return frame
@@ -465,10 +464,10 @@ def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None) -> pd.Da
 
 def reported_tolls(frame: pd.DataFrame, signatures: Optional[dict] = None,
                    as_of: Optional[str] = None) -> list:
-    """``geo.tolls.Toll`` per (victims' party, reporter, victims, outcome) from the casualty
+    """``geo.report.tolls.Toll`` per (victims' party, reporter, victims, outcome) from the casualty
     rows of ``frame`` (give it every date: a toll needs its earlier totals) known by
     ``as_of``, as ``python -m geo tolls --as-of`` counts them."""
-    from geo.tolls import consolidate as to_reports, known_by, tolls
+    from geo.report.tolls import consolidate as to_reports, known_by, tolls
 
     return tolls(to_reports(known_by(frame, as_of), signatures), as_of=as_of,
                  signatures=signatures)
@@ -498,7 +497,7 @@ def tolls_charts(result: list, parties=None, outcome: str = "killed", height: in
     reports"), as steps since a toll holds until the next report changes it."""
     import altair as alt
 
-    from geo.tolls import chart_frame
+    from geo.report.tolls import chart_frame
 
     names = PartyNames(parties)
     data = chart_frame([t for t in result if t.outcome == outcome],
@@ -689,7 +688,6 @@ def side_by_side(frame: pd.DataFrame, parties=None, area: Optional[str] = None,
     """For one place (an ``area_admin1`` label or a named region; None: everywhere) and the
     filtered period: one row per (victims' side, outcome), one column per reporter, each cell
     the figures as written and their sum - so one side's figure stands next to the other's."""
-    from geo.mapview import count_text
 
     col = {"admin1": "area_admin1", "region": "area_region"}[level]
     cas = frame[frame["kind"].eq("casualty")]
@@ -726,7 +724,7 @@ def place_candidates(name: str, geocoder=None, limit: int = 8) -> list[dict]:
     if not str(name or "").strip():
         return []
     if geocoder is None:
-        from geo.gazetteer import OfflineGeocoder
+        from geo.places.gazetteer import OfflineGeocoder
         geocoder = OfflineGeocoder()
     found = geocoder.geocode(str(name).strip(), exactly_one=False) or []
     out = []

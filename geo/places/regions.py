@@ -26,8 +26,8 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from geo import DATA_DIR
-from geo.gazetteer import haversine_km_array
+from geo.config import DATA_DIR
+from geo.places.gazetteer import haversine_km_array
 
 BOUNDARIES_PATH = DATA_DIR / "boundaries.gpkg"
 LAYERS = ("countries", "admin1", "named_regions")

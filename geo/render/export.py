@@ -16,7 +16,7 @@ from typing import Any, Optional, Union
 
 import pandas as pd
 
-from .records import MAP_COLUMNS
+from geo.records import MAP_COLUMNS
 
 FORMATS = ("html", "png", "csv", "geojson", "gpkg")
 EXPORT_MIME = {"html": "text/html", "png": "image/png", "csv": "text/csv",
@@ -41,7 +41,7 @@ def export_html(frame: pd.DataFrame, path: Optional[PathLike] = None, title: str
                 **map_kwargs: Any) -> str:
     """A standalone HTML page of the map with Leaflet inlined; written to ``path`` if given.
     ``map_kwargs`` go to ``mapview.build_map`` (parties, basemap, regions, online_tiles...)."""
-    from .mapview import build_map  # folium is heavy: import only when a map is made
+    from geo.render.mapview import build_map  # folium is heavy: import only when a map is made
 
     if "asset_mode" in map_kwargs:
         raise TypeError("export_html always inlines the assets; do not pass asset_mode")

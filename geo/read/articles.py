@@ -48,17 +48,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
 
-from .records import Article
+from geo.fingerprints import content_hash
+from geo.records import Article
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +105,6 @@ class ArticleError:
 # Small helpers: ids, dates, decoding
 
 
-def normalize_text(text: str) -> str:
-    """The form hashed for ids: NFC, whitespace collapsed, so CRLF/LF or re-wrapped copies match."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def content_hash(text: str) -> str:
-    # surrogatepass: never raises, even on a text that skipped ``make_article``'s clean-up
-    return hashlib.sha256(normalize_text(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

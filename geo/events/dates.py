@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Optional
 
-from geo.numbers import number_value
+from geo.events.numbers import number_value
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",

@@ -47,9 +47,9 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from . import assets
-from .parties import fallback_color
-from .records import KINDS
+from geo.render import assets
+from geo.records import KINDS
+from geo.report.labels import (PartyNames, as_int, clean, figure_count, figure_phrase, is_vague, reporter_phrase)
 
 ASSET_MODES = ("static", "inline", "cdn")
 
@@ -68,7 +68,6 @@ OTHER_OUTCOME_COLOR = "#999999"
 COARSE_PRECISIONS = ("region", "country")
 # Casualties per province: a sequential scale (ColorBrewer YlOrRd, 5 classes)
 AREA_COLORS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-UNATTRIBUTED_COLOR = "#555555"
 WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
 MIN_VIEW_DEG = 2.0  # never zoom closer than ~2 degrees across on fit (one spot: context)
 MAX_FIT_ZOOM = 10
@@ -89,28 +88,10 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # --- small pure helpers ---------------------------------------------------------------------
 
-def clean(value: Any) -> Any:
-    """None for every flavour of missing (None, NaN, pd.NA, NaT), else the value."""
-    if value is None:
-        return None
-    try:
-        return None if pd.isna(value) else value
-    except (TypeError, ValueError):  # lists, arrays: not a scalar "missing"
-        return value
-
-
 def esc(value: Any) -> str:
     """Escaped text of an untrusted value ('' when missing)."""
     value = clean(value)
     return "" if value is None else html.escape(str(value), quote=True)
-
-
-def as_int(value: Any) -> Optional[int]:
-    value = clean(value)
-    try:
-        return None if value is None else int(float(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def slug(value: Any) -> str:
@@ -132,35 +113,6 @@ def safe_url(url: Any) -> Optional[str]:
     except ValueError:
         return None
     return url if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
-
-
-class PartyNames:
-    """Display names and colours, from a PartyTable when there is one."""
-
-    def __init__(self, table=None):
-        self.table = table
-
-    def name(self, pid: Any, default: str = "Unattributed") -> str:
-        pid = clean(pid)
-        if pid is None:
-            return default
-        party = self.table.get(pid) if self.table is not None else None
-        return getattr(party, "name", None) or str(pid)
-
-    def color(self, pid: Any) -> str:
-        pid = clean(pid)
-        if pid is None:
-            return UNATTRIBUTED_COLOR
-        color = None
-        if self.table is not None:
-            try:
-                color = self.table.color(pid)
-            except (KeyError, AttributeError):
-                color = None
-        # a colour goes into style attributes: accept only #rrggbb. The fallback is the
-        # PartyTable's own, so a party gets the same colour on the map and in the tables.
-        return (color if isinstance(color, str) and _HEX.match(color)
-                else fallback_color(str(pid)))
 
 
 def js_string(text: str) -> str:
@@ -194,34 +146,8 @@ class RawHtml(Element):
 
 # --- text of popups and tooltips ------------------------------------------------------------
 
-_VICTIM_NOUNS = {"civilian": ("civilian", "civilians"), "military": ("soldier", "soldiers"),
-                 "official": ("official", "officials"), "unknown": ("person", "people")}
-_NUMBER_WORDS = {"dozens", "hundreds", "thousands", "scores", "tens", "millions"}
 _STANCE_VERBS = {"claim": "claims", "denial": "denies", "accusation": "accuses",
                  "demand": "demands", "call": "calls for", "statement": "says"}
-
-
-def count_text(row: Mapping) -> tuple[str, bool]:
-    """('at least 14', plural?) for a casualty row, as plain (unescaped) text."""
-    qualifier = clean(row.get("qualifier")) or "exact"
-    best, low, high = (as_int(row.get(k)) for k in ("count_best", "count_low", "count_high"))
-    if qualifier == "range" and low is not None and high is not None:
-        return f"{low}\u2013{high}", True
-    if best is None or qualifier == "vague":
-        word = str(clean(row.get("vague_word")) or "an unknown number of")
-        if word.lower() in _NUMBER_WORDS:
-            word += " of"
-        return word, True
-    prefix = {"approximate": "about ", "at_least": "at least ", "at_most": "up to "}.get(qualifier, "")
-    return f"{prefix}{best}", best != 1
-
-
-def figure_phrase(row: Mapping) -> str:
-    """'14 civilians killed' (plain text)."""
-    count, plural = count_text(row)
-    noun = _VICTIM_NOUNS.get(clean(row.get("victim")) or "unknown", _VICTIM_NOUNS["unknown"])
-    outcome = clean(row.get("outcome")) or "affected"
-    return f"{count} {noun[1] if plural else noun[0]} {outcome}"
 
 
 def highlight_sentence(sentence: Any, start: Any = None, end: Any = None,
@@ -268,18 +194,6 @@ def article_meta_html(row: Mapping) -> str:
             f'<span class="geo-dim">{dot.join(bits)}</span>{link}'
             f'<div class="geo-small">article {esc(row.get("article_id"))}{span}'
             "</div></div>")
-
-
-def reporter_phrase(row: Mapping, names: PartyNames) -> Optional[str]:
-    """'Ukraine says' for a party, 'according to activists' for another source, None when no
-    reporter is known (plain text)."""
-    reporter = clean(row.get("reported_by"))
-    if reporter is None:
-        return None
-    table = names.table
-    if table is not None and table.get(reporter) is not None:
-        return f"{names.name(reporter)} says"
-    return f"according to {reporter}"
 
 
 def _casualty_head(row: Mapping, names: PartyNames) -> str:
@@ -391,22 +305,6 @@ MAX_AGGREGATE_ITEMS = 20  # listed in an aggregate's popup; the rest are counted
 # With more rows than this on the map, popups list fewer items each: every popup travels in
 # the page (10,000 events made 6 MB of popups); the tables and exports still hold them all.
 LARGE_MAP_ROWS, LARGE_MAP_POPUP_ITEMS = 3000, 5
-
-
-def figure_count(row: Mapping) -> Optional[int]:
-    """The number a casualty row contributes to a sum: its low bound when it is vague or a
-    range, else its best figure (None when there is no number at all)."""
-    qualifier = clean(row.get("qualifier")) or "exact"
-    best, low = as_int(row.get("count_best")), as_int(row.get("count_low"))
-    if qualifier == "vague":
-        return low
-    if qualifier == "range":
-        return low if low is not None else best
-    return best if best is not None else low
-
-
-def is_vague(row: Mapping) -> bool:
-    return clean(row.get("qualifier")) == "vague" or figure_count(row) is None
 
 
 def outcome_totals(rows: Iterable[Mapping]) -> dict[str, int]:
@@ -799,7 +697,7 @@ def may_cluster(items: list["MapItem"]) -> bool:
 # reach innerHTML, names go in as textContent.
 MARKERS_JS = (r"""(function () {
     "use strict";
-    // Markers of geo.mapview's MarkerLayers, and their clustering: at each zoom, markers of
+    // Markers of geo.render.mapview's MarkerLayers, and their clustering: at each zoom, markers of
     // one layer (a party, or the places) and one kind that lie within CLUSTER_PX screen
     // pixels of each other are drawn as one cluster in the layer's colour. Markers sharing
     // one spot (drawn a few pixels apart) count as one unit: they are never clustered alone.
@@ -809,7 +707,7 @@ MARKERS_JS = (r"""(function () {
     var CLUSTER_KINDS = __CLUSTER_KINDS__;
     var HEX = /^#[0-9a-fA-F]{6}$/;
 
-    function radiusFor(count) {  // geo.mapview.radius_for_count: area proportional to count
+    function radiusFor(count) {  // geo.render.mapview.radius_for_count: area proportional to count
         if (count === null || count === undefined) { return 6; }
         return Math.round(Math.min(4 + 1.6 * Math.sqrt(Math.max(count, 0)), 30) * 10) / 10;
     }
@@ -1381,11 +1279,11 @@ def named_region_outlines(regions, names: Iterable[str], tolerance: float = 0.01
 
 def load_basemap(regions=None, country_codes: Iterable[str] = (),
                  region_names: Iterable[str] = (), with_countries: bool = True) -> Basemap:
-    """Country outlines, plus admin-1 outlines of ``country_codes``, from ``geo.regions``.
+    """Country outlines, plus admin-1 outlines of ``country_codes``, from ``geo.places.regions``.
     An empty Basemap when the boundaries are not available (the map still renders)."""
     if regions is None:
         try:
-            from .regions import load_regions
+            from geo.places.regions import load_regions
             regions = load_regions()
         except (ImportError, OSError, ValueError):
             return Basemap()
@@ -1459,7 +1357,7 @@ def ensure_static_basemap(regions=None, static_dir: Path | str = assets.STATIC_D
     dashboard's page fetches them from Streamlit's static route instead of carrying ~1 MB of
     GeoJSON in every rerun. Rewritten when the boundaries file changes. Returns
     ``{"countries_geojson": URL}``, or {} when the boundaries are not available."""
-    from .regions import BOUNDARIES_PATH, load_regions
+    from geo.places.regions import BOUNDARIES_PATH, load_regions
 
     path = Path(static_dir) / BASEMAP_FILE
     stamp_path = path.with_suffix(".stamp")
@@ -1563,7 +1461,7 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
 
     parties: a PartyTable (names, colours); loaded from ``geo.parties`` when None.
     basemap: a Basemap, a countries FeatureCollection, ``{"countries":..., "admin1":...}``,
-        False for none, or None to load outlines from ``regions`` (or ``geo.regions``).
+        False for none, or None to load outlines from ``regions`` (or ``geo.places.regions``).
     online_tiles: add OpenStreetMap tiles (the only network access the page then makes).
     asset_mode: where Leaflet comes from - "static" (Streamlit's /app/static/, see
         ``assets.ensure_static_assets``; pass its result as ``static_urls``), "inline"
@@ -1623,7 +1521,7 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
 
 def _load_parties():
     try:
-        from .parties import load_parties
+        from geo.parties import load_parties
         return load_parties()
     except (ImportError, OSError, ValueError):
         return None  # names fall back to ids, colours to a stable hash

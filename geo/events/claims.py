@@ -175,7 +175,7 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                sent: Optional[Span] = None) -> Optional[Speaker]:
     """Who reports the clause that ``token`` is in; ``previous`` resolves "it"/"they".
 
-    ``sent`` is the content sentence (``geo.events.content_sentences``): the speaker is
+    ``sent`` is the content sentence (``geo.events.extract.content_sentences``): the speaker is
     looked for inside it only, never across a line break the parser ran over.
     """
     sent = sent if sent is not None else token.sent
@@ -336,7 +336,7 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
     """Claims from the given (non-boilerplate) sentences, one per speaking party per sentence.
 
     ``place_for(start, end, sent)`` -> (name, lat, lon) and ``date_for(token, sent)`` -> date are
-    supplied by the caller (geo.events) so claims and casualties place and date alike.
+    supplied by the caller (geo.events.extract) so claims and casualties place and date alike.
     """
     claims: list[Claim] = []
     previous: Optional[Speaker] = None

@@ -1,30 +1,21 @@
-"""The store: extractions in SQLite (stdlib ``sqlite3``), behind a small interface.
-
-``open_store()`` picks the database (argument, else ``$GEO_DB``, else ``DATA_DIR/geo.sqlite``);
-``Store`` is the interface the commands and the dashboard use, ``SQLiteStore`` the one
-implementation so far. A PostGIS class can come later behind the same methods and tests.
-
-One article is one transaction: ``add()`` writes the article and all its items or nothing.
-The dashboard reads while ``ingest`` writes, hence WAL mode and a busy timeout.
-"""
+"""The SQLite store (stdlib ``sqlite3``): the one implementation of ``geo.store.base.Store``
+so far. WAL mode and a busy timeout, because the dashboard reads while ``ingest`` writes; one
+``BEGIN IMMEDIATE`` transaction per article."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
-from abc import ABC, abstractmethod
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, Optional
 
 import pandas as pd
 
-from . import DATA_DIR
-from .articles import content_hash
-from .rewrites import text_signature
-from .records import KINDS, MAP_COLUMNS, PRECISIONS, Article, Casualty, Claim, Extraction, Place
+from geo.fingerprints import content_hash, text_signature
+from geo.store.base import SchemaVersionError, Store, StoreError
+from geo.records import KINDS, MAP_COLUMNS, PRECISIONS, Article, Casualty, Claim, Extraction, Place
 
 SCHEMA_VERSION = 4
 # Statements that bring a database of version N-1 to version N (``_init_schema`` runs them;
@@ -36,127 +27,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     4: ("ALTER TABLE casualties ADD COLUMN figure_kind TEXT",
         "ALTER TABLE articles ADD COLUMN signature TEXT"),
 }
-DEFAULT_DB_NAME = "geo.sqlite"
-ENV_VAR = "GEO_DB"
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The store could not do what was asked; the database is left as it was."""
-
-
-class SchemaVersionError(StoreError):
-    pass
-
-
-# --------------------------------------------------------------------------------------------
-# Where the database is
-
-
-def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
-    """The database location every command and the dashboard use.
-
-    Order: the argument, else ``$GEO_DB``, else ``DATA_DIR/geo.sqlite``. A plain path or a
-    ``sqlite:///relative`` / ``sqlite:////absolute`` URL gives a file path; ``:memory:`` and
-    ``sqlite://`` give ``:memory:``; ``postgresql://`` URLs are returned unchanged.
-    """
-    value = url_or_path if url_or_path not in (None, "") else os.environ.get(ENV_VAR) or None
-    if value is None:
-        return str(DATA_DIR / DEFAULT_DB_NAME)
-    value = os.fspath(value)
-    if value in (":memory:", "sqlite://", "sqlite:///:memory:"):
-        return ":memory:"
-    if value.startswith("sqlite:///"):
-        return str(Path(value[len("sqlite:///"):]).expanduser())
-    if value.startswith(("postgresql://", "postgres://", "postgresql+")):
-        return value
-    if "://" in value:
-        scheme = value.split("://", 1)[0]
-        raise ValueError(f"unsupported database URL scheme {scheme!r}: expected a path, "
-                         "sqlite:///path or postgresql://...")
-    return str(Path(value).expanduser())
-
-
-def open_store(url_or_path: Union[str, os.PathLike, None] = None) -> "Store":
-    location = resolve_db(url_or_path)
-    if location.startswith(("postgresql", "postgres://")):
-        raise NotImplementedError(
-            "PostGIS store not implemented yet: use a SQLite path or sqlite:///path "
-            f"(got {location.split('@')[-1]!r})")
-    return SQLiteStore(location)
-
-
-# --------------------------------------------------------------------------------------------
-# The interface
-
-
-class Store(ABC):
-    """What the commands and the dashboard need from a store."""
-
-    @abstractmethod
-    def add(self, extraction: Extraction) -> str:
-        """'ok' or 'duplicate' (same article id already stored: nothing changes)."""
-
-    @abstractmethod
-    def has(self, article_id: str) -> bool: ...
-
-    @abstractmethod
-    def delete(self, article_id: str) -> bool: ...
-
-    @abstractmethod
-    def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
-              parties: Optional[Iterable[str]] = None,
-              kinds: Optional[Iterable[str]] = None,
-              include_undated: bool = False) -> pd.DataFrame: ...
-
-    @abstractmethod
-    def articles(self) -> pd.DataFrame: ...
-
-    @abstractmethod
-    def article(self, article_id: str) -> Optional[dict]: ...
-
-    @abstractmethod
-    def get_extraction(self, article_id: str) -> Optional[Extraction]: ...
-
-    @abstractmethod
-    def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]: ...
-
-    @abstractmethod
-    def date_range(self) -> tuple[Optional[str], Optional[str]]: ...
-
-    @abstractmethod
-    def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
-        """Article id -> rewrite signature (``geo.rewrites``)."""
-
-    # a user's corrections, applied by ``query`` (see ``SQLiteStore``)
-    @abstractmethod
-    def correct_place(self, name: str, *, lat: float, lon: float,
-                      resolved_name: Optional[str] = None, precision: str = "city",
-                      country_code: Optional[str] = None, admin1: Optional[str] = None,
-                      article_id: Optional[str] = None) -> int: ...
-
-    @abstractmethod
-    def correct_party(self, kind: str, item_id: int, party: Optional[str]) -> int: ...
-
-    @abstractmethod
-    def corrections(self) -> pd.DataFrame: ...
-
-    @abstractmethod
-    def remove_correction(self, correction_id: str) -> bool: ...
-
-    @abstractmethod
-    def version(self) -> int:
-        """A number that changes whenever the stored content does (cache key)."""
-
-    @abstractmethod
-    def close(self) -> None: ...
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
 
 # --------------------------------------------------------------------------------------------
 # SQLite
@@ -173,7 +44,7 @@ CREATE TABLE IF NOT EXISTS articles (
     boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
     content_hash TEXT,
     ingested_at TEXT NOT NULL,
-    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.tolls)
+    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.report.tolls)
 );
 CREATE TABLE IF NOT EXISTS places (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -735,7 +606,7 @@ class SQLiteStore(Store):
         extra = sources - ids
         if extra:
             if known is None:
-                from .parties import load_parties
+                from geo.parties import load_parties
 
                 known = {p.id for p in load_parties()}
             known = set(known)
@@ -743,7 +614,7 @@ class SQLiteStore(Store):
         return sorted(ids)
 
     def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
-        """Article id -> rewrite signature (``geo.rewrites``), for all or the given articles."""
+        """Article id -> rewrite signature (``geo.fingerprints``), for all or the given articles."""
         with self._lock:
             rows = self._conn.execute("SELECT id, signature FROM articles").fetchall()
         wanted = set(article_ids) if article_ids is not None else None
@@ -764,5 +635,4 @@ class SQLiteStore(Store):
             self._conn.close()
 
 
-__all__ = ["Store", "SQLiteStore", "StoreError", "SchemaVersionError", "open_store",
-           "resolve_db", "SCHEMA_VERSION", "KINDS"]
+__all__ = ["SQLiteStore", "SCHEMA_VERSION"]

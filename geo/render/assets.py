@@ -20,7 +20,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import PROJECT_DIR
+from geo.config import PROJECT_DIR
 
 STATIC_DIR = PROJECT_DIR / "static"
 # Streamlit's route for the app's own static files (streamlit.url_util.STATIC_SERVING_ENDPOINT).

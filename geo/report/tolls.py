@@ -7,7 +7,7 @@ figures counts the same deaths many times. Two steps undo that:
    about the same victims (party, category) and outcome, dated within ``WINDOW_DAYS`` of each
    other, are one report (an incident's figure: at the same place, within a day). A report keeps every source (article, outlet, date, quote, span);
    ``n_sources`` counts the independent ones: articles of one outlet count once, and so do
-   rewrites of one text (``geo.rewrites``) whichever outlet posts them. Like UCDP's
+   rewrites of one text (``geo.fingerprints``) whichever outlet posts them. Like UCDP's
    number_of_sources.
 2. **Tolls** (``tolls``): per (victims' party, reporter, victim category, outcome), the reports
    in date order make a series of the reported cumulative toll:
@@ -36,7 +36,7 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from geo.rewrites import is_rewrite
+from geo.fingerprints import is_rewrite
 
 WINDOW_DAYS = 3  # the same running total repeated within this many days is one report
 TOLL_KEY = ("party", "reported_by", "victim", "outcome")

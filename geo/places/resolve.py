@@ -40,7 +40,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from geo.gazetteer import (Candidate, Context, Gazetteer, confidence, haversine_km,
+from geo.places.gazetteer import (Candidate, Context, Gazetteer, confidence, haversine_km,
                            haversine_km_array, load_gazetteer, normalize, rank)
 from geo.records import Article, Place
 
@@ -870,7 +870,7 @@ def _join_regions(places: list[Place], regions) -> None:
 @lru_cache(maxsize=1)
 def _default_regions():
     try:
-        from geo.regions import load_regions
+        from geo.places.regions import load_regions
 
         return load_regions()
     except (ImportError, FileNotFoundError, OSError):

@@ -1,0 +1,253 @@
+"""Command line: ``python -m geo ingest|extract|export ...``.
+
+A thin layer: it parses arguments and calls ``geo.pipeline``, ``geo.store`` and ``geo.render.export``.
+
+Exit codes: 0 all went well; 1 some inputs failed (each reported, the others processed) or no
+article files were found; 2 the command could not run (bad --db, unwritable output, no browser
+for PNG export...): one ``error: ...`` line on stderr, no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
+
+DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
+
+
+def _date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {value!r}, expected a date YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def db_option(p):
+        p.add_argument("--db", help="store path or URL (default: $GEO_DB, else data/geo.sqlite)")
+
+    def input_options(p):
+        p.add_argument("paths", nargs="+", help="article files or folders")
+        p.add_argument("--date", type=_date, help=DATE_HELP)
+        p.add_argument("--source", help="source name for inputs that carry none")
+
+    p = sub.add_parser("ingest", help="extract articles and add them to the store")
+    input_options(p)
+    db_option(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("extract", help="print one JSON line per article (the stable contract)")
+    input_options(p)
+    p.add_argument("--with-text", action="store_true", help="include the article text")
+
+    p = sub.add_parser("export", help="export the stored items (filtered) to a file")
+    db_option(p)
+    p.add_argument("--format", required=True, choices=["html", "png", "csv", "geojson", "gpkg"])
+    p.add_argument("-o", "--out", required=True, help="output file")
+    # the dashboard's filters (geo.report.views.Filters), so a view can be scripted
+    p.add_argument("--from", dest="date_from", type=_date, help="first date YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, help="last date YYYY-MM-DD")
+    p.add_argument("--party", action="append", help="party id (repeatable)")
+    p.add_argument("--kind", action="append", choices=["casualty", "claim", "place"],
+                   help="item kind (repeatable; default: all)")
+    p.add_argument("--outcome", action="append", choices=list(OUTCOMES),
+                   help="casualty outcome (repeatable; default: all)")
+    p.add_argument("--min-precision", choices=list(PRECISIONS[:-1]),
+                   help="keep items located this precisely or better")
+    p.add_argument("--search", help="text in the title, quote or place (case-insensitive)")
+    p.add_argument("--no-undated", action="store_true",
+                   help="with a date range, leave out items with no date")
+    p.add_argument("--title", default="Conflict map", help="title of the HTML/PNG map")
+    p = sub.add_parser("tolls", help="each party's reported toll over time, from the "
+                       "stored figures consolidated into reports (see geo/tolls.py)")
+    from geo.report.tolls import add_arguments as tolls_arguments
+
+    tolls_arguments(p)
+    return parser
+
+
+def _with_articles(paths: list[str]) -> tuple[list[str], bool]:
+    """The paths worth reading, and whether some folder held no article file (each such
+    folder is reported on stderr). Missing paths are kept: the reader reports them."""
+    from geo.read.articles import has_article_files
+
+    kept, empty = [], False
+    for path in paths:
+        if Path(path).is_dir() and not has_article_files(path):
+            print(f"no article files found in {path}", file=sys.stderr)
+            empty = True
+        else:
+            kept.append(path)
+    return kept, empty
+
+
+def _check_db(db: Optional[str]) -> None:
+    """Refuse, with a clear message, a --db that cannot be a database file (a folder, a path
+    under a file, a folder we cannot write): before any input is read. Unknown URL schemes
+    raise ValueError from ``resolve_db``; the store reports what remains."""
+    from geo.store import resolve_db
+
+    location = resolve_db(db)
+    if location == ":memory:" or "://" in location:
+        return
+    path = Path(location)
+    if path.is_dir():
+        raise OSError(f"database {location} is a folder, expected a file (e.g. {path / 'geo.sqlite'})")
+    if path.exists():
+        return
+    for parent in path.parents:
+        if not parent.exists():
+            continue
+        if not parent.is_dir():
+            raise OSError(f"cannot create database {location}: {parent} is not a folder")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise OSError(f"cannot create database {location}: folder {parent} is not writable")
+        return
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    from geo.read.articles import read_articles
+    from geo.pipeline import ingest
+    from geo.store import open_store
+
+    _check_db(args.db)
+    paths, empty = _with_articles(args.paths)
+    if not paths:
+        return 1  # nothing to do: do not create an empty store either
+    # Lazy: files are read one at a time as the store takes them, never all up front.
+    items = read_articles(paths, date=args.date, source=args.source)
+    counts = {"ok": 0, "duplicate": 0, "error": 0}
+    with open_store(args.db) as store:
+        results = ingest(items, store)
+        for result in tqdm(results, unit="article", disable=args.quiet, file=sys.stderr):
+            counts[result.status] = counts.get(result.status, 0) + 1
+            if result.status == "ok":
+                n_places, n_cas, n_claims = result.counts
+                line = (f"ok         {result.path}  [{result.article_id}] {n_places} places, "
+                        f"{n_cas} casualty figures, {n_claims} claims")
+            elif result.status == "duplicate":
+                line = f"duplicate  {result.path}  [{result.article_id}] skipped: {result.reason}"
+            else:
+                line = f"error      {result.path}  {result.reason}"
+            tqdm.write(line, file=sys.stdout)
+    print(f"{counts['ok']} ok, {counts['duplicate']} duplicate, {counts['error']} error")
+    return 1 if counts["error"] or empty else 0
+
+
+def cmd_extract(args) -> int:
+    from geo.read.articles import ArticleError, read_articles
+    from geo.pipeline import extract
+
+    paths, empty = _with_articles(args.paths)
+    failed = int(empty)
+    for item in read_articles(paths, date=args.date, source=args.source):
+        if isinstance(item, ArticleError):
+            print(f"error: {item.path}: {item.reason}", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            extraction = extract(item)
+        except Exception as err:  # report and go on with the batch
+            print(f"error: {item.path or item.id}: {type(err).__name__}: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        print(json.dumps(extraction.to_json(with_text=args.with_text), ensure_ascii=False),
+              flush=True)
+    return 1 if failed else 0
+
+
+def export_filters(args):
+    """The dashboard's Filters from the export options."""
+    from geo.report.views import KINDS, Filters
+
+    return Filters(date_from=args.date_from, date_to=args.date_to, parties=args.party or (),
+                   kinds=tuple(args.kind) if args.kind else KINDS, outcomes=args.outcome or (),
+                   min_precision=args.min_precision, search=args.search or "",
+                   include_undated=not args.no_undated)
+
+
+def cmd_export(args) -> int:
+    from geo.render.export import export
+    from geo.store import open_store
+    from geo.report.views import filter_frame, load_items
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise OSError(f"--out {args.out} is a folder, expected a file name")
+    if not out.parent.is_dir():  # checked first: no query, no rendering for nothing
+        raise OSError(f"cannot write {args.out}: folder {out.parent} does not exist")
+    _check_db(args.db)
+    with open_store(args.db) as store:
+        unknown = sorted(set(args.party or ()) - set(store.parties_in_use()))
+        if unknown:
+            print(f"warning: no stored item involves party {', '.join(unknown)} "
+                  f"(ids are lowercase slugs such as 'ukraine', 'nagorno-karabakh')",
+                  file=sys.stderr)
+        filters = export_filters(args)
+        items = load_items(store)
+        signatures = store.signatures()  # rewrites count once, as in the dashboard
+    options = {}
+    if args.format in ("html", "png"):
+        from geo.parties import load_parties
+        from geo.places.regions import load_regions
+        from geo.report.views import area_totals, consolidate, with_areas
+
+        parties, regions = load_parties(), load_regions()
+        # the map the dashboard draws: figures consolidated into reports over the whole
+        # store, then filtered; provinces shaded
+        frame = filter_frame(consolidate(with_areas(items, regions), signatures), filters)
+        options = dict(parties=parties, regions=regions, title=args.title,
+                       subtitle=filters.summary(parties),
+                       areas=area_totals(frame, regions, "admin1", parties))
+    else:  # the data: one row per item, as stored
+        frame = filter_frame(items, filters)
+    export(frame, args.format, args.out, **options)
+    print(f"wrote {args.out} ({len(frame)} items)")
+    return 0
+
+
+def cmd_tolls(args) -> int:
+    from geo.report.tolls import run
+
+    _check_db(args.db)
+    return run(args)
+
+
+def _user_error(err: BaseException) -> bool:
+    """Errors that mean "the command cannot run as asked" (bad --db, output path, no browser),
+    reported in one line; anything else is a bug and keeps its traceback."""
+    kinds: list[type] = [OSError, ValueError, NotImplementedError]
+    # Only modules already imported can have raised their errors: no import needed to check.
+    for module, name in (("geo.store", "StoreError"), ("geo.render.export", "BrowserNotFound")):
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None:
+            kinds.append(cls)
+    return isinstance(err, tuple(kinds))
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = _parser().parse_args(argv)
+    command = {"ingest": cmd_ingest, "extract": cmd_extract, "export": cmd_export,
+               "tolls": cmd_tolls}[args.command]
+    try:
+        return command(args)
+    except Exception as err:
+        if not _user_error(err):
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
