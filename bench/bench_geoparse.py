@@ -2,7 +2,7 @@
 
     python bench/bench_geoparse.py [--corpus FILE.jsonl] [--limit N] [--repeat R] [--build-repeat B]
 
-* build: ``geo.places.gazetteer.build_gazetteer`` into a temporary file (what
+* build: ``geo.places.index.build_gazetteer`` into a temporary file (what
   ``scripts/build_gazetteer.py`` and a stale index run), median of B builds;
 * load: opening the built index (``Gazetteer(path)``) plus a first lookup, median of R; and
   building the phrase matcher over its non-town names (once per process), median of B;
@@ -44,7 +44,7 @@ def _documents(corpus: Path | None, limit: int) -> list[tuple[str, list[tuple[in
     if corpus is None:
         import re
 
-        from geo.places.gazetteer import load_gazetteer
+        from geo.places import load_gazetteer
 
         gaz = load_gazetteer()
         docs = []
@@ -72,8 +72,7 @@ def main() -> int:
     parser.add_argument("--build-repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from geo.places.gazetteer import Gazetteer, build_gazetteer, load_gazetteer
-    from geo.places.resolve import gold_mentions, resolve_mentions
+    from geo.places import Gazetteer, build_gazetteer, gold_mentions, load_gazetteer, resolve_mentions
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "gazetteer.sqlite"
@@ -88,7 +87,7 @@ def main() -> int:
     gazetteer = load_gazetteer()
     from spacy.lang.en import English
 
-    from geo.places.resolve import GazetteerPlaceMatcher
+    from geo.places import GazetteerPlaceMatcher
 
     matchers = [_timed(lambda: GazetteerPlaceMatcher(English(), gazetteer=gazetteer))[1]
                 for _ in range(args.build_repeat)]

@@ -33,12 +33,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer, load_place_pipeline, load_regions
     from geo.nlp import load_base
     from geo.parties import load_parties
     from geo.pipeline import Extractor
-    from geo.places.resolve import load_place_pipeline
-    from geo.places.regions import load_regions
 
     _, t_model = _timed(load_base)
     gazetteer, t_gaz = _timed(load_gazetteer)

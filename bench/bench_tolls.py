@@ -18,7 +18,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import tolls as T  # noqa: E402
+from geo.report import tolls as T  # noqa: E402
 from geo.records import MAP_COLUMNS  # noqa: E402
 
 
@@ -47,8 +47,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     frame = figures(args.figures)
-    steps = {"consolidate": lambda: T.consolidate(frame),
-             "consolidate + tolls": lambda: T.tolls(T.consolidate(frame)),
+    steps = {"consolidate": lambda: T.to_reports(frame),
+             "consolidate + tolls": lambda: T.tolls(T.to_reports(frame)),
              "consolidated_items (map rows)": lambda: T.consolidated_items(frame)}
     print(f"{args.figures} figures, median of {args.repeat} runs")
     for name, step in steps.items():

@@ -26,7 +26,8 @@ _API = {
     # store
     "open_store": "geo.store", "Store": "geo.store",
     # report
-    "Filters": "geo.report", "tolls": "geo.report",
+    "Filters": "geo.report", "filter_frame": "geo.report", "read_items": "geo.report",
+    "map_view": "geo.report", "tolls_as_of": "geo.report",
     # render
     "build_map": "geo.render", "export": "geo.render",
 }

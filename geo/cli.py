@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from geo import __version__
 from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
 
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
@@ -31,7 +32,10 @@ def _date(value: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    # "geo" when run as the console script, "python -m geo" from a checkout
+    prog = "geo" if Path(sys.argv[0]).name == "geo" else "python -m geo"
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
+    parser.add_argument("--version", action="version", version=f"geo {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def db_option(p):
@@ -55,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     db_option(p)
     p.add_argument("--format", required=True, choices=["html", "png", "csv", "geojson", "gpkg"])
     p.add_argument("-o", "--out", required=True, help="output file")
-    # the dashboard's filters (geo.report.views.Filters), so a view can be scripted
+    # the dashboard's filters (geo.report.Filters), so a view can be scripted
     p.add_argument("--from", dest="date_from", type=_date, help="first date YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=_date, help="last date YYYY-MM-DD")
     p.add_argument("--party", action="append", help="party id (repeatable)")
@@ -70,17 +74,20 @@ def _parser() -> argparse.ArgumentParser:
                    help="with a date range, leave out items with no date")
     p.add_argument("--title", default="Conflict map", help="title of the HTML/PNG map")
     p = sub.add_parser("tolls", help="each party's reported toll over time, from the "
-                       "stored figures consolidated into reports (see geo/tolls.py)")
-    from geo.report.tolls import add_arguments as tolls_arguments
-
-    tolls_arguments(p)
+                       "stored figures consolidated into reports (see geo/report/tolls.py)")
+    db_option(p)
+    p.add_argument("--party", action="append",
+                   help="victims' party id (repeatable; default: every party)")
+    p.add_argument("--as-of", dest="as_of", help="toll as of this date YYYY-MM-DD")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--out", "-o", help="output file (default: standard output)")
     return parser
 
 
 def _with_articles(paths: list[str]) -> tuple[list[str], bool]:
     """The paths worth reading, and whether some folder held no article file (each such
     folder is reported on stderr). Missing paths are kept: the reader reports them."""
-    from geo.read.articles import has_article_files
+    from geo.read import has_article_files
 
     kept, empty = [], False
     for path in paths:
@@ -119,7 +126,7 @@ def _check_db(db: Optional[str]) -> None:
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
-    from geo.read.articles import read_articles
+    from geo.read import read_articles
     from geo.pipeline import ingest
     from geo.store import open_store
 
@@ -148,7 +155,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from geo.read.articles import ArticleError, read_articles
+    from geo.read import ArticleError, read_articles
     from geo.pipeline import extract
 
     paths, empty = _with_articles(args.paths)
@@ -171,18 +178,18 @@ def cmd_extract(args) -> int:
 
 def export_filters(args):
     """The dashboard's Filters from the export options."""
-    from geo.report.views import KINDS, Filters
+    from geo.report import ITEM_KINDS, Filters
 
     return Filters(date_from=args.date_from, date_to=args.date_to, parties=args.party or (),
-                   kinds=tuple(args.kind) if args.kind else KINDS, outcomes=args.outcome or (),
-                   min_precision=args.min_precision, search=args.search or "",
-                   include_undated=not args.no_undated)
+                   kinds=tuple(args.kind) if args.kind else ITEM_KINDS,
+                   outcomes=args.outcome or (), min_precision=args.min_precision,
+                   search=args.search or "", include_undated=not args.no_undated)
 
 
 def cmd_export(args) -> int:
-    from geo.render.export import export
+    from geo.render import export
+    from geo.report import filter_frame, map_view, read_items
     from geo.store import open_store
-    from geo.report.views import filter_frame, load_items
 
     out = Path(args.out)
     if out.is_dir():
@@ -190,6 +197,13 @@ def cmd_export(args) -> int:
     if not out.parent.is_dir():  # checked first: no query, no rendering for nothing
         raise OSError(f"cannot write {args.out}: folder {out.parent} does not exist")
     _check_db(args.db)
+    draw = args.format in ("html", "png")
+    parties = regions = None  # the map needs them, the data exports do not
+    if draw:
+        from geo.parties import load_parties
+        from geo.places import load_regions
+
+        parties, regions = load_parties(), load_regions()
     with open_store(args.db) as store:
         unknown = sorted(set(args.party or ()) - set(store.parties_in_use()))
         if unknown:
@@ -197,33 +211,46 @@ def cmd_export(args) -> int:
                   f"(ids are lowercase slugs such as 'ukraine', 'nagorno-karabakh')",
                   file=sys.stderr)
         filters = export_filters(args)
-        items = load_items(store)
-        signatures = store.signatures()  # rewrites count once, as in the dashboard
+        # with regions each item gets its province (the map's); without, items as stored
+        items = read_items(store, regions)
     options = {}
-    if args.format in ("html", "png"):
-        from geo.parties import load_parties
-        from geo.places.regions import load_regions
-        from geo.report.views import area_totals, consolidate, with_areas
-
-        parties, regions = load_parties(), load_regions()
-        # the map the dashboard draws: figures consolidated into reports over the whole
-        # store, then filtered; provinces shaded
-        frame = filter_frame(consolidate(with_areas(items, regions), signatures), filters)
+    if draw:  # the map the dashboard draws (geo.report.map_view)
+        frame, areas = map_view(items, filters, regions, parties)
         options = dict(parties=parties, regions=regions, title=args.title,
-                       subtitle=filters.summary(parties),
-                       areas=area_totals(frame, regions, "admin1", parties))
+                       subtitle=filters.summary(parties), areas=areas)
     else:  # the data: one row per item, as stored
-        frame = filter_frame(items, filters)
+        frame = filter_frame(items.items, filters)
     export(frame, args.format, args.out, **options)
     print(f"wrote {args.out} ({len(frame)} items)")
     return 0
 
 
 def cmd_tolls(args) -> int:
-    from geo.report.tolls import run
+    from datetime import date
+
+    from geo.report import read_items, tolls_as_of, tolls_frame
+    from geo.store import open_store
 
     _check_db(args.db)
-    return run(args)
+    if args.as_of:
+        try:
+            date.fromisoformat(str(args.as_of)[:10])
+        except ValueError:
+            raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD") from None
+    with open_store(args.db) as store:
+        items = read_items(store)
+    # as of a date, later articles do not exist yet: not even as sources of earlier figures
+    result = tolls_as_of(items, args.as_of, victims=args.party or ())
+    if args.format == "json":
+        text = "".join(json.dumps(t.to_json(), ensure_ascii=False) + "\n" for t in result)
+    else:
+        text = tolls_frame(result).to_csv(index=False)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _user_error(err: BaseException) -> bool:
@@ -231,7 +258,7 @@ def _user_error(err: BaseException) -> bool:
     reported in one line; anything else is a bug and keeps its traceback."""
     kinds: list[type] = [OSError, ValueError, NotImplementedError]
     # Only modules already imported can have raised their errors: no import needed to check.
-    for module, name in (("geo.store", "StoreError"), ("geo.render.export", "BrowserNotFound")):
+    for module, name in (("geo.store", "StoreError"), ("geo.render.exports", "BrowserNotFound")):
         cls = getattr(sys.modules.get(module), name, None)
         if cls is not None:
             kinds.append(cls)

@@ -28,8 +28,8 @@ class Extractor:
     fallback_geocoder: object = None
 
     def extract(self, article: Article) -> Extraction:
-        from geo.events.extract import extract_events
-        from geo.places.resolve import find_places
+        from geo.events import extract_events
+        from geo.places import find_places
 
         if len(article.text) > self.nlp.max_length:
             raise ExtractionError(
@@ -68,6 +68,8 @@ def geocode_unresolved(places: list[Place], geocoder, regions) -> None:
     One query per distinct name; the point gets its country/admin-1 from the boundary join."""
     from geopy.exc import GeopyError
 
+    from geo.places import tag_places
+
     answers = {}
     for place in places:
         if place.resolved or place.name in answers:
@@ -87,26 +89,22 @@ def geocode_unresolved(places: list[Place], geocoder, regions) -> None:
         raw = getattr(location, "raw", None) or {}
         ident = raw.get("osm_id") or raw.get("place_id") or raw.get("id")
         place.gazetteer_id = f"online:{ident}" if ident is not None else "online"
-    joined = regions.join_latlon([p.lat for p in found], [p.lon for p in found])
-    for place, (_, row) in zip(found, joined.iterrows()):
-        place.country_code, place.admin1, place.region = (
-            row["country_code"], row["admin1"], row["region"])
+    tag_places(found, regions)
 
 
 def _fallback_geocoder():
-    from geo.places.geocoders import configured_service, geocoder_from_env
+    from geo.config import geocoder_service
+    from geo.places import geocoder_from_env
 
-    return geocoder_from_env() if configured_service() else None
+    return geocoder_from_env() if geocoder_service() else None
 
 
 @lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
-    from geo.places.gazetteer import load_gazetteer
     from geo.parties import load_parties
-    from geo.places.resolve import load_place_pipeline
-    from geo.places.regions import load_regions
+    from geo.places import default_gazetteer, load_place_pipeline, load_regions
 
-    gazetteer = load_gazetteer()
+    gazetteer = default_gazetteer()
     return Extractor(nlp=load_place_pipeline(gazetteer), gazetteer=gazetteer,
                      regions=load_regions(), parties=load_parties(),
                      fallback_geocoder=_fallback_geocoder())
@@ -132,7 +130,7 @@ def ingest(items: Iterable, store, extractor: Optional[Extractor] = None) -> Ite
 
     ``items`` yields Article or ArticleError (from ``geo.read.articles.read_articles``).
     """
-    from geo.read.articles import ArticleError
+    from geo.read import ArticleError
 
     for item in items:
         if isinstance(item, ArticleError):
@@ -159,7 +157,7 @@ def ingest_if_empty(store, folder, extractor_factory=default_extractor) -> list[
     start on the bundled sample); otherwise do nothing. The extractor loads only if needed."""
     from pathlib import Path
 
-    from geo.read.articles import read_articles
+    from geo.read import read_articles
 
     if len(store) or not Path(folder).exists():
         return []

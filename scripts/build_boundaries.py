@@ -32,7 +32,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a plain script
 from geo.config import DATA_DIR  # noqa: E402
-from geo.places.regions import ascii_fold, match_admin1, name_key, split_names  # noqa: E402
+from geo.places import ascii_fold, match_admin1, name_key, split_names  # noqa: E402
 
 GPKG_MEMBER = "usr/share/qgis/resources/data/world_map.gpkg"
 DEFAULT_OUTPUT = DATA_DIR / "boundaries.gpkg"

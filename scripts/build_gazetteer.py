@@ -2,7 +2,7 @@
 
     python scripts/build_gazetteer.py [--out PATH]
 
-``geo.places.gazetteer.load_gazetteer()`` does the same automatically when the index is missing or
+``geo.places.load_gazetteer()`` does the same automatically when the index is missing or
 stale; run this by hand after editing data/curated_places.csv or data/boundaries.gpkg.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.places.gazetteer import DEFAULT_PATH, Gazetteer, build_gazetteer  # noqa: E402
+from geo.places import Gazetteer, build_gazetteer  # noqa: E402
+from geo.places.index import DEFAULT_PATH  # noqa: E402
 
 
 def main(argv=None) -> int:

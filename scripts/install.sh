@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --disable-pip-version-check -q -r requirements.txt
+python3 -m pip install --disable-pip-version-check -q -r requirements.txt -r requirements-test.txt
 
 if ! command -v chromium >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -17,4 +17,4 @@ fi
 # no-op when the index is up to date. scripts/build_gazetteer.py rebuilds it by hand.
 python3 -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"
 # The dashboard's static files (Leaflet, the world's outlines), so it can start read-only.
-python3 -c "from geo.assets import ensure_static_assets; from geo.mapview import ensure_static_basemap; ensure_static_assets(); ensure_static_basemap()"
+python3 -c "from geo.render import ensure_static_assets, ensure_static_basemap; ensure_static_assets(); ensure_static_basemap()"

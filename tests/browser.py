@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from geo.render.export import CHROMIUM_ARGS as EXPORT_CHROMIUM_ARGS, find_chromium
+from geo.render import CHROMIUM_ARGS as EXPORT_CHROMIUM_ARGS, find_chromium
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [*EXPORT_CHROMIUM_ARGS, "--disable-component-update", "--disable-sync",

@@ -29,7 +29,7 @@ def gold() -> dict:
 @pytest.fixture(scope="session")
 def gazetteer():
     """The offline gazetteer index (built on first use)."""
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer
 
     return load_gazetteer()
 
@@ -37,6 +37,6 @@ def gazetteer():
 @pytest.fixture(scope="session")
 def nlp(gazetteer):
     """The place pipeline: spaCy's model plus the gazetteer phrase matcher."""
-    from geo.places.resolve import load_place_pipeline
+    from geo.places import load_place_pipeline
 
     return load_place_pipeline(gazetteer)

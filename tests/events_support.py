@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from geo.events import extract_events
+from geo.parties import load_parties
 from geo.records import Article
 
 SEED_BOILERPLATE = [" – VG", "[ad_1]", "[ad_2]", "VG discount codes",
@@ -35,10 +37,8 @@ def seed_article(text: str) -> Article:
 
 
 def extract(text: str, date: str = "2020-09-30", places=None):
-    from geo.events.extract import extract_events
-
     article = Article(id="t", text=text, date=date)
-    return extract_events(nlp()(text), article, places or [])
+    return extract_events(nlp()(text), article, places or [], parties=load_parties())
 
 
 def casualties(text: str, **kw):

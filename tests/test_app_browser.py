@@ -334,7 +334,7 @@ def test_table_exports_load_in_geopandas_and_pyogrio(exports, tmp_path):
 def test_the_tolls_tab_shows_each_sides_toll_per_reporter(dashboard, tmp_path_factory):
     from pathlib import Path
 
-    from geo.read.articles import read_articles
+    from geo.read import read_articles
     from geo.pipeline import ingest
     from geo.store import open_store
 

@@ -1,4 +1,4 @@
-"""geo.read.articles: formats, metadata, bad inputs, boilerplate rules."""
+"""geo.read: formats, metadata, bad inputs, boilerplate rules."""
 from __future__ import annotations
 
 import json
@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from geo.config import DATA_DIR
-from geo.read.articles import (
-    BOILERPLATE_RULES, ArticleError, ArticleReadError, article_id, boilerplate_spans,
-    decode_bytes, find_boilerplate, find_title_line, normalize_date, read_article,
-    read_articles, read_text_article, read_upload, split_title,
+from geo.read import (
+    ArticleError, ArticleReadError, article_id, read_article, read_articles, read_text_article,
+    read_upload,
 )
+from geo.read.boilerplate import BOILERPLATE_RULES, boilerplate_spans, find_boilerplate
+from geo.read.decoding import decode_bytes
+from geo.read.metadata import normalize_date
+from geo.read.titles import find_title_line, split_title
 from geo.records import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -435,12 +438,12 @@ def test_deeply_nested_sidecar_is_ignored(tmp_path, caplog):
 
 
 def test_unexpected_parser_failure_is_per_file(tmp_path, monkeypatch):
-    import geo.read.articles as articles
+    import geo.read.formats as formats
 
     def boom(data, name, meta, fallback):
         raise KeyError("parser bug")
 
-    monkeypatch.setitem(articles._PARSERS, ".md", boom)
+    monkeypatch.setitem(formats.PARSERS, ".md", boom)
     items = _batch_with(tmp_path, "m.md", b"Title\n\nBody.\n")
     (err,) = _errors(items)
     assert err.reason == "unexpected KeyError: 'parser bug'"
@@ -539,7 +542,7 @@ def test_sidecar_fields_of_wrong_types_are_dropped(tmp_path):
 def test_warnings_name_the_file(batch, caplog, tmp_path):
     import logging
 
-    caplog.set_level(logging.WARNING, logger="geo.read.articles")
+    caplog.set_level(logging.WARNING, logger="geo.read")
     list(read_articles(BATCH / "h_cp1252.txt"))
     list(read_articles(BATCH / "d_list.json"))
     messages = [r.getMessage() for r in caplog.records]
@@ -552,7 +555,7 @@ def test_warnings_name_the_file(batch, caplog, tmp_path):
 def test_absurd_dates_are_dropped_with_a_warning_naming_the_file(tmp_path, caplog, date):
     import logging
 
-    caplog.set_level(logging.WARNING, logger="geo.read.articles")
+    caplog.set_level(logging.WARNING, logger="geo.read")
     path = tmp_path / "far.json"
     path.write_text(json.dumps({"title": "T", "date": date, "text": "Shelling hit Baku."}))
     (a,) = list(read_articles(path))
@@ -564,7 +567,7 @@ def test_absurd_dates_are_dropped_with_a_warning_naming_the_file(tmp_path, caplo
 def test_dates_from_1900_to_tomorrow_are_kept(tmp_path):
     import datetime as dt
 
-    from geo.read.articles import plausible_date
+    from geo.read.metadata import plausible_date
 
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     for date in ("1900-01-01", "2020-09-30", dt.date.today().isoformat(), tomorrow.isoformat()):
@@ -598,7 +601,7 @@ def test_text_that_is_not_a_string_says_so(tmp_path, item, reason):
 
 
 def test_too_long_for_the_pipeline_at_read_time(tmp_path):
-    from geo.read.articles import MAX_CHARS
+    from geo.read import MAX_CHARS
 
     assert MAX_CHARS == 1_000_000
     path = tmp_path / "long.txt"
@@ -677,7 +680,7 @@ def test_utf16_without_bom_that_does_not_decode():
 
 
 def test_has_article_files(tmp_path):
-    from geo.read.articles import has_article_files
+    from geo.read import has_article_files
 
     assert not has_article_files(tmp_path)
     (tmp_path / "x.meta.json").write_text("{}")

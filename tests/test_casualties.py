@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.events.extract import extract_events
+from geo.events import extract_events
 from geo.parties import load_parties
 from geo.records import Place
 from tests.events_support import casualties, nlp, seed_article
@@ -224,7 +224,7 @@ def test_toll_replaces_earlier_figures_at_its_place_only():
 
 
 def test_reconcile_uses_the_record_place_without_a_place_map():
-    from geo.events.casualties import reconcile
+    from geo.events import reconcile
     from geo.records import Casualty
 
     def c(place, start):
@@ -333,7 +333,8 @@ def test_place_and_date():
     start = text.index("Horlivka")
     places = [Place("Horlivka", start, start + 8, 48.33, 38.05, "city", "UA")]
     from geo.records import Article
-    c, = extract_events(doc, Article(id="x", text=text, date="2015-02-04"), places)[0]
+    c, = extract_events(doc, Article(id="x", text=text, date="2015-02-04"), places,
+                        parties=load_parties())[0]
     assert (c.place, c.lat, c.lon, c.date) == ("Horlivka", 48.33, 38.05, "2015-02-01")
     assert text[c.start:c.end] == "Two soldiers were killed"
     assert c.sentence == text and c.sentence_start == 0
@@ -428,10 +429,8 @@ def test_seed_casualties_match_gold(seed_result):
 def test_seed_places_match_gold():
     """With the real place finder (gazetteer + boundaries), each gold figure's place is one
     of its ``place_any_of``."""
-    from geo.places.gazetteer import load_gazetteer
+    from geo.places import load_gazetteer, load_place_pipeline, load_regions
     from geo.pipeline import Extractor
-    from geo.places.resolve import load_place_pipeline
-    from geo.places.regions import load_regions
 
     gold = json.loads((FIXTURES / "000_6b9e2fcaa4d74d82.gold.json").read_text("utf-8"))
     text = (FIXTURES / "000_6b9e2fcaa4d74d82.txt").read_text(encoding="utf-8")

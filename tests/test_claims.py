@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.events.extract import extract_events
+from geo.events import extract_events
 from geo.parties import load_parties
 from tests.events_support import claims, nlp, seed_article
 

@@ -9,7 +9,7 @@ import pytest
 
 from geo.config import PACKAGE_DIR
 from geo.__main__ import main
-from geo.places.gazetteer import haversine_km
+from geo.places import haversine_km
 
 SCHEMA = json.loads((PACKAGE_DIR / "extract.schema.json").read_text())
 
@@ -164,11 +164,11 @@ def test_no_article_files(tmp_path, capsys, command):
 
 def test_ingest_reads_lazily(tmp_path, monkeypatch, capsys):
     """The store opens before the first file is read (no list() of the whole input)."""
-    import geo.read.articles
+    import geo.read
     import geo.store
 
     events = []
-    real_read, real_open = geo.read.articles.read_articles, geo.store.open_store
+    real_read, real_open = geo.read.read_articles, geo.store.open_store
 
     def read(*args, **kwargs):
         for item in real_read(*args, **kwargs):
@@ -179,7 +179,7 @@ def test_ingest_reads_lazily(tmp_path, monkeypatch, capsys):
         events.append("open")
         return real_open(db)
 
-    monkeypatch.setattr(geo.read.articles, "read_articles", read)
+    monkeypatch.setattr(geo.read, "read_articles", read)
     monkeypatch.setattr(geo.store, "open_store", open_store)
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -235,24 +235,24 @@ def test_export_to_missing_folder(tmp_path, capsys):
 
 
 def test_export_without_browser(tmp_path, monkeypatch, capsys):
-    import geo.render.export
+    import geo.render
 
     def no_browser(frame, fmt, path, **kwargs):
-        raise geo.render.export.BrowserNotFound("Chromium not found: install it")
+        raise geo.render.BrowserNotFound("Chromium not found: install it")
 
-    monkeypatch.setattr(geo.render.export, "export", no_browser)
+    monkeypatch.setattr(geo.render, "export", no_browser)
     assert main(["export", "--format", "png", "--out", str(tmp_path / "x.png"),
                  "--db", str(tmp_path / "s.sqlite")]) == 2
     assert capsys.readouterr().err == "error: Chromium not found: install it\n"
 
 
 def test_bugs_keep_their_traceback(tmp_path, monkeypatch):
-    import geo.render.export
+    import geo.render
 
     def bug(frame, fmt, path, **kwargs):
         raise KeyError("a bug")
 
-    monkeypatch.setattr(geo.render.export, "export", bug)
+    monkeypatch.setattr(geo.render, "export", bug)
     with pytest.raises(KeyError):
         main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"),
               "--db", str(tmp_path / "s.sqlite")])

@@ -3,7 +3,7 @@ import pytest
 
 from geo.store import StoreError, open_store
 
-from tests.test_store import make_extraction
+from tests.test_store import make_extraction, shown
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_party_fix_changes_the_party_and_the_party_filter(store):
     assert fixed["party"] == "armenia"
     assert _rows(store, "casualty", "a2").iloc[0]["party"] == "Azerbaijan"
     # the filter sees the corrected party
-    assert "a1" in set(store.query(parties={"armenia"}, kinds=["casualty"])["article_id"])
+    assert "a1" in set(shown(store, parties={"armenia"}, kinds=["casualty"])["article_id"])
     # a second fix of the same item replaces the first
     store.correct_party("casualty", int(row["item_id"]), "turkey")
     assert _rows(store, "casualty", "a1").iloc[0]["party"] == "turkey"

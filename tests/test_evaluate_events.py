@@ -39,7 +39,7 @@ def test_allowed_sides():
 
 
 def test_admin1_names_of_ucdp_and_natural_earth_agree():
-    from geo.places.regions import load_regions
+    from geo.places import load_regions
 
     regions = load_regions()
     key = lambda name: ev.admin1_key(name, regions)  # noqa: E731

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from geo.render import assets, export
+from geo.render import assets, exports
 from geo.records import MAP_COLUMNS
 from tests.test_mapview import (HOSTILE_JINJA, HOSTILE_TITLE, fake_parties, hostile_frame, map_frame,
                                 tiny_basemap)
@@ -22,7 +22,7 @@ MAP_KW = {"parties": fake_parties(), "basemap": tiny_basemap()}
 
 def test_export_html_is_standalone(tmp_path):
     out = tmp_path / "map.html"
-    page = export.export_html(map_frame(), out, **MAP_KW)
+    page = exports.export_html(map_frame(), out, **MAP_KW)
     assert out.read_text(encoding="utf-8") == page
     assert assets.external_resources(page) == []
     assert not re.search(r"""<(script|link)\b[^>]*(src|href)=["']?https?:""", page, re.I)
@@ -32,20 +32,20 @@ def test_export_html_is_standalone(tmp_path):
 
 
 def test_export_html_with_online_tiles_adds_only_the_tile_url():
-    page = export.export_html(map_frame(), None, online_tiles=True, **MAP_KW)
+    page = exports.export_html(map_frame(), None, online_tiles=True, **MAP_KW)
     assert assets.external_resources(page) == []
     hosts = set(re.findall(r"https?://([a-z0-9.{}-]+)/", page))
     assert any("openstreetmap.org" in h for h in hosts)
 
 
 def test_export_html_escapes_hostile_text():
-    page = export.export_html(hostile_frame(), None, **MAP_KW)
+    page = exports.export_html(hostile_frame(), None, **MAP_KW)
     assert HOSTILE_TITLE not in page and "<img src=x" not in page
 
 
 def test_export_html_refuses_asset_mode():
     with pytest.raises(TypeError, match="inlines"):
-        export.export_html(map_frame(), None, asset_mode="cdn")
+        exports.export_html(map_frame(), None, asset_mode="cdn")
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def test_export_html_refuses_asset_mode():
     ("", ""), ("   ", "   "),
 ])
 def test_guard_formula(value, expected):
-    assert export.guard_formula(value) == expected
+    assert exports.guard_formula(value) == expected
 
 
 def test_export_csv_guards_text_but_not_numbers(tmp_path):
@@ -66,7 +66,7 @@ def test_export_csv_guards_text_but_not_numbers(tmp_path):
     frame.loc[0, "title"] = "=cmd|' /C calc'!A0"
     frame.loc[1, "sentence"] = "@SUM(1+1)"
     frame.loc[2, "lon"] = -70.25  # a negative number stays a number
-    out = export.export_csv(frame, tmp_path / "items.csv")
+    out = exports.export_csv(frame, tmp_path / "items.csv")
     back = pd.read_csv(out)
     assert list(back.columns[:len(MAP_COLUMNS)]) == list(MAP_COLUMNS)  # the contract's order
     assert back.loc[0, "title"] == "'=cmd|' /C calc'!A0"
@@ -81,7 +81,7 @@ def test_export_geojson_round_trips(tmp_path):
     import geopandas as gpd
 
     frame = map_frame()
-    out = export.export_geojson(frame, tmp_path / "items.geojson")
+    out = exports.export_geojson(frame, tmp_path / "items.geojson")
     raw = json.loads(out.read_text(encoding="utf-8"))
     assert raw["type"] == "FeatureCollection" and len(raw["features"]) == len(frame)
     nulls = [f for f in raw["features"] if f["geometry"] is None]
@@ -103,8 +103,8 @@ def test_export_geopackage_opens_with_pyogrio(tmp_path):
     import pyogrio
 
     frame = hostile_frame()
-    path = export.export(frame, "gpkg", tmp_path / "items.gpkg")
-    info = pyogrio.read_info(path, layer=export.GPKG_LAYER)
+    path = exports.export(frame, "gpkg", tmp_path / "items.gpkg")
+    info = pyogrio.read_info(path, layer=exports.GPKG_LAYER)
     assert info["geometry_type"] == "Point" and info["features"] == len(frame)
     assert info["crs"] == "EPSG:4326"
     back = pyogrio.read_dataframe(path)
@@ -112,41 +112,41 @@ def test_export_geopackage_opens_with_pyogrio(tmp_path):
     mapped = back.geometry.notna()
     assert mapped.sum() == frame["lat"].notna().sum()
     # written again: replaced, not a second layer or appended rows
-    export.export(frame.head(2), "gpkg", path)
+    exports.export(frame.head(2), "gpkg", path)
     assert pyogrio.read_info(path)["features"] == 2 and len(pyogrio.list_layers(path)) == 1
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "html"])
 def test_export_dispatch(fmt, tmp_path):
     kwargs = MAP_KW if fmt == "html" else {}
-    out = export.export(map_frame(), fmt, tmp_path / f"items.{fmt}", **kwargs)
+    out = exports.export(map_frame(), fmt, tmp_path / f"items.{fmt}", **kwargs)
     assert out.is_file() and out.stat().st_size > 100
 
 
 def test_export_rejects_unknown_format_and_options(tmp_path):
     with pytest.raises(ValueError, match="fmt"):
-        export.export(map_frame(), "xlsx", tmp_path / "x.xlsx")
+        exports.export(map_frame(), "xlsx", tmp_path / "x.xlsx")
     with pytest.raises(TypeError, match="no options"):
-        export.export(map_frame(), "csv", tmp_path / "x.csv", online_tiles=True)
+        exports.export(map_frame(), "csv", tmp_path / "x.csv", online_tiles=True)
 
 
 def test_missing_chromium_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("GEO_CHROMIUM", "/nonexistent/chromium")
-    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ("/nonexistent/chromium",))
-    monkeypatch.setattr(export.shutil, "which", lambda name: None)
-    with pytest.raises(export.BrowserNotFound, match="Chromium not found"):
-        export.export_png("<html></html>", "/tmp/never.png")
+    monkeypatch.setattr(exports, "CHROMIUM_CANDIDATES", ("/nonexistent/chromium",))
+    monkeypatch.setattr(exports.shutil, "which", lambda name: None)
+    with pytest.raises(exports.BrowserNotFound, match="Chromium not found"):
+        exports.export_png("<html></html>", "/tmp/never.png")
 
 
 # --- in a real browser, network blocked -------------------------------------------------------------
 
 def _chromium_or_skip() -> str:
     if os.environ.get("CI"):  # CI installs Chromium: there the PNG checks must run, not skip
-        return export.find_chromium()
+        return exports.find_chromium()
     pytest.importorskip("playwright.sync_api")
     try:
-        return export.find_chromium()
-    except export.BrowserNotFound as err:
+        return exports.find_chromium()
+    except exports.BrowserNotFound as err:
         pytest.skip(str(err))
 
 
@@ -157,12 +157,12 @@ def test_standalone_html_renders_offline_and_snapshots(tmp_path):
 
     chromium = _chromium_or_skip()
     page_path = tmp_path / "map.html"
-    export.export_html(hostile_frame(), page_path, **MAP_KW)
+    exports.export_html(hostile_frame(), page_path, **MAP_KW)
 
     remote, errors, dialogs = [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                     args=export.CHROMIUM_ARGS)
+                                     args=exports.CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 700})
             page.on("pageerror", lambda err: errors.append(str(err)))
@@ -173,7 +173,7 @@ def test_standalone_html_renders_offline_and_snapshots(tmp_path):
                 route.abort()
             page.route(lambda url: url.startswith(("http://", "https://")), block)
             page.goto(page_path.as_uri())
-            export.wait_for_map(page)
+            exports.wait_for_map(page)
 
             count = lambda sel: page.locator(sel).count()  # noqa: E731
             assert count("path.geo-place") == 3
@@ -200,7 +200,7 @@ def test_standalone_html_renders_offline_and_snapshots(tmp_path):
     assert remote == [], remote
     assert errors == [] and dialogs == []
 
-    png = export.export_png(page_path, tmp_path / "map.png", width=900, height=600)
+    png = exports.export_png(page_path, tmp_path / "map.png", width=900, height=600)
     assert png.stat().st_size > 10_000
     with Image.open(png) as img:
         assert img.size == (900, 600)
@@ -210,5 +210,5 @@ def test_standalone_html_renders_offline_and_snapshots(tmp_path):
 
 @pytest.mark.parametrize("fmt, head", [("csv", b"kind,"), ("geojson", b"{"), ("html", b"<!DOCTYPE")])
 def test_export_bytes(fmt, head):
-    data = export.export_bytes(map_frame(), fmt, **({"basemap": False} if fmt == "html" else {}))
+    data = exports.export_bytes(map_frame(), fmt, **({"basemap": False} if fmt == "html" else {}))
     assert data.lstrip().upper().startswith(head.upper())

@@ -5,8 +5,8 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from geo.places.gazetteer import (Context, OfflineGeocoder, haversine_km, load_gazetteer, normalize,
-                           rank)
+from geo.places import (Context, OfflineGeocoder, haversine_km, load_gazetteer, normalize,
+                        rank)
 
 
 @pytest.mark.parametrize("name, key", [
@@ -136,7 +136,23 @@ def test_country_point_lies_near_the_conventional_centre(gazetteer, name, lat, l
     (("Bakhmut", "Artemivsk"), 48.6, 38.0),
 ])
 def test_transliterations_and_old_names_find_the_same_place(gazetteer, names, lat, lon):
-    # Which sense wins (city or its oblast) is geo.places.resolve' call; the city must be a candidate.
+    # Which sense wins (city or its oblast) is geo.places.resolve's call; the city must be a candidate.
     for name in names:
         assert any(haversine_km(c.lat, c.lon, lat, lon) < 15
                    for c in gazetteer.candidates(name)), name
+
+
+def test_the_loaded_index_is_current(gazetteer):
+    from geo.places.index import input_stamp, stamp_of
+
+    assert stamp_of(gazetteer.path) == gazetteer.stamp == input_stamp()
+
+
+def test_haversine_array_agrees_with_the_single_point_one():
+    import numpy as np
+
+    from geo.places import haversine_km_array
+
+    km = haversine_km_array(np.array([50.45, 39.82]), np.array([30.52, 46.75]), 48.0, 37.8)
+    assert km == pytest.approx([haversine_km(50.45, 30.52, 48.0, 37.8),
+                                haversine_km(39.82, 46.75, 48.0, 37.8)])

@@ -5,8 +5,7 @@ import pytest
 from geopy.location import Location
 
 import geopy.extra.rate_limiter as rate_limiter
-from geo.places.gazetteer import OfflineGeocoder
-from geo.places.geocoders import GeocodeCache, geocoder_from_env, online_geocoder
+from geo.places import GeocodeCache, OfflineGeocoder, geocoder_from_env, online_geocoder
 
 
 class FakeService:
@@ -107,7 +106,7 @@ def test_failures_are_raised_and_not_cached(tmp_path, sleeps):
 def test_a_failing_service_leaves_places_unresolved(tmp_path, sleeps):
     from geo.pipeline import geocode_unresolved
     from geo.records import Place
-    from geo.places.regions import load_regions
+    from geo.places import load_regions
 
     places = [Place("Pisky", 0, 5)]
     geocoder = online_geocoder("fake", geocoder=DownService(), cache=tmp_path / "c.sqlite")
@@ -116,9 +115,8 @@ def test_a_failing_service_leaves_places_unresolved(tmp_path, sleeps):
 
 
 def test_cached_online_answers_join_the_gazetteer(tmp_path, sleeps, monkeypatch):
-    from geo.places.gazetteer import Gazetteer, load_gazetteer
-    from geo.places.geocoders import learned_candidates
-    from geo.places.resolve import gold_mentions, resolve_mentions
+    from geo.places import (Gazetteer, gold_mentions, learned_candidates, load_gazetteer,
+                            resolve_mentions)
 
     cache = tmp_path / "c.sqlite"
     geocoder = online_geocoder("fake", geocoder=FakeService(), cache=cache)
@@ -139,12 +137,29 @@ def test_cached_online_answers_join_the_gazetteer(tmp_path, sleeps, monkeypatch)
 
 
 def test_learned_answers_only_for_users_who_opted_in(tmp_path, sleeps, monkeypatch):
-    from geo.places.gazetteer import _learned_from_env
+    from geo.places import learned_from_env
 
     cache = tmp_path / "c.sqlite"
     online_geocoder("fake", geocoder=FakeService(), cache=cache).geocode("Zzyzxville")
     monkeypatch.setenv("GEO_GEOCODE_CACHE", str(cache))
     monkeypatch.delenv("GEO_GEOCODER", raising=False)
-    assert _learned_from_env() == {}
+    assert learned_from_env() == {}
     monkeypatch.setenv("GEO_GEOCODER", "nominatim")
-    assert set(_learned_from_env()) == {"zzyzxville"}
+    assert set(learned_from_env()) == {"zzyzxville"}
+
+
+def test_learned_answers_join_a_gazetteer_only_when_passed(tmp_path, sleeps):
+    from geo.places import learned_candidates, load_gazetteer
+
+    geocoder = online_geocoder("fake", geocoder=FakeService(), cache=tmp_path / "c.sqlite")
+    geocoder.geocode("Zzyzxville")
+    learned = load_gazetteer(learned=learned_candidates(geocoder.cache))
+    assert learned.knows("Zzyzxville") and learned is not load_gazetteer()
+    assert not load_gazetteer().knows("Zzyzxville")
+
+
+def test_the_default_gazetteer_is_the_shared_one_for_offline_users(monkeypatch):
+    from geo.places import default_gazetteer, load_gazetteer
+
+    monkeypatch.delenv("GEO_GEOCODER", raising=False)
+    assert default_gazetteer() is load_gazetteer()

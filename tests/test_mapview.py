@@ -1,16 +1,37 @@
 """The folium map: markers per kind, escaping of article text, legend, no CDN, assets."""
 from __future__ import annotations
 
+import importlib
+import json
 import math
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 import pandas as pd
 import pytest
 
-from geo.render import assets, mapview
 from geo.records import MAP_COLUMNS
+from geo.render import assets
+from geo.render.areas import AREA_COLORS, area_breaks, area_color, area_layer
+from geo.render.basemap import NAMED_REGION_LINE, ensure_static_basemap, named_region_outlines
+from geo.render.escaping import safe_url
+from geo.render.legend import legend_html
+from geo.render.mapitems import (CLUSTER_KINDS, SPREAD_MAX_PX, _country_level, coarse_flags,
+                                 frame_rows, map_items, may_cluster, spread, view_bounds)
+from geo.render.markers import CLUSTER_PX, MarkerLayer, markers_js, write_static_popups
+from geo.render.page import build_map, map_css
+from geo.render.popups import (aggregate_tooltip, casualty_aggregate_popup, casualty_popup,
+                               claim_aggregate_popup, claim_popup, commonest_place_name,
+                               highlight_sentence, place_popup, tooltip_text)
+from geo.render.styles import (MIXED_OUTLINE, OUTCOME_COLORS, aggregate_casualty_style,
+                               casualty_radius, casualty_style, radius_for_count)
+from geo.report.labels import PartyNames, figure_phrase
+
+RENDER_MODULES = [importlib.import_module(f"geo.render.{name}")
+                  for name in ("areas", "assets", "basemap", "escaping", "exports", "legend",
+                               "mapitems", "markers", "page", "popups", "styles")]
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_PLACE = "<img src=x onerror=alert(2)>"
@@ -134,14 +155,12 @@ def hostile_frame() -> pd.DataFrame:
 def render(frame=None, **kwargs) -> str:
     kwargs.setdefault("parties", fake_parties())
     kwargs.setdefault("basemap", tiny_basemap())
-    fmap = mapview.build_map(map_frame() if frame is None else frame, **kwargs)
+    fmap = build_map(map_frame() if frame is None else frame, **kwargs)
     return fmap.get_root().render()
 
 
 def markers(page: str) -> list[dict]:
     """The marker records a page draws (each MarkerLayer's JSON, decoded), layer by layer."""
-    import json
-
     found = re.findall(r'window\.geoMarkerData\["\w+"\] = ("(?:[^"\\]|\\.)*");', page)
     return [m for text in found for m in json.loads(json.loads(text))["markers"]]
 
@@ -178,10 +197,10 @@ def test_marker_classes_carry_the_party():
 
 
 def test_markers_grouped_per_party_for_the_layer_control():
-    fmap = mapview.build_map(map_frame(), parties=fake_parties(), basemap=False)
+    fmap = build_map(map_frame(), parties=fake_parties(), basemap=False)
     import folium
     groups = [c.layer_name for c in fmap._children.values()
-              if isinstance(c, mapview.MarkerLayer)]
+              if isinstance(c, MarkerLayer)]
     assert groups == ["Places", "Armenia", "Azerbaijan", "Russia", "Turkey"]
     assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
 
@@ -207,14 +226,14 @@ def test_colocated_figures_of_one_party_make_one_marker_sized_by_their_sum():
     page = render(frame)
     assert marker_kinds(page) == ["casualty"]
     # area of the one circle = 14 + 36 = 50 (the single figures would be 10.0 and 13.6 px)
-    assert markers(page)[0]["radius"] == 15.3 and mapview.radius_for_count(50) == 15.3
-    popup = mapview.casualty_aggregate_popup(
-        mapview.map_items(mapview.frame_rows(frame))[0][0].rows, mapview.PartyNames(fake_parties()))
+    assert markers(page)[0]["radius"] == 15.3 and radius_for_count(50) == 15.3
+    popup = casualty_aggregate_popup(
+        map_items(frame_rows(frame))[0][0].rows, PartyNames(fake_parties()))
     assert "2 casualty figures at Donetsk" in popup and "Total: 50 killed" in popup
     assert popup.index("New: 36 died.") < popup.index("Old: 14 died.")  # newest first
     assert "<b>Armenia says:</b> 36 civilians killed" in popup
-    tooltip = mapview.aggregate_tooltip("casualty", frame.to_dict("records"),
-                                        mapview.PartyNames(fake_parties()))
+    tooltip = aggregate_tooltip("casualty", frame.to_dict("records"),
+                                PartyNames(fake_parties()))
     assert tooltip == "Donetsk: 2 figures, 50 killed (victims&#x27; side: Armenia)"
     assert markers(page)[0]["n"] == 2  # the element's data-items
 
@@ -223,17 +242,17 @@ def test_colocated_figures_of_different_parties_stay_apart_within_the_bound():
     frame = _frame([_figure("armenia", 14), _figure("azerbaijan", 3), _figure("armenia", 2),
                     _row(kind="place", place="Donetsk", lat=48.023, lon=37.8022,
                          precision="city", sentence="Shelling in Donetsk.")])
-    items, _ = mapview.map_items(mapview.frame_rows(frame))
+    items, _ = map_items(frame_rows(frame))
     assert sorted((i.kind, i.party, len(i.rows)) for i in items) == [
         ("casualty", "armenia", 2), ("casualty", "azerbaijan", 1), ("place", None, 1)]
-    mapview.spread(items)
+    spread(items)
     # the true spot is kept: only screen offsets, applied by Leaflet at every zoom
     assert {(i.lat, i.lon) for i in items} == {(48.023, 37.8022)}
     by_kind = {(i.kind, i.party): i.offset_px for i in items}
     assert by_kind[("place", None)] == (0, 0)
     armenia, azerbaijan = by_kind[("casualty", "armenia")], by_kind[("casualty", "azerbaijan")]
     assert armenia != azerbaijan and (0, 0) not in (armenia, azerbaijan)
-    assert all(math.hypot(*i.offset_px) <= mapview.SPREAD_MAX_PX for i in items)
+    assert all(math.hypot(*i.offset_px) <= SPREAD_MAX_PX for i in items)
     assert all(i.offset_of == 3 for i in items)
     page = render(frame)
     assert marker_kinds(page).count("casualty") == 2
@@ -246,21 +265,21 @@ def test_spreading_is_bounded_and_deterministic(n_parties):
     rows = [_figure(f"p{k}", k + 1) for k in range(n_parties)]
     rows += [_row(kind="claim", party=f"p{k}", claimant=f"p{k}", claim_text="x", lat=48.023,
                   lon=37.8022) for k in range(3)]
-    items, _ = mapview.map_items(rows)
-    mapview.spread(items)
+    items, _ = map_items(rows)
+    spread(items)
     offsets = [i.offset_px for i in items]
     assert len(set(offsets)) == len(offsets)  # every marker has its own place
-    assert max(math.hypot(*o) for o in offsets) <= mapview.SPREAD_MAX_PX
+    assert max(math.hypot(*o) for o in offsets) <= SPREAD_MAX_PX
     assert {(i.lat, i.lon) for i in items} == {(48.023, 37.8022)}
-    again, _ = mapview.map_items(list(reversed(rows)))
-    mapview.spread(again)
+    again, _ = map_items(list(reversed(rows)))
+    spread(again)
     assert ({(i.kind, i.party): i.offset_px for i in items}
             == {(i.kind, i.party): i.offset_px for i in again})
 
 
 def test_a_lone_marker_is_not_moved():
-    items, _ = mapview.map_items(mapview.frame_rows(map_frame()))
-    mapview.spread(items)
+    items, _ = map_items(frame_rows(map_frame()))
+    spread(items)
     baku = next(i for i in items if i.row.get("place") == "Baku")
     assert baku.offset_px == (0, 0) and baku.offset_of == 1
     karabakh = next(i for i in items if i.row.get("place") == "Nagorno-Karabakh")
@@ -270,17 +289,17 @@ def test_a_lone_marker_is_not_moved():
 def test_the_seed_frame_still_has_every_kind_of_marker_near_its_spot():
     page = render()
     assert set(marker_kinds(page)) == {"place", "casualty", "claim"}
-    items, _ = mapview.map_items(mapview.frame_rows(map_frame()))
-    mapview.spread(items)
+    items, _ = map_items(frame_rows(map_frame()))
+    spread(items)
     # Yerevan: a place and an Armenian claim share the spot; the claim moves a few pixels
     yerevan = [i for i in items if (i.lat, i.lon) == (40.1811, 44.5136)]
     assert sorted(i.kind for i in yerevan) == ["claim", "place"]
-    assert all(0 < math.hypot(*i.offset_px) <= mapview.SPREAD_MAX_PX
+    assert all(0 < math.hypot(*i.offset_px) <= SPREAD_MAX_PX
                for i in yerevan if i.kind == "claim")
 
 
 def test_no_aggregation_when_asked():
-    items, _ = mapview.map_items(mapview.frame_rows(map_frame()), aggregate=False)
+    items, _ = map_items(frame_rows(map_frame()), aggregate=False)
     assert sum(i.kind == "casualty" for i in items) == 3
 
 
@@ -298,7 +317,7 @@ def test_aggregate_circle_size_and_dashes(counts, qualifiers, radius, dashed):
         best = None if qualifier in ("vague", "range") else low
         rows.append({"count_best": best, "count_low": low, "count_high": high,
                      "qualifier": qualifier, "outcome": "killed"})
-    style = mapview.aggregate_casualty_style(rows, "#123456")
+    style = aggregate_casualty_style(rows, "#123456")
     assert style["radius"] == radius
     assert bool(style["dash_array"]) is dashed
 
@@ -306,8 +325,8 @@ def test_aggregate_circle_size_and_dashes(counts, qualifiers, radius, dashed):
 def test_aggregate_popup_lists_the_newest_and_counts_the_rest():
     rows = [_figure("armenia", 1, article_id=f"a{k:02d}", date=f"2020-10-{k + 1:02d}",
                     sentence=f"Report {k:02d}.") for k in range(25)]
-    popup = mapview.casualty_aggregate_popup(mapview.frame_rows(_frame(rows)),
-                                             mapview.PartyNames(fake_parties()))
+    popup = casualty_aggregate_popup(frame_rows(_frame(rows)),
+                                     PartyNames(fake_parties()))
     assert "25 casualty figures" in popup and "Total: 25 killed" in popup
     assert "Report 24." in popup and "Report 05." in popup and "Report 04." not in popup
     assert popup.index("Report 24.") < popup.index("Report 05.")
@@ -315,7 +334,7 @@ def test_aggregate_popup_lists_the_newest_and_counts_the_rest():
     claims = [_row(kind="claim", party="turkey", claimant="turkey", stance="denial",
                    claim_text=f"claim {k}", date=f"2020-10-{k + 1:02d}", lat=1.0, lon=2.0,
                    place="Ankara") for k in range(3)]
-    popup = mapview.claim_aggregate_popup(claims, mapview.PartyNames(fake_parties()))
+    popup = claim_aggregate_popup(claims, PartyNames(fake_parties()))
     assert popup.startswith("<b>3 claims by Turkey at Ankara</b>")
     assert popup.index("claim 2") < popup.index("claim 0") and "Place:" not in popup
     page = render(_frame(claims))
@@ -329,11 +348,11 @@ def test_aggregate_popup_lists_the_newest_and_counts_the_rest():
     ({"count_best": None, "qualifier": "vague"}, 6.0),
 ])
 def test_casualty_radius_is_sqrt_scaled_and_capped(row, expected):
-    assert mapview.casualty_radius(row) == expected
+    assert casualty_radius(row) == expected
 
 
 def test_vague_figures_are_dashed():
-    style = mapview.casualty_style({"qualifier": "vague", "outcome": "killed"}, "#123456")
+    style = casualty_style({"qualifier": "vague", "outcome": "killed"}, "#123456")
     assert style["dash_array"] and style["radius"] == 6.0
 
 
@@ -367,32 +386,32 @@ def test_hostile_article_text_never_reaches_the_page_raw():
 
 @pytest.mark.parametrize("kind", ["casualty", "claim", "place"])
 def test_popups_escape_every_article_string(kind):
-    names = mapview.PartyNames(fake_parties())
-    rows = [r for r in mapview.frame_rows(hostile_frame()) if r["kind"] == kind]
+    names = PartyNames(fake_parties())
+    rows = [r for r in frame_rows(hostile_frame()) if r["kind"] == kind]
     if kind == "casualty":
-        popups = [mapview.casualty_popup(rows[0], names),
-                  mapview.casualty_aggregate_popup(rows, names)]
+        popups = [casualty_popup(rows[0], names),
+                  casualty_aggregate_popup(rows, names)]
     elif kind == "claim":
-        popups = [mapview.claim_popup(rows[0], names), mapview.claim_aggregate_popup(rows, names)]
+        popups = [claim_popup(rows[0], names), claim_aggregate_popup(rows, names)]
     else:
-        popups = [mapview.place_popup(rows)]
+        popups = [place_popup(rows)]
     for popup in popups:
         assert "<script" not in popup and "<img" not in popup and "javascript:" not in popup
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    for tooltip in (mapview.tooltip_text(kind, rows[0], names),
-                    mapview.aggregate_tooltip(kind, rows, names)):
+    for tooltip in (tooltip_text(kind, rows[0], names),
+                    aggregate_tooltip(kind, rows, names)):
         assert "<" not in tooltip
 
 
 def test_popup_reads_like_a_report():
-    names = mapview.PartyNames(fake_parties())
-    rows = mapview.frame_rows(map_frame())
+    names = PartyNames(fake_parties())
+    rows = frame_rows(map_frame())
     baku = next(r for r in rows if r.get("place") == "Baku")
-    popup = mapview.casualty_popup(baku, names)
+    popup = casualty_popup(baku, names)
     assert "<b>Azerbaijan says:</b> 14 civilians killed" in popup
     assert 'href="https://www.vg.no/nyheter/x"' in popup and 'rel="noopener noreferrer"' in popup
     claim = next(r for r in rows if r.get("claimant") == "turkey")
-    assert "<b>Turkey denies:</b>" in mapview.claim_popup(claim, names)
+    assert "<b>Turkey denies:</b>" in claim_popup(claim, names)
 
 
 def test_party_names_in_layer_control_and_legend_are_escaped():
@@ -404,7 +423,7 @@ def test_party_names_in_layer_control_and_legend_are_escaped():
 
 def test_a_bad_party_colour_falls_back_to_a_hex_colour():
     parties = FakeParties([FakeParty("x", "X", "red;background:url(//evil)")])
-    color = mapview.PartyNames(parties).color("x")
+    color = PartyNames(parties).color("x")
     assert re.fullmatch(r"#[0-9a-fA-F]{6}", color)
 
 
@@ -416,22 +435,22 @@ def test_an_unknown_party_gets_the_party_tables_colour(pid):
     assert table.get(pid) is None
     expected = table.color(pid)  # what the PartyTable (tables, filters) shows
     assert expected == parties.fallback_color(pid)
-    assert mapview.PartyNames(None).color(pid) == expected  # no table at all
-    assert mapview.PartyNames(table).color(pid) == expected
+    assert PartyNames(None).color(pid) == expected  # no table at all
+    assert PartyNames(table).color(pid) == expected
     bad = FakeParties([FakeParty(pid, "X", "not a colour")])
-    assert mapview.PartyNames(bad).color(pid) == expected  # a bad colour in the table
+    assert PartyNames(bad).color(pid) == expected  # a bad colour in the table
     from geo.report import labels
 
     assert labels.fallback_color is parties.fallback_color  # no colour scheme of its own
-    assert not hasattr(mapview, "_hsl_to_hex")
+    assert not any(hasattr(module, "_hsl_to_hex") for module in RENDER_MODULES)
 
 
 def test_aggregate_place_name_helper_is_not_called_main_place():
     # events.main_place is an event's main Place; this one is the commonest name of some rows
-    assert not hasattr(mapview, "main_place")
+    assert not any(hasattr(module, "main_place") for module in RENDER_MODULES)
     rows = [{"place": "Donetsk"}, {"place": "Avdiivka"}, {"place": "Donetsk"}, {"place": None}]
-    assert mapview.commonest_place_name(rows) == "Donetsk"
-    assert mapview.commonest_place_name([{"place": " "}]) is None
+    assert commonest_place_name(rows) == "Donetsk"
+    assert commonest_place_name([{"place": " "}]) is None
 
 
 @pytest.mark.parametrize("sentence, start, end, s0, needle, expected", [
@@ -443,7 +462,7 @@ def test_aggregate_place_name_helper_is_not_called_main_place():
     (None, 1, 2, 0, None, ""),
 ])
 def test_highlight_sentence(sentence, start, end, s0, needle, expected):
-    assert mapview.highlight_sentence(sentence, start, end, s0, needle) == expected
+    assert highlight_sentence(sentence, start, end, s0, needle) == expected
 
 
 @pytest.mark.parametrize("row, expected", [
@@ -461,7 +480,7 @@ def test_highlight_sentence(sentence, start, end, s0, needle, expected):
      "an unknown number of people killed"),
 ])
 def test_figure_phrase(row, expected):
-    assert mapview.figure_phrase(row) == expected
+    assert figure_phrase(row) == expected
 
 
 @pytest.mark.parametrize("url, ok", [
@@ -470,7 +489,7 @@ def test_figure_phrase(row, expected):
     ("", False), (None, False), (float("nan"), False),
 ])
 def test_safe_url(url, ok):
-    assert (mapview.safe_url(url) is not None) is ok
+    assert (safe_url(url) is not None) is ok
 
 
 # --- legend ---------------------------------------------------------------------------------------
@@ -502,12 +521,12 @@ def test_legend_lists_the_parties_present_only():
 
 
 def test_legend_html_escapes_names():
-    out = mapview.legend_html([("<i>X</i>", "#123456")], {"casualty"})
+    out = legend_html([("<i>X</i>", "#123456")], {"casualty"})
     assert "&lt;i&gt;X&lt;/i&gt;" in out and "<i>" not in out
 
 
 def test_legend_has_a_toggle_header_and_a_scrolling_body():
-    out = mapview.legend_html([("Armenia", "#123456")], {"casualty"}, unmapped=2)
+    out = legend_html([("Armenia", "#123456")], {"casualty"}, unmapped=2)
     head, body = out.split('<div class="geo-legend-body">')
     assert 'class="geo-legend-head" role="button" tabindex="0"' in head
     assert "Map key" in head and "\u25be" in head
@@ -517,7 +536,7 @@ def test_legend_has_a_toggle_header_and_a_scrolling_body():
                                                "</div></div>")
     # the scroller has no padding of its own (its bottom padding is what got cut off): the
     # inner element carries it; collapsed hides the body only
-    css = mapview.MAP_CSS
+    css = map_css()
     scroller = re.search(r"\.geo-legend-body \{([^}]*)\}", css).group(1)
     assert "max-height" in scroller and "overflow-y: auto" in scroller
     assert "padding" not in scroller
@@ -571,8 +590,8 @@ DONETSK = (48.0230, 37.8022)
 
 
 def _bounds(rows) -> list:
-    items, _ = mapview.map_items(mapview.frame_rows(_frame(rows)))
-    return mapview.view_bounds(items)
+    items, _ = map_items(frame_rows(_frame(rows)))
+    return view_bounds(items)
 
 
 def _inside(bounds, lat, lon) -> bool:
@@ -631,9 +650,9 @@ def test_a_figure_sharing_a_spot_with_a_city_is_not_country_level():
             _country("Azerbaijan", "AZ", 40.4093, 49.8671),
             _figure("azerbaijan", 14, lat=40.4093, lon=49.8671),
             _row(kind="place", place="Stepanakert", precision="city", lat=39.8177, lon=46.7528)]
-    items, _ = mapview.map_items(mapview.frame_rows(_frame(rows)))
+    items, _ = map_items(frame_rows(_frame(rows)))
     levels = {(it.kind, it.row.get("place")): c
-              for it, c in zip(items, mapview._country_level(items))}
+              for it, c in zip(items, _country_level(items))}
     assert levels == {("place", "Baku"): False, ("place", "Azerbaijan"): True,
                       ("casualty", "Donetsk"): False, ("place", "Stepanakert"): False}
 
@@ -688,9 +707,9 @@ def test_empty_frame_gives_a_world_map():
 
 def test_bad_arguments_are_rejected():
     with pytest.raises(ValueError, match="asset_mode"):
-        mapview.build_map(map_frame(), asset_mode="bogus", basemap=False)
+        build_map(map_frame(), asset_mode="bogus", basemap=False)
     with pytest.raises(ValueError, match="lacks columns"):
-        mapview.build_map(pd.DataFrame({"kind": ["place"]}), basemap=False)
+        build_map(pd.DataFrame({"kind": ["place"]}), basemap=False)
 
 
 # --- assets ---------------------------------------------------------------------------------------
@@ -731,11 +750,12 @@ def test_outlines_come_from_regions_with_admin1_for_countries_present():
 
 
 def test_missing_boundaries_still_give_a_map(monkeypatch):
-    import geo.places.regions
+    import geo.render.basemap
 
     def no_file(*_a, **_k):
         raise FileNotFoundError("data/boundaries.gpkg not found")
-    monkeypatch.setattr(geo.places.regions, "load_regions", no_file)
+    # the bundled boundaries, as the basemap loads them when given no regions
+    monkeypatch.setattr(geo.render.basemap, "load_regions", no_file)
     page = render(basemap=None)
     assert "L.geoJson" not in page and len(marker_kinds(page)) == 8
 
@@ -746,28 +766,26 @@ def test_named_regions_mentioned_are_outlined_from_the_real_boundaries():
     row = dict.fromkeys(MAP_COLUMNS)
     row.update(kind="place", place="Artsakh", precision="region", lat=39.85, lon=46.75,
                country_code="AZ", article_id="a", title="t")
-    outlines = mapview.named_region_outlines(load_regions(), ["Artsakh", "Nagorno-Karabakh",
-                                                              "Atlantis"])
+    outlines = named_region_outlines(load_regions(), ["Artsakh", "Nagorno-Karabakh",
+                                                      "Atlantis"])
     assert len(outlines["features"]) == 1  # one region under two names; unknown names skipped
-    page = mapview.build_map(pd.DataFrame([row], columns=list(MAP_COLUMNS)),
-                             parties=fake_parties(), regions=load_regions()
-                             ).get_root().render()
+    page = build_map(pd.DataFrame([row], columns=list(MAP_COLUMNS)),
+                     parties=fake_parties(), regions=load_regions()
+                     ).get_root().render()
     assert page.count("L.geoJson") == 3  # countries, provinces, the named region
-    assert mapview.NAMED_REGION_LINE in page
+    assert NAMED_REGION_LINE in page
 
 
 def test_static_basemap_is_written_once_and_fetched_by_the_page(tmp_path):
-    import json
-
     from geo.places.regions import load_regions
 
-    urls = mapview.ensure_static_basemap(load_regions(), static_dir=tmp_path)
+    urls = ensure_static_basemap(load_regions(), static_dir=tmp_path)
     assert urls == {"countries_geojson": "/app/static/basemap/countries.json"}
     written = tmp_path / "basemap" / "countries.json"
     countries = json.loads(written.read_text())
     assert len(countries["features"]) > 200
     mtime = written.stat().st_mtime_ns
-    assert mapview.ensure_static_basemap(load_regions(), static_dir=tmp_path) == urls
+    assert ensure_static_basemap(load_regions(), static_dir=tmp_path) == urls
     assert written.stat().st_mtime_ns == mtime  # not rewritten while the boundaries are unchanged
 
     page = render(basemap=None, regions=load_regions(), asset_mode="static",
@@ -781,18 +799,18 @@ def test_static_basemap_is_written_once_and_fetched_by_the_page(tmp_path):
 def test_figures_of_one_party_at_one_spot_split_by_outcome_and_outlined_by_it():
     frame = _frame([_figure("armenia", 14), _figure("armenia", 3, outcome="wounded"),
                     _figure("armenia", 2)])
-    items, _ = mapview.map_items(mapview.frame_rows(frame))
+    items, _ = map_items(frame_rows(frame))
     assert sorted((i.row["outcome"], len(i.rows)) for i in items) == [("killed", 2),
                                                                         ("wounded", 1)]
-    styles = {i.row["outcome"]: mapview.aggregate_casualty_style(i.rows, "#E69F00")
+    styles = {i.row["outcome"]: aggregate_casualty_style(i.rows, "#E69F00")
               for i in items}
-    assert styles["killed"]["color"] == mapview.OUTCOME_COLORS["killed"]
-    assert styles["wounded"]["color"] == mapview.OUTCOME_COLORS["wounded"]
+    assert styles["killed"]["color"] == OUTCOME_COLORS["killed"]
+    assert styles["wounded"]["color"] == OUTCOME_COLORS["wounded"]
     assert {s["fill_color"] for s in styles.values()} == {"#E69F00"}  # fill = victims' party
     page = render(frame)
     assert "geo-marker geo-casualty party-armenia outcome-wounded" in marker_classes(page)
-    legend = mapview.legend_html([("Armenia", "#E69F00")], {"casualty"},
-                                 outcomes_present={"killed", "wounded"})
+    legend = legend_html([("Armenia", "#E69F00")], {"casualty"},
+                         outcomes_present={"killed", "wounded"})
     assert "Outline = outcome" in legend and "wounded" in legend and "captured" not in legend
 
 
@@ -803,13 +821,13 @@ def test_country_and_region_level_items_are_drawn_hollow_and_dotted():
         _row(kind="claim", party="russia", claimant="russia", claim_text="x", lat=48.0,
              lon=38.0, place="Donbas", precision="region"),
         _row(kind="place", place="Ukraine", precision="country", lat=48.998, lon=31.386)])
-    items, _ = mapview.map_items(mapview.frame_rows(frame))
-    flags = {(i.kind, i.row["place"]): f for i, f in zip(items, mapview.coarse_flags(items))}
+    items, _ = map_items(frame_rows(frame))
+    flags = {(i.kind, i.row["place"]): f for i, f in zip(items, coarse_flags(items))}
     assert flags == {("casualty", "Ukraine"): True, ("casualty", "Donetsk"): False,
                      ("claim", "Donbas"): True, ("place", "Ukraine"): True}
-    coarse = mapview.aggregate_casualty_style(frame.iloc[:1].to_dict("records"), "#0072B2",
-                                              coarse=True)
-    fine = mapview.aggregate_casualty_style(frame.iloc[1:2].to_dict("records"), "#0072B2")
+    coarse = aggregate_casualty_style(frame.iloc[:1].to_dict("records"), "#0072B2",
+                                      coarse=True)
+    fine = aggregate_casualty_style(frame.iloc[1:2].to_dict("records"), "#0072B2")
     assert coarse["dash_array"] and not fine["dash_array"]
     assert coarse["fill_opacity"] < fine["fill_opacity"]
     page = render(frame)
@@ -821,12 +839,12 @@ def test_country_and_region_level_items_are_drawn_hollow_and_dotted():
 
 def test_popups_say_how_precisely_an_item_is_located_and_how_many_sources():
     row = _figure("ukraine", 3, precision="city", n_sources=3, n_articles=4)
-    popup = mapview.casualty_popup(row, mapview.PartyNames(fake_parties()))
+    popup = casualty_popup(row, PartyNames(fake_parties()))
     assert "at Donetsk (town)" in popup
     assert "Reported by 3 independent sources, 4 articles" in popup
     claim = _row(kind="claim", claimant="russia", claim_text="x", place="Ukraine",
                  precision="country")
-    assert "Place: Ukraine (country only)" in mapview.claim_popup(claim, mapview.PartyNames())
+    assert "Place: Ukraine (country only)" in claim_popup(claim, PartyNames())
 
 
 def _areas(labels_totals):
@@ -841,11 +859,10 @@ def _areas(labels_totals):
 
 def test_province_layer_shades_only_units_with_figures_and_escapes_names():
     areas = _areas([(HOSTILE_PLACE, 4), (HOSTILE_JINJA, 120), ("Empty", 0)])
-    layer, legend = mapview.area_layer(areas)
-    import json as _json
-    data = _json.loads(_json.loads(layer.data_js))
+    layer, legend = area_layer(areas)
+    data = json.loads(json.loads(layer.data_js))
     assert len(data["features"]) == 2  # no grey unit: one with no figure is not drawn
-    assert {f["properties"]["fill"] for f in data["features"]} <= set(mapview.AREA_COLORS)
+    assert {f["properties"]["fill"] for f in data["features"]} <= set(AREA_COLORS)
     page = render(_frame([_figure("ukraine", 3)]), areas=areas)
     assert HOSTILE_PLACE not in page and "<img" not in page.split("<body>")[1]
     assert "X" + os.getcwd() not in page and "Casualties per province" in page
@@ -853,12 +870,12 @@ def test_province_layer_shades_only_units_with_figures_and_escapes_names():
 
 
 def test_area_breaks_are_increasing_whole_numbers():
-    breaks = mapview.area_breaks([1, 2, 3, 50, 1000, 0])  # quantiles; zeros are no figure
+    breaks = area_breaks([1, 2, 3, 50, 1000, 0])  # quantiles; zeros are no figure
     assert breaks == sorted(set(breaks)) and breaks[-1] == 1000 and len(breaks) == 5
     assert all(isinstance(b, int) for b in breaks)
-    assert mapview.area_breaks([7]) == [7] and mapview.area_breaks([]) == []
-    assert mapview.area_color(1, [2, 3, 50, 1000]) == mapview.AREA_COLORS[1]
-    assert mapview.area_color(999, [2, 3, 50, 1000]) == mapview.AREA_COLORS[-1]
+    assert area_breaks([7]) == [7] and area_breaks([]) == []
+    assert area_color(1, [2, 3, 50, 1000]) == AREA_COLORS[1]
+    assert area_color(999, [2, 3, 50, 1000]) == AREA_COLORS[-1]
 
 
 def test_title_box_is_escaped_and_opens_the_legend():
@@ -871,12 +888,10 @@ def test_title_box_is_escaped_and_opens_the_legend():
 
 
 def test_popups_can_travel_apart_from_the_page(tmp_path):
-    import json
-
     stored = []
 
     def store(popups):
-        stored.append(mapview.write_static_popups(popups, static_dir=tmp_path))
+        stored.append(write_static_popups(popups, static_dir=tmp_path))
         return stored[-1]
     frame = hostile_frame()
     page = render(frame, store_popups=store)
@@ -892,12 +907,10 @@ def test_popups_can_travel_apart_from_the_page(tmp_path):
     assert stored[0] == stored[1] and len(list((tmp_path / "popups").glob("*.json"))) == 1
 
 
-# --- clusters (drawn in the page by MARKERS_JS) -------------------------------------------------
+# --- clusters (drawn in the page by geo/render/markers.js) -------------------------------------------------
 
 def _layer_data(page: str) -> list[dict]:
     """Each MarkerLayer's whole JSON (layer info, styles, markers), in page order."""
-    import json
-
     found = re.findall(r'window\.geoMarkerData\["\w+"\] = ("(?:[^"\\]|\\.)*");', page)
     return [json.loads(json.loads(text)) for text in found]
 
@@ -934,11 +947,11 @@ def test_a_hostile_party_name_reaches_the_cluster_code_as_json_text_only():
     assert data["layer"]["name"] == HOSTILE_TITLE + HOSTILE_JINJA  # decoded: plain text
     # the page code writes innerHTML only from popups escaped in Python; names and
     # tooltips of clusters go in as textContent
-    assigned = re.findall(r"innerHTML = ([^;]+);", mapview.MARKERS_JS)
+    assigned = re.findall(r"innerHTML = ([^;]+);", markers_js())
     assert assigned == ["m.popup", "all[m.popupIndex]"], assigned
-    assert "textContent = line" in mapview.MARKERS_JS
+    assert "textContent = line" in markers_js()
     with pytest.raises(ValueError):
-        mapview.MarkerLayer("x", [], color="red;background:url(x)")
+        MarkerLayer("x", [], color="red;background:url(x)")
 
 
 def test_the_page_draws_and_clusters_markers_once_the_view_is_set():
@@ -947,7 +960,7 @@ def test_the_page_draws_and_clusters_markers_once_the_view_is_set():
     assert page.count("geoMarkerLayer(map_") == 5  # one call per layer
     start = page.index("geoMarkersStart(map_")
     assert page.index(".fitBounds(") < start  # clusters are made for the fitted zoom
-    assert f"var CLUSTER_PX = {mapview.CLUSTER_PX};" in page
+    assert f"var CLUSTER_PX = {CLUSTER_PX};" in page
     assert 'var CLUSTER_KINDS = ["casualty", "claim"];' in page
 
 
@@ -955,16 +968,47 @@ def test_the_legend_explains_clusters_only_when_there_can_be_some():
     near = _frame([_figure("armenia", 4), _figure("armenia", 6, lat=48.3, lon=38.1)])
     page = render(near)
     assert "click a group to zoom in" in page and "mixed outcomes" in page
-    items, _ = mapview.map_items(mapview.frame_rows(near))
-    assert mapview.may_cluster(items)
+    items, _ = map_items(frame_rows(near))
+    assert may_cluster(items)
     # one spot per party and kind (two outcomes at one spot, two parties): nothing to group
     apart = _frame([_figure("armenia", 4), _figure("armenia", 2, outcome="wounded"),
                     _figure("azerbaijan", 6, lat=48.3, lon=38.1)])
-    items, _ = mapview.map_items(mapview.frame_rows(apart))
-    assert not mapview.may_cluster(items)
+    items, _ = map_items(frame_rows(apart))
+    assert not may_cluster(items)
     assert "click a group to zoom" not in render(apart)
     # country-level points are never grouped with towns
     coarse = _frame([_figure("ukraine", 30, place="Ukraine", lat=48.998, lon=31.386,
                              precision="country"), _figure("ukraine", 3, precision="city")])
-    items, _ = mapview.map_items(mapview.frame_rows(coarse))
-    assert not mapview.may_cluster(items)
+    items, _ = map_items(frame_rows(coarse))
+    assert not may_cluster(items)
+
+
+# --- the page's own files: markers.js and map.css ---------------------------------------------
+
+def package_file(name: str) -> str:
+    return resources.files("geo.render").joinpath(name).read_text(encoding="utf-8")
+
+
+def test_markers_js_is_a_package_file_and_what_the_page_embeds():
+    source = package_file("markers.js")
+    assert "window.geoMarkerLayer = function" in source
+    assert "window.geoMarkersStart = function" in source
+    # only the constants it shares with Python are filled in, each from the Python side
+    placeholders = ("__CLUSTER_PX__", "__MIXED_OUTLINE__", "__CLUSTER_KINDS__")
+    assert all(source.count(name) == 1 for name in placeholders)
+    assert markers_js() == (source.replace("__CLUSTER_PX__", str(CLUSTER_PX))
+                            .replace("__MIXED_OUTLINE__", MIXED_OUTLINE)
+                            .replace("__CLUSTER_KINDS__", json.dumps(list(CLUSTER_KINDS))))
+    assert not any(name in markers_js() for name in placeholders)
+    page = render()
+    assert f"<script>{markers_js()}</script>" in page  # as is: never compiled as a template
+    assert page.count(markers_js()) == 1
+
+
+def test_map_css_is_a_package_file_and_names_the_python_colours():
+    source = package_file("map.css")
+    assert map_css() == source
+    assert f"<style>\n{source}</style>" in render()
+    # the legend's cluster key is outlined like a cluster of mixed outcomes (markers.js)
+    key = re.search(r"\.geo-cluster-key \{([^}]*)\}", source).group(1)
+    assert f"solid {MIXED_OUTLINE};" in key

@@ -5,7 +5,7 @@ from geopy.location import Location
 
 from geo.pipeline import _fallback_geocoder, geocode_unresolved
 from geo.records import Place
-from geo.places.regions import load_regions
+from geo.places import load_regions
 
 
 class FakeGeocoder:

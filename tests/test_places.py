@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.places.resolve import find_mentions, find_places
+from geo.places import find_mentions, find_places
 from geo.records import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -206,7 +206,7 @@ def test_county_goes_to_the_articles_town_in_the_same_state(nlp, gazetteer):
 
 
 def test_proximity_prefers_the_namesake_near_the_other_towns():
-    from geo.places.gazetteer import Candidate
+    from geo.places import Candidate
     from geo.places.resolve import _with_proximity
 
     def town(gid, name, lat, lon, pop, admin1):
@@ -285,7 +285,7 @@ def test_us_states_stay_states(nlp, gazetteer, text, name):
     ("the Kharkiv Police Department", False),
 ])
 def test_says_unit(text, says):
-    from geo.places.resolve import _says_unit
+    from geo.places.mentions import _says_unit
 
     names = ["Donetsk", "Kharkiv", "Idlib", "Aleppo"]
     name = next(n for n in names if n in text)
@@ -362,18 +362,18 @@ def test_a_persons_name_stays_a_person(nlp, gazetteer, text, word):
     ("Da Nang International Airport", "Da Nang"),
 ])
 def test_a_part_or_a_building_resolves_to_its_place(gazetteer, name, expected):
-    from geo.places.resolve import _lookup
+    from geo.places.mentions import lookup
 
-    cands = _lookup(gazetteer, name)
+    cands = lookup(gazetteer, name)
     assert cands and all(c.name == expected for c in cands[:1]), [c.name for c in cands[:3]]
 
 
 @pytest.mark.parametrize("name", ["West Africa", "Western Europe", "eastern China",
                                   "Griffith Park", "Canadian Lottery", "Central Plateau"])
 def test_big_regions_and_named_parks_are_not_resolved_to_a_namesake(gazetteer, name):
-    from geo.places.resolve import _lookup
+    from geo.places.mentions import lookup
 
-    assert _lookup(gazetteer, name) == []
+    assert lookup(gazetteer, name) == []
 
 
 @pytest.mark.parametrize("text, name, lat, lon", [
@@ -424,7 +424,7 @@ def test_washington_is_the_capital_unless_a_state_is_meant(nlp, gazetteer, text,
 
 
 def test_proximity_prefers_the_closer_pair():
-    from geo.places.gazetteer import Candidate
+    from geo.places import Candidate
     from geo.places.resolve import _with_proximity
 
     def place(gid, name, lat, lon, feature="city", pop=0, admin1=None):

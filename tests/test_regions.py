@@ -1,4 +1,4 @@
-"""Tests for geo/regions.py against the committed data/boundaries.gpkg."""
+"""Tests for geo/places/regions.py against the committed data/boundaries.gpkg."""
 import csv
 import math
 
@@ -156,3 +156,24 @@ def test_name_normalisation(text, folded, key):
 
 def test_load_regions_is_cached():
     assert load_regions() is load_regions()
+
+
+def test_tag_places_follows_the_precision_of_each_place(regions):
+    from geo.places.regions import tag_places
+    from geo.records import Place
+
+    town = Place("Hadrut", 0, 6, 39.52, 47.0312, "city", None)
+    country = Place("Azerbaijan", 10, 20, 39.52, 47.0312, "country", "AZ")
+    unit = Place("Donetsk region", 30, 44, 48.0, 37.8, "admin1", "UA", admin1="Donetsk Oblast")
+    unresolved = Place("Nowhere", 50, 57)
+    tag_places([town, country, unit, unresolved], regions)
+    assert (town.country_code, town.admin1, town.region) == ("AZ", "Xocavand", "Nagorno-Karabakh")
+    assert (country.admin1, country.region) == (None, None)  # a centroid says nothing finer
+    assert (unit.admin1, unit.region) == ("Donetsk Oblast", "Donbas")  # the gazetteer's unit stays
+    assert unresolved.country_code is None and unresolved.region is None
+
+
+def test_bundled_regions_are_the_loaded_boundaries():
+    from geo.places.regions import bundled_regions
+
+    assert bundled_regions() is load_regions()

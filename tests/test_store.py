@@ -10,10 +10,12 @@ import pytest
 
 from geo.config import DATA_DIR
 from geo.records import MAP_COLUMNS, Article, Casualty, Claim, Extraction, Place
+from geo.report import Filters, filter_frame, load_items
 from geo.store import SchemaVersionError, StoreError, open_store, resolve_db
-from geo.store.sqlite import (
-    SCHEMA_VERSION, SQLiteStore, _CASUALTY_COLS, _CLAIM_COLS, _PLACE_COLS, _SCHEMA,
+from geo.store.schema import (
+    CASUALTY_COLUMNS, CLAIM_COLUMNS, PLACE_COLUMNS, SCHEMA_VERSION, STORE_SCHEMA,
 )
+from geo.store.sqlite import SQLiteStore
 
 TEXT = ("Azerbaijani authorities say 14 civilians were killed. Armenia claimed that a Turkish "
         "jet shot down a plane near Hadrut.")
@@ -40,6 +42,13 @@ def make_extraction(id="a1", date="2020-09-30", casualty_date=None, party="Azerb
         claims=[Claim(claimant, "accusation", target, TEXT[55:], 55, len(TEXT),
                       sentence=TEXT[55:], sentence_start=55)],
     )
+
+
+def shown(store, include_undated=False, **filters):
+    """The items a view shows of ``store`` under ``filters``: the store reads every item, the
+    one filter engine (``filter_frame``) decides. Undated items drop out of a date range unless
+    asked for."""
+    return filter_frame(load_items(store), Filters(include_undated=include_undated, **filters))
 
 
 @pytest.fixture
@@ -107,7 +116,7 @@ def test_version_1_database_is_migrated(tmp_path):
     # a database written before casualties had reported_by_text and places their sentence
     path = tmp_path / "v1.sqlite"
     conn = sqlite3.connect(path)
-    v1 = _SCHEMA.replace("reported_by_text TEXT, ", "").replace(
+    v1 = STORE_SCHEMA.replace("reported_by_text TEXT, ", "").replace(
         "confidence REAL,\n    sentence TEXT, sentence_start INTEGER,", "confidence REAL,")
     v1 = v1.replace("    figure_kind TEXT,\n", "").replace(
         "ingested_at TEXT NOT NULL,\n    signature TEXT", "ingested_at TEXT NOT NULL\n")
@@ -163,8 +172,8 @@ def test_reopen_takes_no_write_lock(tmp_path):
         writer._conn.execute("ROLLBACK")
 
 
-@pytest.mark.parametrize("cls,cols", [(Place, _PLACE_COLS), (Casualty, _CASUALTY_COLS),
-                                      (Claim, _CLAIM_COLS)])
+@pytest.mark.parametrize("cls,cols", [(Place, PLACE_COLUMNS), (Casualty, CASUALTY_COLUMNS),
+                                      (Claim, CLAIM_COLUMNS)])
 def test_every_record_field_is_stored(cls, cols):
     # A field added to records.py must get a column here, or round trips would drop it.
     assert set(cols) == {f.name for f in fields(cls)}
@@ -268,11 +277,11 @@ def filled(store):
     ({"parties": []}, {"a1", "a2", "a3"}),  # empty = no filter
 ])
 def test_query_filters(filled, kwargs, expected):
-    assert set(filled.query(**kwargs)["article_id"]) == expected
+    assert set(shown(filled, **kwargs)["article_id"]) == expected
 
 
 def test_party_filter_rows(filled):
-    frame = filled.query(parties={"Turkey"})
+    frame = shown(filled, parties={"Turkey"})
     # a1's claim targets Turkey and its places come along; its casualty (victims: Azerbaijan)
     # does not involve Turkey
     assert sorted(frame["kind"]) == ["claim", "place"]
@@ -316,7 +325,7 @@ def test_parties_in_use_leaves_out_free_text_sources(store):
                                                          "azerbaijan", "ukraine"]
     assert store.parties_in_use(known=set()) == ["armenia", "azerbaijan", "ukraine"]
     # the party filter still finds a figure by its source
-    assert set(store.query(parties=["dpr"], kinds=["casualty"])["article_id"]) == {"a2"}
+    assert set(shown(store, parties=["dpr"], kinds=["casualty"])["article_id"]) == {"a2"}
 
 
 def test_article_view(filled):
@@ -336,7 +345,7 @@ def test_empty_store_summaries(store):
 
 def test_sql_injection_is_inert(filled):
     evil = "x') OR 1=1 --"
-    assert filled.query(parties=[evil]).empty
+    assert shown(filled, parties=[evil]).empty
     assert filled.article(evil) is None
     assert len(filled) == 3
 

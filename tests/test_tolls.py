@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo.report import tolls as T
-from geo.read.articles import read_articles
+from geo.read import read_articles
 from geo.pipeline import ingest
 from geo.records import MAP_COLUMNS
 from geo.fingerprints import is_rewrite, text_signature
@@ -40,7 +40,7 @@ def frame(*rows):
 
 
 def toll_of(rows, signatures=None, **kw):
-    reports = T.consolidate(frame(*rows), signatures)
+    reports = T.to_reports(frame(*rows), signatures)
     result = T.tolls(reports, signatures=signatures, **kw)
     assert len(result) == 1, result
     return result[0]
@@ -49,7 +49,7 @@ def toll_of(rows, signatures=None, **kw):
 # --- reports and their sources --------------------------------------------------------------
 
 def test_repeats_within_days_are_one_report_with_every_source():
-    reports = T.consolidate(frame(figure("a", 61, "cumulative", "2020-09-29", source="Wire"),
+    reports = T.to_reports(frame(figure("a", 61, "cumulative", "2020-09-29", source="Wire"),
                                   figure("b", 61, "cumulative", "2020-09-30", source="Daily"),
                                   figure("c", 61, "cumulative", "2020-10-01", source="Wire")))
     assert len(reports) == 1
@@ -60,7 +60,7 @@ def test_repeats_within_days_are_one_report_with_every_source():
 
 
 def test_the_same_number_weeks_apart_is_a_new_report():
-    reports = T.consolidate(frame(figure("a", 5, "cumulative", date="2020-09-01"),
+    reports = T.to_reports(frame(figure("a", 5, "cumulative", date="2020-09-01"),
                                   figure("b", 5, "cumulative", date="2020-09-20")))
     assert len(reports) == 2
 
@@ -68,7 +68,7 @@ def test_the_same_number_weeks_apart_is_a_new_report():
 def test_an_incident_repeats_on_its_day_not_on_the_next_days():
     daily = [figure(f"d{i}", 1, date=f"2020-09-{27 + i}", source="Wire") for i in range(4)]
     same_day = figure("other", 1, date="2020-09-27", source="Daily")
-    reports = T.consolidate(frame(*daily, same_day))
+    reports = T.to_reports(frame(*daily, same_day))
     assert [r.n_articles for r in reports] == [2, 1, 1, 1]
     assert toll_of(daily + [same_day]).toll == 4  # four daily incidents, one of them twice
 
@@ -83,7 +83,7 @@ def test_a_rewrite_repeats_an_incident_on_a_later_day():
     story = ("Shells hit the market of the town in the morning, the governor said, and "
              "rescuers searched the ruins until nightfall while the wounded were taken away.")
     sig = {"a": text_signature(story), "b": text_signature(story + " Updated.")}
-    r, = T.consolidate(frame(figure("a", 3, date="2020-09-27"),
+    r, = T.to_reports(frame(figure("a", 3, date="2020-09-27"),
                              figure("b", 3, date="2020-09-28")), sig)
     assert r.n_articles == 2 and r.n_sources == 1
 
@@ -91,7 +91,7 @@ def test_a_rewrite_repeats_an_incident_on_a_later_day():
 @pytest.mark.parametrize("change", [dict(reported_by="azerbaijan"), dict(party="azerbaijan"),
                                     dict(victim="civilian"), dict(outcome="wounded")])
 def test_a_different_reporter_party_victim_or_outcome_is_another_report(change):
-    assert len(T.consolidate(frame(figure("a", 7), figure("b", 7, **change)))) == 2
+    assert len(T.to_reports(frame(figure("a", 7), figure("b", 7, **change)))) == 2
 
 
 def test_rewrites_count_as_one_source_whatever_the_outlet():
@@ -103,13 +103,13 @@ def test_rewrites_count_as_one_source_whatever_the_outlet():
     sig = {"a": text_signature(text), "b": text_signature(text + " Updated at 14:00."),
            "c": text_signature(own_words)}
     assert is_rewrite(sig["a"], sig["b"]) and not is_rewrite(sig["a"], sig["c"])
-    r, = T.consolidate(frame(figure("a", 61, source="Wire"), figure("b", 61, source="Daily"),
+    r, = T.to_reports(frame(figure("a", 61, source="Wire"), figure("b", 61, source="Daily"),
                              figure("c", 61, source="Monitor")), sig)
     assert r.n_sources == 2  # Wire and its syndicated copy count once; Monitor wrote its own
 
 
 def test_articles_without_an_outlet_are_independent_unless_rewrites():
-    r, = T.consolidate(frame(figure("a", 3, source=None), figure("b", 3, source=None)))
+    r, = T.to_reports(frame(figure("a", 3, source=None), figure("b", 3, source=None)))
     assert r.n_sources == 2
 
 
@@ -196,7 +196,7 @@ def test_the_tolls_date_is_when_its_report_was_last_seen():
 def test_odd_rows_do_not_break_consolidation():
     rows = [figure("a", 3, start=None), figure(None, 4, date=pd.Timestamp("2020-09-27")),
             figure("c", None, count_low=None), figure("d", 5, date=None, article_date=None)]
-    reports = T.consolidate(frame(*rows))
+    reports = T.to_reports(frame(*rows))
     assert sorted(r.value for r in reports) == [3, 4, 5]
     assert T.tolls(reports)  # the undated one stays out, the rest make a toll
 
@@ -306,7 +306,7 @@ def test_sources_count_outlets_not_rewrites(coverage_db):
     from geo.store import open_store
 
     with open_store(coverage_db) as store:
-        reports = T.consolidate(store.query(kinds=["casualty"]), store.signatures())
+        reports = T.to_reports(store.query(kinds=["casualty"]), store.signatures())
     sixty_one, = [r for r in reports if r.value == 61 and r.party == "armenia"]
     # the afternoon update, the day-4 story, its syndicated copy and the day-5 rewrite
     assert sixty_one.n_articles == 4
@@ -360,7 +360,7 @@ def test_a_genuinely_different_outlet_raises_the_sources_count(coverage_db, tmp_
         "in Goris saw ambulances leaving for Yerevan all day."}) + "\n")
     with open_store(db) as store:
         assert [r.status for r in ingest(read_articles([feed]), store)] == ["ok"]
-        reports = T.consolidate(store.query(kinds=["casualty"]), store.signatures())
+        reports = T.to_reports(store.query(kinds=["casualty"]), store.signatures())
     sixty_one, = [r for r in reports if r.value == 61 and r.party == "armenia"]
     assert sixty_one.n_sources == 2
 
@@ -408,7 +408,7 @@ def test_contradictory_reports_are_tolls_side_by_side_not_merged():
     rows = [figure("art", c.count_best, c.figure_kind, "2020-09-30", party=c.party,
                    reported_by=c.reported_by, victim=c.victim, start=c.start)
             for c in casualties(text)]
-    result = T.tolls(T.consolidate(frame(*rows)))
+    result = T.tolls(T.to_reports(frame(*rows)))
     by_reporter = {(t.party, t.reported_by): t.toll for t in result}
     assert by_reporter == {("armenia", "armenia"): 61, ("armenia", "azerbaijan"): 2300}
 

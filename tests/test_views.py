@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from geo.records import MAP_COLUMNS
-from geo.report.views import claims_table, figures_per_party, highlight_article, item_label
+from geo.report import claims_table, figures_per_party, highlight_article, item_label
 
 
 class Party:
@@ -114,7 +114,7 @@ def test_claims_table_puts_a_denial_beside_the_claim_it_answers():
 def test_date_bounds():
     from datetime import date
 
-    from geo.report.views import date_bounds
+    from geo.report import date_bounds
 
     assert date_bounds("2020-09-27", "2020-09-30") == (date(2020, 9, 27), date(2020, 9, 30))
     lo, hi = date_bounds(None, None)
@@ -123,7 +123,7 @@ def test_date_bounds():
 
 def test_ingest_report_is_plain_rows():
     from geo.pipeline import IngestResult
-    from geo.report.views import ingest_report
+    from geo.report import ingest_report
 
     report = ingest_report([IngestResult("a.txt", "id1", "ok", counts=(3, 1, 0)),
                             IngestResult("<b>x</b>.json", None, "error", "invalid JSON")])
@@ -136,7 +136,7 @@ def test_ingest_report_is_plain_rows():
 
 def test_parties_table_lists_every_party():
     from geo.parties import load_parties
-    from geo.report.views import parties_table
+    from geo.report import parties_table
 
     table = parties_table(load_parties())
     assert {"armenia", "azerbaijan", "nagorno-karabakh"} <= set(table["id"])
@@ -144,7 +144,7 @@ def test_parties_table_lists_every_party():
 
 
 def test_casualty_table_labels_each_figure():
-    from geo.report.views import casualty_table
+    from geo.report import casualty_table
 
     frame = pd.DataFrame([
         _row(count_best=14, party="azerbaijan", reported_by="azerbaijan", date="2020-09-30",
@@ -164,7 +164,7 @@ def test_item_label_names_a_source_that_is_no_party():
 
 
 def test_figures_by_reporter_puts_each_sides_count_side_by_side():
-    from geo.report.views import figures_by_reporter
+    from geo.report import figures_by_reporter
 
     frame = pd.DataFrame([
         _row(count_best=300, victim="military", party="armenia", reported_by="azerbaijan",
@@ -186,9 +186,9 @@ def test_figures_by_reporter_puts_each_sides_count_side_by_side():
 
 # --- filters: the URL, the store, the frame -----------------------------------------------------
 
-from geo.report.views import (Filters, area_totals, figure_counts, filter_frame,  # noqa: E402
-                       preset_range, selected_span, side_by_side, timeline_chart, timeline_data,
-                       with_areas, with_precision)
+from geo.report import (Filters, area_totals, figure_counts, filter_frame,  # noqa: E402
+                        preset_range, selected_span, side_by_side, timeline_chart, timeline_data,
+                        with_areas, with_precision)
 
 
 def _frame(rows) -> pd.DataFrame:
@@ -290,7 +290,7 @@ def test_figure_counts_match_the_maps_sums():
 
 @pytest.fixture(scope="module")
 def regions():
-    from geo.places.regions import load_regions
+    from geo.places import load_regions
     return load_regions()
 
 
@@ -363,20 +363,46 @@ def test_a_selected_span_becomes_dates():
     dict(parties=("russia",)), dict(parties=("ukraine",), date_from="2014-08-01"),
     dict(parties=("nobody",)),
 ])
-def test_dates_and_parties_read_as_the_store_reads_them(tmp_path, kwargs):
+def test_after_a_party_fix_the_export_and_the_dashboard_show_the_same_items(tmp_path, regions,
+                                                                            kwargs):
+    from geo.cli import main
+    from geo.report import read_items
     from geo.store import open_store
-    from geo.report.views import load_items
     from tests.test_cli import _small_store
 
-    with open_store(_small_store(tmp_path / "s.sqlite")) as store:
+    db = _small_store(tmp_path / "s.sqlite")
+    with open_store(db) as store:
+        figure = store.query(kinds=["casualty"]).set_index("article_id").loc["a"]
+        store.correct_party("casualty", int(figure["item_id"]), "russia")  # was ukraine
         filters = Filters(**kwargs)
-        ours = filter_frame(load_items(store), filters)
-        sql = store.query(date_from=filters.date_from, date_to=filters.date_to,
-                          parties=set(filters.parties) or None,
-                          include_undated=filters.include_undated)
+        dashboard = filter_frame(read_items(store, regions).items, filters)
+    options = [*(["--from", filters.date_from] if filters.date_from else []),
+               *(["--to", filters.date_to] if filters.date_to else []),
+               *(["--no-undated"] if not filters.include_undated else []),
+               *[arg for party in filters.parties for arg in ("--party", party)]]
+    out = tmp_path / "items.csv"
+    assert main(["export", "--format", "csv", "--out", str(out), "--db", db, *options]) == 0
+    exported = pd.read_csv(out)
     key = ["kind", "article_id", "start"]
-    assert sorted(map(tuple, ours[key].values.tolist())) == sorted(
-        map(tuple, sql[key].values.tolist()))
+    shown = sorted(map(tuple, dashboard[key].values.tolist()))
+    assert shown == sorted(map(tuple, exported[key].values.tolist()))
+    if filters.parties == ("russia",):  # the corrected party brings article a's place along
+        assert ("place", "a", 34) in shown and ("casualty", "a", 16) in shown
+
+
+def test_figure_count_and_figure_counts_are_one_rule():
+    from geo.report.labels import figure_count
+
+    cases = [dict(qualifier=q, count_best=best, count_low=low, count_high=high)
+             for q in (None, "exact", "approximate", "at_least", "at_most", "range", "vague")
+             for best, low, high in ((14, 14, 14), (None, 12, None), (None, 5, 10),
+                                     (7, None, None), (None, None, None), (0, 0, 0))]
+    frame = _frame([_row(**case) for case in cases])
+    rows = [figure_count(r) for r in frame.to_dict("records")]
+    counts = figure_counts(frame).tolist()
+    assert [None if pd.isna(c) else c for c in counts] == rows
+    assert rows[:6] == [14, 12, 5, 7, None, 0]  # exact: the best figure, else the low bound
+    assert rows[-6:] == [14, 12, 5, None, None, 0]  # vague: the low bound
 
 
 def test_two_reporters_counts_of_the_same_victims_are_not_added_in_a_province(regions):
@@ -398,7 +424,7 @@ def test_two_reporters_counts_of_the_same_victims_are_not_added_in_a_province(re
 
 
 def _tolls():
-    from geo.report.tolls import consolidate as to_reports, tolls
+    from geo.report.tolls import to_reports, tolls
 
     rows = [_row(article_id=a, party=p, reported_by=r, victim="military", outcome="killed",
                  count_best=n, count_low=n, figure_kind=k, date=d, article_date=d, start=i)
@@ -411,7 +437,7 @@ def _tolls():
 
 
 def test_tolls_table_puts_each_sides_reporters_side_by_side():
-    from geo.report.views import tolls_table
+    from geo.report import tolls_table
 
     table = tolls_table(_tolls(), PARTIES)
     armenia = table[table["victims' side"] == "Armenia"]
@@ -421,7 +447,7 @@ def test_tolls_table_puts_each_sides_reporters_side_by_side():
 
 
 def test_tolls_charts_one_per_side_biggest_first_one_line_per_reporter():
-    from geo.report.views import tolls_charts
+    from geo.report import tolls_charts
 
     charts = tolls_charts(_tolls(), PARTIES)
     assert [side for side, _ in charts] == ["Armenia", "Azerbaijan"]
@@ -436,7 +462,7 @@ def test_tolls_charts_one_per_side_biggest_first_one_line_per_reporter():
 def test_a_links_dates_are_kept_within_the_store_or_dropped_when_they_miss_it():
     from datetime import date
 
-    from geo.report.views import url_date_range
+    from geo.report import url_date_range
 
     lo, hi = date(2020, 9, 27), date(2020, 10, 10)
     assert url_date_range(Filters(date_from="2020-09-30", date_to="2020-10-02"), lo, hi) == \

@@ -22,7 +22,7 @@ Reported over the events whose headlines state a killed figure:
   figure over several events, one per place or day) - those are not the extractor's errors.
 
 With ``--places`` the headlines also go through the real place finder
-(``geo.places.resolve.find_places`` with the gazetteer and the boundaries) and the place each scored
+(``geo.places.find_places`` with the gazetteer and the boundaries) and the place each scored
 killed figure got is compared with the event's UCDP point (``place_score``):
 
 * within 50 km of UCDP's point, over figures of events UCDP locates to a place (its
@@ -104,15 +104,13 @@ def run(path: str, limit: Optional[int] = None, nlp=None, parties=None,
         places: bool = False, gazetteer=None, regions=None) -> list[EventResult]:
     """Extract every event's headlines; ``places=True`` geoparses them first (the pipeline's
     place component, the gazetteer and the boundary join) so figures get real places."""
-    from geo.events.extract import extract_events
+    from geo.events import extract_events
     from geo.nlp import load_base
     from geo.parties import load_parties
 
     parties = parties or load_parties()
     if places:
-        from geo.places.gazetteer import load_gazetteer
-        from geo.places.resolve import add_place_component, find_places
-        from geo.places.regions import load_regions
+        from geo.places import add_place_component, find_places, load_gazetteer, load_regions
 
         gazetteer = gazetteer or load_gazetteer()
         regions = regions or load_regions()
@@ -167,7 +165,7 @@ def admin1_key(name: Optional[str], regions=None, country_code: str = "UA") -> O
     the gazetteer's "Donetsk Oblast"; the name itself (normalised) when no row matches."""
     if not name:
         return None
-    from geo.places.regions import name_key
+    from geo.places import name_key
 
     def strip(text: str) -> str:
         return " ".join(_UNIT_WORDS.sub(" ", name_key(text)).split())
@@ -183,7 +181,7 @@ _ADMIN1_TABLES: dict = {}
 
 
 def _admin1_table(rid: int, regions, country_code: str) -> dict[str, str]:
-    from geo.places.regions import name_key, split_names
+    from geo.places import name_key, split_names
 
     cached = _ADMIN1_TABLES.get((rid, country_code))
     if cached is not None:
@@ -205,7 +203,7 @@ def _scored(c: Casualty) -> bool:
 def _placed_figures(events: list[EventResult]):
     """(event, headline, figure, place, km to UCDP's point or None, headline shared?) for
     every scored killed figure of the events that state one."""
-    from geo.places.gazetteer import haversine_km
+    from geo.places import haversine_km
 
     headline_events = Counter(h for ev in events for h in set(ev.headlines))
     for ev in events:
@@ -343,7 +341,7 @@ def main(argv: list[str]) -> int:
         nlp = spacy.load(args.model)
     regions = None
     if args.places:
-        from geo.places.regions import load_regions
+        from geo.places import load_regions
 
         regions = load_regions()
     events = run(args.file, args.limit, nlp=nlp, parties=parties, places=args.places,

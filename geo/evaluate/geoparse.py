@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from geo.places.gazetteer import haversine_km
+from geo.places import haversine_km
 
 ACC_KM = 161.0
 MAX_KM = 20039.0  # half the Earth's circumference: the largest possible error
@@ -152,7 +152,7 @@ def score_document(record: dict, places, score: Score, errors: Optional[list] = 
 def resolve_gold_spans(record: dict, gazetteer, score: Score,
                        errors: Optional[list] = None) -> None:
     """Resolve the gold spans as the article's mentions (recognition taken out)."""
-    from geo.places.resolve import gold_mentions, resolve_mentions
+    from geo.places import gold_mentions, resolve_mentions
 
     gold = sorted(gold_toponyms(record), key=lambda g: g["start"])
     mentions = gold_mentions(record["text"], [(g["start"], g["end"]) for g in gold])
@@ -169,7 +169,7 @@ def resolve_gold_spans(record: dict, gazetteer, score: Score,
 
 def evaluate(records: Iterable[dict], nlp, gazetteer, corpus: str,
              errors: Optional[list] = None) -> Score:
-    from geo.places.resolve import find_places
+    from geo.places import find_places
     from geo.records import Article
 
     score = Score(corpus)
@@ -227,8 +227,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if not f.exists():
             parser.error(f"no such file: {f}")
 
-    from geo.places.gazetteer import load_gazetteer
-    from geo.places.resolve import load_place_pipeline
+    from geo.places import load_gazetteer, load_place_pipeline
 
     gazetteer = load_gazetteer()
     nlp = load_place_pipeline(gazetteer)

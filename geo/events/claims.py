@@ -1,217 +1,32 @@
-"""Reported speech: who says what, and the claims parties make.
+"""Claims: what parties say about each other.
 
-``speaker_of(token)`` finds the source of a clause: the subject of a governing speech verb
-("Azerbaijani authorities ... say 14 civilians were killed"), "according to X", "a statement
-from Moscow said", or a headline's trailing source ("...: prosecutors", "... - JFO HQ").
-
-``find_claims`` turns each stance predicate whose speaker is a party into a ``Claim``: the
-stance comes from the predicate's lemma (``STANCE_LEMMAS``), the claimant from its subject,
-the content from its complement, the target from the grammatical role the stance gives it
-(``_target``: the accused / urged object, the owner of a denied claim, the subject of the
-claimed clause), else the first other party named in the content. Sentences with no party
-speaking (the reporter's background) yield nothing.
+``find_claims`` turns each stance predicate whose speaker (``geo.events.speakers``) is a party
+into a ``Claim``: the stance comes from the predicate's lemma (``STANCE_LEMMAS``), the
+claimant from its subject, the content from its complement, the target from the grammatical
+role the stance gives it (``_target``: the accused / urged object, the owner of a denied
+claim, the subject of the claimed clause), else the first other party named in the content.
+Sentences with no party speaking (the reporter's background) yield nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
+from geo.events.speakers import (STANCE_LEMMAS, Speaker, in_sentence, passive_report,
+                                 resolve_pronoun, speaker_from, subject_of, subject_phrase)
 from geo.records import Claim
 
-STANCE_LEMMAS: dict[str, str] = {
-    # denial
-    "deny": "denial", "reject": "denial", "dismiss": "denial", "refute": "denial",
-    "rebuff": "denial", "disavow": "denial",
-    # accusation
-    "accuse": "accusation", "blame": "accusation", "condemn": "accusation",
-    "denounce": "accusation",
-    # demand
-    "demand": "demand",
-    # call: "call" itself needs "on"/"for"/"upon" (see _is_call)
-    "call": "call", "urge": "call", "appeal": "call", "implore": "call",
-    # claim
-    "claim": "claim", "allege": "claim", "assert": "claim", "insist": "claim", "contend": "claim",
-    # statement
-    "say": "statement", "state": "statement", "announce": "statement", "declare": "statement",
-    "report": "statement", "tell": "statement", "warn": "statement", "add": "statement",
-    "confirm": "statement", "stress": "statement", "offer": "statement",
-    "propose": "statement", "invite": "statement", "vow": "statement", "threaten": "statement",
-    "write": "statement",
-}
 # "Armenia is furious at Turkey's involvement": an angry adjective with "at/with/over" accuses.
 ANGER_ADJECTIVES = {"furious", "angry", "outraged", "indignant", "incensed"}
 # A speaker's stance outranks its plain statements when one sentence holds several predicates.
 STANCE_RANK = {"denial": 6, "accusation": 5, "demand": 4, "call": 3, "claim": 2, "statement": 1}
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "this", "that"}
 # Objects of a denial that point back at an earlier claim.
 ANAPHORIC_OBJECTS = {"it", "this", "that", "claim", "claims", "report", "reports", "allegation",
                      "allegations", "accusation", "accusations"}
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "prep", "parataxis", "advcl", "dative", "attr"}
-
-
-@dataclass
-class Speaker:
-    party: Optional[str]  # party id, when the speaker names one
-    text: str  # the speaker phrase as written
-    start: int  # token span
-    end: int
-
-    @property
-    def label(self) -> Optional[str]:
-        """Party id if known, else the phrase without its determiner ("AP news agency")."""
-        if self.party:
-            return self.party
-        words = self.text.split()
-        if words and words[0].lower() in ("the", "a", "an"):
-            words = words[1:]
-        return " ".join(words) or None
-
-
-def passive_report(verb: Token) -> bool:
-    """"Six troops reported killed", "13 reported dead": the subject is what is reported,
-    not who reports (a headline's "were reported killed"): the speech verb is followed at
-    once by a participle or adjective complement with no subject of its own."""
-    if verb.i + 1 >= len(verb.doc) or verb.tag_ not in ("VBD", "VBN"):
-        return False
-    nxt = verb.doc[verb.i + 1]
-    return nxt.head.i == verb.i and nxt.dep_ in ("ccomp", "xcomp", "oprd", "acomp", "conj") \
-        and nxt.tag_ in ("VBN", "JJ") and not any(c.dep_ in ("nsubj", "nsubjpass", "mark")
-                                                  for c in nxt.children)
-
-
-def _inside(token: Optional[Token], sent: Optional[Span]) -> bool:
-    return token is not None and (sent is None or sent.start <= token.i < sent.end)
-
-
-def _subject(verb: Token, sent: Optional[Span] = None) -> Optional[Token]:
-    """The subject of a verb, inherited through conjunction and participle clauses.
-
-    With ``sent`` (a content sentence, possibly cut at a line break the parser ran across),
-    only a subject inside it counts; a verb whose parse subject lies outside takes the noun
-    phrase that opens the sentence right before it ("...Horlivka\nRussia accused ...").
-    """
-    seen = 0
-    start = verb
-    while verb is not None and seen < 4 and _inside(verb, sent):
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and _inside(child, sent):
-                return child
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-            verb = verb.head
-            seen += 1
-            continue
-        break
-    if sent is None or start.i <= sent.start:
-        return None
-    before = [t for t in start.doc[sent.start:start.i] if not t.is_space]
-    if before and all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ") or t.text in ("'s", "’s")
-                      for t in before) and before[-1].pos_ in ("PROPN", "NOUN") \
-            and not _inside(before[-1].head, sent):
-        return before[-1]
-    return None
-
-
-def _phrase(token: Token, sent: Optional[Span] = None) -> Span:
-    """The subject's phrase without relative clauses or trailing punctuation (inside ``sent``)."""
-    tokens = [t for t in token.subtree if (t.dep_ not in ("relcl", "punct") or t is token)
-              and not t.is_space and _inside(t, sent)]
-    if sent is not None and token.i > sent.start and not _inside(token.head, sent):
-        # an orphan subject: the sentence's opening noun phrase
-        tokens += [t for t in token.doc[sent.start:token.i] if not t.is_space]
-    start = min(t.i for t in tokens)
-    end = max(t.i for t in tokens) + 1
-    return token.doc[start:end]
-
-
-LOCATIVE = {"in", "near", "at", "on", "inside", "across", "outside", "around"}
 WHERE = {"in", "near", "inside", "across", "outside", "around", "throughout"}
 
-
-def _speaker_from(subject: Token, parties, sent: Optional[Span] = None) -> Speaker:
-    span = _phrase(subject, sent)
-    # "Rebels in Ukraine say": the place is not the speaker's party
-    skip = {t.i for c in subject.children if c.dep_ == "prep" and c.lower_ in LOCATIVE
-            for t in c.subtree}
-    mentions = [m for m in (parties.find(span) if parties is not None else [])
-                if m.token_start not in skip]
-    party = mentions[0].party if mentions else None
-    return Speaker(party, span.text, span.start, span.end)
-
-
-def according_to(sent: Span, parties) -> Optional[Speaker]:
-    for token in sent:
-        if token.lower_ == "according":
-            for to in token.children:
-                for pobj in to.children:
-                    if pobj.dep_ == "pobj" and _inside(pobj, sent):
-                        return _speaker_from(pobj, parties, sent)
-            nxt = token.nbor(1) if token.i + 2 < len(token.doc) else None
-            if nxt is not None and nxt.lower_ == "to" and _inside(nxt.nbor(1), sent):
-                return _speaker_from(nxt.nbor(1), parties, sent)
-    return None
-
-
-def headline_source(sent: Span, parties) -> Optional[Speaker]:
-    """A trailing source after ":" or " - " ("...: official", "... - JFO HQ")."""
-    tokens = [t for t in sent if not t.is_space]
-    for i in range(len(tokens) - 1, max(len(tokens) - 7, 0), -1):
-        tok = tokens[i]
-        if tok.text in (":", "-", "–", "—") and (tok.text == ":" or tok.whitespace_):
-            tail = tokens[i + 1:]
-            tail = [t for t in tail if not t.is_punct]
-            if 0 < len(tail) <= 5 and any(t.pos_ in ("NOUN", "PROPN") for t in tail) \
-                    and not any(t.pos_ == "VERB" and t.tag_ != "VBN" for t in tail):
-                span = sent.doc[tail[0].i:tail[-1].i + 1]
-                mentions = parties.find(span) if parties is not None else []
-                return Speaker(mentions[0].party if mentions else None, span.text,
-                               span.start, span.end)
-            return None
-    return None
-
-
-def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
-               sent: Optional[Span] = None) -> Optional[Speaker]:
-    """Who reports the clause that ``token`` is in; ``previous`` resolves "it"/"they".
-
-    ``sent`` is the content sentence (``geo.events.extract.content_sentences``): the speaker is
-    looked for inside it only, never across a line break the parser ran over.
-    """
-    sent = sent if sent is not None else token.sent
-    for anc in token.ancestors:
-        if not _inside(anc, sent):  # a parse arc over a line break
-            continue
-        if anc.lemma_ in STANCE_LEMMAS and anc.pos_ in ("VERB", "AUX"):
-            # "civilian reported killed": a bare participle introduces no speaker
-            if anc.tag_ == "VBN" and not any(c.dep_ == "aux" for c in anc.children):
-                continue
-            if passive_report(anc):  # "Six troops reported killed"
-                continue
-            subject = _subject(anc, sent)
-            # the victims are no speaker ("Nine troops killed ..., says DPR's spokesman")
-            if subject is not None and token in subject.subtree:
-                continue
-            if subject is not None:
-                return _resolve_pronoun(_speaker_from(subject, parties, sent), previous)
-    # "..., the ministry said": the speech verb hangs off the root as parataxis.
-    root = sent.root
-    for child in root.children:
-        if child.dep_ in ("parataxis", "advcl") and child.lemma_ in STANCE_LEMMAS \
-                and child.i > token.i and _inside(child, sent):
-            subject = _subject(child, sent)
-            if subject is not None:
-                return _resolve_pronoun(_speaker_from(subject, parties, sent), previous)
-    return according_to(sent, parties) or headline_source(sent, parties)
-
-
-def _resolve_pronoun(speaker: Speaker, previous: Optional[Speaker]) -> Speaker:
-    if speaker.text.lower() in PRONOUNS and previous is not None:
-        return Speaker(previous.party, previous.text, speaker.start, speaker.end)
-    return speaker
-
-
-# --- claims --------------------------------------------------------------------------------
 
 def _stance(token: Token) -> Optional[str]:
     if token.pos_ == "ADJ" and token.lower_ in ANGER_ADJECTIVES:
@@ -344,26 +159,26 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
     for sent in sentences:
         by_claimant: dict[str, tuple[int, Claim, Token]] = {}
         # co-speakers ("Putin and Macron are calling ..., a statement said") are no targets
-        speaking = {t.i for pred in sent if _stance(pred) for subj in [_subject(pred, sent)]
-                    if subj is not None for t in _phrase(subj, sent)}
+        speaking = {t.i for pred in sent if _stance(pred) for subj in [subject_of(pred, sent)]
+                    if subj is not None for t in subject_phrase(subj, sent)}
         for pred in sent:
             stance = _stance(pred)
             if stance is None:
                 continue
-            subject = _subject(pred, sent)
+            subject = subject_of(pred, sent)
             if pred.pos_ == "ADJ" and subject is None and pred.head.pos_ == "AUX":
-                subject = _subject(pred.head, sent)
-            if subject is None and pred.head.lower_ == "statement" and _inside(pred.head, sent):
+                subject = subject_of(pred.head, sent)
+            if subject is None and pred.head.lower_ == "statement" and in_sentence(pred.head, sent):
                 subject = pred.head
             if subject is None:
                 continue
-            speaker = _resolve_pronoun(_speaker_from(subject, parties, sent), previous)
+            speaker = resolve_pronoun(speaker_from(subject, parties, sent), previous)
             if speaker.party is None:
                 continue  # not a party speaking: the reporter's own background or a wire agency
-            content = [t for t in _content(pred) if t.i not in speaking and _inside(t, sent)]
+            content = [t for t in _content(pred) if t.i not in speaking and in_sentence(t, sent)]
             target = _target(pred, stance, content, speaker.party, parties, previous_claimant)
             # the parse may run past a cut sentence (title line, ad marker): clip to it
-            tokens = [t for t in [*subject.subtree, *_phrase(subject, sent), pred, *content]
+            tokens = [t for t in [*subject.subtree, *subject_phrase(subject, sent), pred, *content]
                       if not t.is_space and sent.start <= t.i < sent.end]
             start_tok = min(t.i for t in tokens)
             end_tok = max(t.i for t in tokens) + 1

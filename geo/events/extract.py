@@ -18,9 +18,12 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from geo.events.casualties import PERSON_NOUNS, find_casualties
+from geo.events.casualties import find_casualties
 from geo.events.claims import find_claims
 from geo.events.dates import resolve_date
+from geo.events.speakers import (STANCE_LEMMAS, according_to, headline_source, subject_of,
+                                 subject_phrase)
+from geo.events.victims import PERSON_NOUNS
 from geo.records import Article, Casualty, Claim, Place
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5,
@@ -195,9 +198,6 @@ class _Context:
         self.figure_main = main_place(usable, article)
 
     def _roles(self, doc: Doc, parties, sentences: list[Span]) -> None:
-        from geo.events.claims import STANCE_LEMMAS, _phrase, _subject, according_to, \
-            headline_source
-
         speaker_tokens: set[int] = set()
         for sent in sentences:
             for sp in (according_to(sent, parties), headline_source(sent, parties)):
@@ -209,9 +209,9 @@ class _Context:
                     # next to the verb speaks
                     subjects = [c for c in tok.children if c.dep_ == "nsubj"
                                 and sent.start <= c.i < tok.i]
-                    subj = subjects[-1] if subjects else _subject(tok, sent)
+                    subj = subjects[-1] if subjects else subject_of(tok, sent)
                     if subj is not None:
-                        speaker_tokens.update(t.i for t in _phrase(subj, sent))
+                        speaker_tokens.update(t.i for t in subject_phrase(subj, sent))
             # "DPR: 4 militiamen killed": a leading "X:" source
             words = [t for t in sent if not t.is_space]
             if len(words) > 2 and words[1].text == ":" and words[0].pos_ == "PROPN":
@@ -371,12 +371,9 @@ def _starts_a_period(ent: Span) -> bool:
 
 
 def extract_events(doc: Doc, article: Article, places: list[Place],
-                   parties=None) -> tuple[list[Casualty], list[Claim]]:
-    """Casualty figures and claims of ``article``; ``doc`` = nlp(article.text)."""
-    if parties is None:
-        from geo.parties import load_parties
-
-        parties = load_parties()
+                   parties) -> tuple[list[Casualty], list[Claim]]:
+    """Casualty figures and claims of ``article``; ``doc`` = nlp(article.text), ``parties``
+    the party table (``geo.parties.load_parties()``)."""
     sentences = content_sentences(doc, article)
     ctx = _Context(article, places, doc, parties, sentences)
     casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for,

@@ -5,13 +5,15 @@
 ``named_regions`` (curated unions of admin-1 units, e.g. Nagorno-Karabakh, Donbas).
 
 ``load_regions()`` reads it once per process; ``Regions.join()`` tags points with
-``country_code`` / ``admin1`` / ``region``. Country codes follow ISO 3166 (internationally
+``country_code`` / ``admin1`` / ``region``: the project's one point-in-region join
+(``tag_places`` applies it to resolved places). Country codes follow ISO 3166 (internationally
 recognised sovereignty): Crimea is UA, Nagorno-Karabakh AZ, Northern Cyprus CY.
 """
 from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import unicodedata
 import warnings
@@ -27,7 +29,10 @@ import shapely
 from pyproj import CRS
 
 from geo.config import DATA_DIR
-from geo.places.gazetteer import haversine_km_array
+from geo.places.geodesy import haversine_km_array
+from geo.records import Place
+
+logger = logging.getLogger(__name__)
 
 BOUNDARIES_PATH = DATA_DIR / "boundaries.gpkg"
 LAYERS = ("countries", "admin1", "named_regions")
@@ -199,6 +204,39 @@ def load_regions(path=None) -> Regions:
                                 f"(see data/README.md)")
     frames = {layer: _read_layer(path, layer) for layer in LAYERS}
     return Regions(frames["countries"], frames["admin1"], frames["named_regions"], path=path)
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_regions() -> Optional[Regions]:
+    """``load_regions()``, or None (with a warning) while data/boundaries.gpkg cannot be read:
+    places then get no admin-1 unit or named region, and the gazetteer no admin-1 entries."""
+    try:
+        return load_regions()
+    except OSError as err:  # FileNotFoundError included
+        logger.warning("working without boundaries: %s", err)
+        return None
+
+
+def tag_places(places: Sequence[Place], regions: Regions) -> None:
+    """Country code, admin-1 unit and named region of each resolved place from the boundaries,
+    in place, one vectorised join for all. A country-level place keeps its own code (its
+    centroid says nothing finer); below city precision the gazetteer's admin-1 unit stays."""
+    resolved = [p for p in places if p.resolved]
+    if not resolved:
+        return
+    frame = regions.join_latlon([p.lat for p in resolved], [p.lon for p in resolved])
+    for p, row in zip(resolved, frame.itertuples(index=False)):
+        cc = row.country_code if isinstance(row.country_code, str) and row.country_code else None
+        if p.precision == "country":
+            continue  # a centroid says nothing finer about a whole country
+        if p.precision in ("city", "point") and cc:
+            p.country_code = cc
+        elif not p.country_code:
+            p.country_code = cc
+        if p.precision in ("city", "point") and isinstance(row.admin1, str):
+            p.admin1 = row.admin1
+        if isinstance(row.region, str) and row.region:
+            p.region = row.region
 
 
 # -- private helpers ---------------------------------------------------------------------------

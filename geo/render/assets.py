@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass
@@ -97,8 +98,6 @@ def write_static(subdir: str, data: bytes, suffix: str, keep: int = 64,
     """Store ``data`` as static/<subdir>/<hash><suffix> for Streamlit to serve and return its
     URL path. Content-addressed (the same bytes write nothing new: a rerun of the same view
     costs a stat); only the ``keep`` newest files of the folder are kept."""
-    import hashlib
-
     folder = Path(static_dir) / subdir
     path = folder / f"{hashlib.sha1(data).hexdigest()[:20]}{suffix}"
     if not path.exists():

@@ -1,1 +1,41 @@
-"""TODO"""
+"""Reports on the stored items, with no UI: what a view shows (``Filters``, ``filter_frame``:
+the one filter engine), the views the dashboard and the command line both draw (``read_items``,
+``map_view``, ``tolls_as_of``), figures consolidated into reports and tolls (``tolls``), areas,
+tables, charts, and the wording they share (``labels``). Pure functions over frames, except
+``read_items``, which reads a ``geo.store.Store``.
+"""
+from geo.report.areas import FINE_FOR_ADMIN1, FINE_FOR_REGION, area_totals, with_areas
+from geo.report.charts import selected_span, timeline_chart, timeline_data, tolls_charts
+from geo.report.corrections import offline_geocoder, place_candidates
+from geo.report.filters import (DATE_PRESETS, ITEM_KINDS, Filters, date_bounds, filter_frame,
+                                preset_range, url_date_range)
+from geo.report.highlight import highlight_article
+from geo.report.items import load_items, with_precision
+from geo.report.labels import (PartyNames, as_int, clean, count_text, figure_count,
+                               figure_counts, figure_phrase, is_vague, reporter_phrase)
+from geo.report.tables import (casualty_table, claims_table, figures_by_reporter,
+                               figures_per_party, ingest_report, item_label, parties_table,
+                               side_by_side, tolls_table)
+from geo.report.tolls import (Report, Source, Toll, TollPoint, chart_frame, consolidated_items,
+                              known_by, to_reports, tolls_frame)
+from geo.report.views import (MapView, StoreItems, map_view, read_items, reported_tolls,
+                              tolls_as_of, with_reports)
+
+__all__ = [
+    # filters and the views
+    "DATE_PRESETS", "ITEM_KINDS", "Filters", "date_bounds", "filter_frame", "preset_range",
+    "url_date_range", "load_items", "with_precision", "StoreItems", "read_items", "MapView",
+    "map_view", "tolls_as_of", "reported_tolls", "with_reports",
+    # reports and tolls
+    "Report", "Source", "Toll", "TollPoint", "to_reports", "known_by", "consolidated_items",
+    "tolls_frame", "chart_frame",
+    # areas, tables, charts, the article view, corrections
+    "FINE_FOR_ADMIN1", "FINE_FOR_REGION", "with_areas", "area_totals",
+    "casualty_table", "claims_table", "figures_by_reporter", "figures_per_party",
+    "ingest_report", "item_label", "parties_table", "side_by_side", "tolls_table",
+    "timeline_data", "timeline_chart", "selected_span", "tolls_charts", "highlight_article",
+    "place_candidates", "offline_geocoder",
+    # wording
+    "PartyNames", "as_int", "clean", "count_text", "figure_count", "figure_counts",
+    "figure_phrase", "is_vague", "reporter_phrase",
+]

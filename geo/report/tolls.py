@@ -3,7 +3,7 @@
 A war is reported by articles that repeat, update and contradict each other; summing their
 figures counts the same deaths many times. Two steps undo that:
 
-1. **Reports** (``consolidate``): casualty figures with the same value from the same reporter
+1. **Reports** (``to_reports``): casualty figures with the same value from the same reporter
    about the same victims (party, category) and outcome, dated within ``WINDOW_DAYS`` of each
    other, are one report (an incident's figure: at the same place, within a day). A report keeps every source (article, outlet, date, quote, span);
    ``n_sources`` counts the independent ones: articles of one outlet count once, and so do
@@ -184,9 +184,9 @@ def _same_report(report: Report, kind: str, day: Optional[date], article_id: str
         for s in report.sources)
 
 
-def consolidate(frame: pd.DataFrame, signatures: Optional[dict] = None,
+def to_reports(frame: pd.DataFrame, signatures: Optional[dict] = None,
                 window_days: int = WINDOW_DAYS) -> list[Report]:
-    """The casualty rows of ``frame`` (``Store.query``'s columns) as reports, by first date.
+    """The casualty rows of ``frame`` (``MAP_COLUMNS``) consolidated into reports, by first date.
     ``Report.rows`` holds the frame's index labels (make them unique first)."""
     signatures = signatures or {}
     if frame.empty:
@@ -420,7 +420,7 @@ def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -
     out["in_toll"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if out.empty:
         return out.set_axis(labels)
-    reports = consolidate(out, signatures)
+    reports = to_reports(out, signatures)
     counted = {rid for t in tolls(reports, signatures=signatures) for rid in t.in_toll}
     firsts = {r.rows[0]: r for r in reports}
     drop = [label for r in reports for label in r.rows[1:]]
@@ -432,43 +432,3 @@ def consolidated_items(frame: pd.DataFrame, signatures: Optional[dict] = None) -
     out.loc[has, "in_toll"] = [r.report_id in counted for r in first[has]]
     out = out.set_axis(labels).iloc[sorted(set(range(len(out))) - set(drop))]
     return out
-
-
-# -- command line: ``python -m geo tolls`` ---------------------------------------------------
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--db", help="store path or URL (default: $GEO_DB, else data/geo.sqlite)")
-    parser.add_argument("--party", action="append",
-                        help="victims' party id (repeatable; default: every party)")
-    parser.add_argument("--as-of", dest="as_of", help="toll as of this date YYYY-MM-DD")
-    parser.add_argument("--format", choices=["json", "csv"], default="json")
-    parser.add_argument("--out", "-o", help="output file (default: standard output)")
-
-
-def run(args, stdout=None) -> int:
-    import json
-    import sys
-
-    from geo.store import open_store
-
-    if args.as_of and _day(args.as_of) is None:
-        raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD")
-    with open_store(args.db) as store:
-        # as of a date, later articles do not exist yet: not even as sources of earlier figures
-        frame = known_by(store.query(kinds=["casualty"]), args.as_of)
-        signatures = store.signatures(set(frame["article_id"]))
-    reports = consolidate(frame, signatures)
-    result = tolls(reports, as_of=args.as_of, signatures=signatures)
-    if args.party:
-        wanted = set(args.party)
-        result = [t for t in result if t.party in wanted]
-    if args.format == "json":
-        text = "".join(json.dumps(t.to_json(), ensure_ascii=False) + "\n" for t in result)
-    else:
-        text = tolls_frame(result).to_csv(index=False)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
-    else:
-        (stdout or sys.stdout).write(text)
-    return 0

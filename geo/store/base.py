@@ -1,21 +1,15 @@
-"""The store's interface and where the database is.
-
-``Store`` is what the commands and the dashboard use; ``open_store()`` picks the database
-(``--db``, else ``$GEO_DB``, else the default file; see ``geo.config``) and its implementation:
-``geo.store.sqlite.SQLiteStore`` today. One article is one transaction: ``add()`` writes the
-article and all its items or nothing.
+"""The store's interface (``Store``, what the commands and the dashboard use) and its errors.
+One article is one transaction: ``add()`` writes the article and all its items or nothing.
 """
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
-from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, Optional
 
 import pandas as pd
 
-from geo import config
 from geo.records import Extraction
+
 
 class StoreError(Exception):
     """The store could not do what was asked; the database is left as it was."""
@@ -23,46 +17,6 @@ class StoreError(Exception):
 
 class SchemaVersionError(StoreError):
     pass
-
-
-# --------------------------------------------------------------------------------------------
-# Where the database is
-
-
-def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
-    """The database location every command and the dashboard use.
-
-    Order: the argument, else ``$GEO_DB``, else ``geo.config.state_dir()/geo.sqlite``. A plain path or a
-    ``sqlite:///relative`` / ``sqlite:////absolute`` URL gives a file path; ``:memory:`` and
-    ``sqlite://`` give ``:memory:``; ``postgresql://`` URLs are returned unchanged.
-    """
-    value = config.db_location(None if url_or_path in (None, "") else os.fspath(url_or_path))
-    if value in (":memory:", "sqlite://", "sqlite:///:memory:"):
-        return ":memory:"
-    if value.startswith("sqlite:///"):
-        return str(Path(value[len("sqlite:///"):]).expanduser())
-    if value.startswith(("postgresql://", "postgres://", "postgresql+")):
-        return value
-    if "://" in value:
-        scheme = value.split("://", 1)[0]
-        raise ValueError(f"unsupported database URL scheme {scheme!r}: expected a path, "
-                         "sqlite:///path or postgresql://...")
-    return str(Path(value).expanduser())
-
-
-def open_store(url_or_path: Union[str, os.PathLike, None] = None) -> "Store":
-    location = resolve_db(url_or_path)
-    if location.startswith(("postgresql", "postgres://")):
-        raise NotImplementedError(
-            "PostGIS store not implemented yet: use a SQLite path or sqlite:///path "
-            f"(got {location.split('@')[-1]!r})")
-    from geo.store.sqlite import SQLiteStore  # the implementation imports this interface
-
-    return SQLiteStore(location)
-
-
-# --------------------------------------------------------------------------------------------
-# The interface
 
 
 class Store(ABC):
@@ -79,10 +33,9 @@ class Store(ABC):
     def delete(self, article_id: str) -> bool: ...
 
     @abstractmethod
-    def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
-              parties: Optional[Iterable[str]] = None,
-              kinds: Optional[Iterable[str]] = None,
-              include_undated: bool = False) -> pd.DataFrame: ...
+    def query(self, kinds: Optional[Iterable[str]] = None) -> pd.DataFrame:
+        """Every stored item of ``kinds`` (None: all) as ``records.MAP_COLUMNS`` rows, the
+        user's corrections applied. Unfiltered: the views filter the frame."""
 
     @abstractmethod
     def articles(self) -> pd.DataFrame: ...

@@ -14,245 +14,22 @@ from typing import Any, Iterable, Optional
 import pandas as pd
 
 from geo.fingerprints import content_hash, text_signature
+from geo.parties import load_parties
+from geo.records import PRECISIONS, Article, Casualty, Claim, Extraction, Place
 from geo.store.base import SchemaVersionError, Store, StoreError
-from geo.records import KINDS, MAP_COLUMNS, PRECISIONS, Article, Casualty, Claim, Extraction, Place
+from geo.store.items_sql import map_items_sql, typed, valid_kinds
+from geo.store.schema import (CASUALTY_COLUMNS, CLAIM_COLUMNS, MIGRATIONS, PLACE_COLUMNS,
+                              SCHEMA_VERSION, STORE_SCHEMA, insert_sql)
 
-SCHEMA_VERSION = 4
-# Statements that bring a database of version N-1 to version N (``_init_schema`` runs them;
-# new tables come from ``_SCHEMA`` itself, which runs first).
-_MIGRATIONS: dict[int, tuple[str, ...]] = {
-    2: ("ALTER TABLE casualties ADD COLUMN reported_by_text TEXT",),
-    3: ("ALTER TABLE places ADD COLUMN sentence TEXT",
-        "ALTER TABLE places ADD COLUMN sentence_start INTEGER"),
-    4: ("ALTER TABLE casualties ADD COLUMN figure_kind TEXT",
-        "ALTER TABLE articles ADD COLUMN signature TEXT"),
-}
 BUSY_TIMEOUT_MS = 10_000
-
-# --------------------------------------------------------------------------------------------
-# SQLite
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
--- "changes" goes up with every add/delete: a cheap cache key for the dashboard.
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO counters (name, value) VALUES ('changes', 0);
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    title TEXT, date TEXT, source TEXT, url TEXT, path TEXT,
-    text TEXT NOT NULL,
-    boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
-    content_hash TEXT,
-    ingested_at TEXT NOT NULL,
-    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.report.tolls)
-);
-CREATE TABLE IF NOT EXISTS places (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    lat REAL, lon REAL, precision TEXT, country_code TEXT, admin1 TEXT, region TEXT,
-    resolved_name TEXT, gazetteer_id TEXT, confidence REAL,
-    sentence TEXT, sentence_start INTEGER,
-    PRIMARY KEY (article_id, idx)
-);
-CREATE TABLE IF NOT EXISTS casualties (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    outcome TEXT NOT NULL, count_best INTEGER, count_low INTEGER, count_high INTEGER,
-    qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
-    reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
-    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    figure_kind TEXT,
-    PRIMARY KEY (article_id, idx)
-);
-CREATE TABLE IF NOT EXISTS claims (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    claimant TEXT, stance TEXT NOT NULL, target TEXT, text TEXT NOT NULL,
-    place TEXT, lat REAL, lon REAL, date TEXT,
-    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    PRIMARY KEY (article_id, idx)
-);
--- A user's corrections, kept apart from what the extractor found (which stays as it was):
--- ``query`` shows the corrected values. A place fix applies to one name in one article, or in
--- every article (article_id NULL, and then an article's own fix wins over it).
-CREATE TABLE IF NOT EXISTS place_fixes (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL, name_key TEXT NOT NULL,
-    article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
-    lat REAL NOT NULL, lon REAL NOT NULL, resolved_name TEXT, precision TEXT,
-    country_code TEXT, admin1 TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS place_fixes_name ON place_fixes(name_key);
-CREATE TABLE IF NOT EXISTS party_fixes (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,  -- 'casualty' (the victims' party) or 'claim' (the claimant)
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    party TEXT,
-    created_at TEXT NOT NULL,
-    UNIQUE (kind, article_id, idx)
-);
-CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
-CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
-CREATE INDEX IF NOT EXISTS casualties_article ON casualties(article_id);
-CREATE INDEX IF NOT EXISTS casualties_date ON casualties(date);
-CREATE INDEX IF NOT EXISTS casualties_party ON casualties(party);
-CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
-CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
-CREATE INDEX IF NOT EXISTS claims_party ON claims(claimant);
-"""
-
-_PLACE_COLS = ("name", "start", "end", "lat", "lon", "precision", "country_code", "admin1",
-               "region", "resolved_name", "gazetteer_id", "confidence", "sentence",
-               "sentence_start")
-_CASUALTY_COLS = ("outcome", "count_best", "count_low", "count_high", "qualifier", "vague_word",
-                  "victim", "party", "reported_by", "reported_by_text", "place", "lat", "lon",
-                  "date", "sentence", "sentence_start", "start", "end", "figure_kind")
-_CLAIM_COLS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date", "sentence",
-               "sentence_start", "start", "end")
-
-
-def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
-    names = ", ".join(f'"{c}"' for c in ("article_id", "idx") + cols)
-    marks = ", ".join("?" for _ in range(len(cols) + 2))
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})"
-
-
-def _select_cols(cols: tuple[str, ...]) -> str:
-    return ", ".join(f'"{c}"' for c in cols)
-
-
-# One SELECT per kind, each shaped to MAP_COLUMNS. Places have no party and no own date: their
-# date is the article's. {where} takes the filters built in ``query``. User corrections are
-# joined in: ``f`` is the place fix that applies (the article's own, else the global one), ``pf``
-# a party fix. Figures and claims take the precision of the place mention they are placed at.
-_ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
-
-
-def _place_fix(name_sql: str, article_sql: str) -> str:
-    return f"""LEFT JOIN place_fixes f ON f.id = (
-            SELECT x.id FROM place_fixes x WHERE x.name_key IN ({name_sql})
-            AND (x.article_id IS NULL OR x.article_id = {article_sql})
-            ORDER BY x.article_id IS NULL, x.id DESC LIMIT 1)"""
-
-
-def _party_fix(kind: str, alias: str) -> str:
-    return (f"LEFT JOIN party_fixes pf ON pf.kind = '{kind}' "
-            f"AND pf.article_id = {alias}.article_id AND pf.idx = {alias}.idx")
-
-
-def _mention(column: str, alias: str) -> str:
-    """A figure's or claim's place attribute, from the place mention it is placed at."""
-    return (f"(SELECT p.{column} FROM places p WHERE p.article_id = {alias}.article_id "
-            f"AND COALESCE(p.resolved_name, p.name) = {alias}.place LIMIT 1)")
-
-
-def _located(alias: str) -> str:
-    """lat, lon, place, precision, country_code, admin1 of a figure or claim, fixes applied."""
-    return f"""
-               CASE WHEN f.id IS NULL THEN {alias}.lat ELSE f.lat END AS lat,
-               CASE WHEN f.id IS NULL THEN {alias}.lon ELSE f.lon END AS lon,
-               COALESCE(f.resolved_name, {alias}.place) AS place,
-               CASE WHEN f.id IS NULL THEN {_mention('precision', alias)}
-                    ELSE f.precision END AS precision,
-               CASE WHEN f.id IS NULL THEN {_mention('country_code', alias)}
-                    ELSE f.country_code END AS country_code,
-               CASE WHEN f.id IS NULL THEN {_mention('admin1', alias)}
-                    ELSE f.admin1 END AS admin1"""
-
-
-_MAP_SELECTS = {
-    "place": f"""
-        SELECT 'place' AS kind, p.rowid AS item_id, {_ARTICLE_COLS}, a.date AS date,
-               COALESCE(f.lat, p.lat) AS lat, COALESCE(f.lon, p.lon) AS lon,
-               COALESCE(f.resolved_name, p.resolved_name, p.name) AS place,
-               CASE WHEN f.id IS NULL THEN p.precision ELSE f.precision END AS precision,
-               CASE WHEN f.id IS NULL THEN p.country_code ELSE f.country_code END
-                   AS country_code,
-               CASE WHEN f.id IS NULL THEN p.admin1 ELSE f.admin1 END AS admin1,
-               NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
-               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
-               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
-               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
-               p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
-        FROM places p JOIN articles a ON a.id = p.article_id
-        {_place_fix("lower(p.name), lower(COALESCE(p.resolved_name, p.name))", "p.article_id")}
-        WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL
-        {{where}}""",
-    "casualty": f"""
-        SELECT 'casualty' AS kind, c.rowid AS item_id, {_ARTICLE_COLS},
-               COALESCE(c.date, a.date) AS date, {_located("c")},
-               CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END AS party,
-               c.reported_by, c.reported_by_text,
-               c.outcome, c.count_best, c.count_low, c.count_high,
-               c.qualifier, c.victim, c.vague_word, c.figure_kind,
-               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
-               c.sentence, c.sentence_start, c."start" AS "start", c."end" AS "end"
-        FROM casualties c JOIN articles a ON a.id = c.article_id
-        {_place_fix("lower(c.place)", "c.article_id")}
-        {_party_fix("casualty", "c")}
-        WHERE 1 = 1 {{where}}""",
-    "claim": f"""
-        SELECT 'claim' AS kind, k.rowid AS item_id, {_ARTICLE_COLS},
-               COALESCE(k.date, a.date) AS date, {_located("k")},
-               CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS party,
-               NULL AS reported_by, NULL AS reported_by_text,
-               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
-               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
-               k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
-               k.target, k.text AS claim_text,
-               k.sentence, k.sentence_start, k."start" AS "start", k."end" AS "end"
-        FROM claims k JOIN articles a ON a.id = k.article_id
-        {_place_fix("lower(k.place)", "k.article_id")}
-        {_party_fix("claim", "k")}
-        WHERE 1 = 1 {{where}}""",
-}
-# Per kind: the item's date expression and the columns a party filter looks at.
-_DATE_EXPR = {"place": "a.date", "casualty": "COALESCE(c.date, a.date)",
-              "claim": "COALESCE(k.date, a.date)"}
-_PARTY_COLS = {"casualty": ("CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END",
-                            "c.reported_by"),
-               "claim": ("CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END",
-                         "k.target")}
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-# Stable dtypes whatever the rows: floats for coordinates, nullable ints for counts and offsets,
-# and None (not NaN) for missing text, so the map, tables and exports see one shape.
-_MAP_DTYPES = {"item_id": "Int64", "lat": "float64", "lon": "float64", "count_best": "Int64",
-               "count_low": "Int64", "count_high": "Int64", "sentence_start": "Int64",
-               "start": "Int64", "end": "Int64"}
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in frame.columns:
-        if col in _MAP_DTYPES:
-            frame[col] = pd.to_numeric(frame[col]).astype(_MAP_DTYPES[col])
-        else:
-            values = frame[col].astype(object)
-            frame[col] = values.where(values.notna(), None)
-    return frame
-
-
 def _row_values(obj: Any, cols: tuple[str, ...]) -> list:
     return [getattr(obj, c) for c in cols]
-
-
-def _validate_kinds(kinds: Optional[Iterable[str]]) -> tuple[str, ...]:
-    if not kinds:
-        return KINDS
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    kinds = tuple(dict.fromkeys(kinds))
-    bad = [k for k in kinds if k not in KINDS]
-    if bad:
-        raise ValueError(f"unknown kind(s) {bad}: expected a subset of {list(KINDS)}")
-    return kinds
 
 
 class SQLiteStore(Store):
@@ -304,7 +81,7 @@ class SQLiteStore(Store):
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                for stmt in _SCHEMA.split(";"):
+                for stmt in STORE_SCHEMA.split(";"):
                     if stmt.strip():
                         self._conn.execute(stmt)
                 row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
@@ -314,7 +91,7 @@ class SQLiteStore(Store):
                                        (SCHEMA_VERSION,))
                 elif version < SCHEMA_VERSION:  # an older database: migrate it in place
                     for step in range(version + 1, SCHEMA_VERSION + 1):
-                        for stmt in _MIGRATIONS.get(step, ()):
+                        for stmt in MIGRATIONS.get(step, ()):
                             self._conn.execute(stmt)
                     self._backfill_signatures()
                     self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
@@ -362,10 +139,10 @@ class SQLiteStore(Store):
                     (a.id, a.title, a.date, a.source, a.url, a.path, a.text,
                      json.dumps([list(s) for s in a.boilerplate]), content_hash(a.text), _now(),
                      text_signature(a.text, a.boilerplate)))
-                for table, cols, items in (("places", _PLACE_COLS, extraction.places),
-                                           ("casualties", _CASUALTY_COLS, extraction.casualties),
-                                           ("claims", _CLAIM_COLS, extraction.claims)):
-                    sql = _insert_sql(table, cols)
+                for table, cols, items in (("places", PLACE_COLUMNS, extraction.places),
+                                           ("casualties", CASUALTY_COLUMNS, extraction.casualties),
+                                           ("claims", CLAIM_COLUMNS, extraction.claims)):
+                    sql = insert_sql(table, cols)
                     for idx, item in enumerate(items):
                         self._conn.execute(sql, [a.id, idx, *_row_values(item, cols)])
                 self._bump()
@@ -492,56 +269,16 @@ class SQLiteStore(Store):
         with self._lock:
             return self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
-    def query(self, date_from: Optional[str] = None, date_to: Optional[str] = None,
-              parties: Optional[Iterable[str]] = None,
-              kinds: Optional[Iterable[str]] = None,
-              include_undated: bool = False) -> pd.DataFrame:
-        """Map items as a frame with exactly ``MAP_COLUMNS``: resolved place mentions, casualty
-        figures and claims (with or without coordinates), with their article's provenance.
-
-        Filters (None or empty = no filter): ``date_from``/``date_to`` (inclusive, YYYY-MM-DD)
-        on the item's ``date``; undated items drop out when a date filter is set unless
-        ``include_undated`` (an article with no known date is not "outside" any range);
-        ``parties``: casualties whose party or reported_by, claims whose claimant or target is
-        in the set, and places of the articles that have such a casualty or claim (places
-        carry no party of their own); ``kinds``: subset of 'place', 'casualty', 'claim'.
-        """
-        kinds = _validate_kinds(kinds)
-        if isinstance(parties, str):
-            parties = [parties]
-        parties = sorted({p for p in parties or () if p})
-        parts, params = [], []
-        for kind in kinds:
-            where, args, dated = [], [], []
-            if date_from:
-                dated.append(f"{_DATE_EXPR[kind]} >= ?")
-                args.append(str(date_from)[:10])
-            if date_to:
-                dated.append(f"{_DATE_EXPR[kind]} <= ?")
-                args.append(str(date_to)[:10])
-            if dated:
-                undated = f" OR {_DATE_EXPR[kind]} IS NULL" if include_undated else ""
-                where.append(f"(({' AND '.join(dated)}){undated})")
-            if parties:
-                marks = ", ".join("?" for _ in parties)
-                if kind == "place":
-                    where.append(
-                        f"a.id IN (SELECT article_id FROM casualties WHERE party IN ({marks})"
-                        f" OR reported_by IN ({marks}) UNION SELECT article_id FROM claims"
-                        f" WHERE claimant IN ({marks}) OR target IN ({marks}))")
-                    args.extend(parties * 4)
-                else:
-                    where.append("(" + " OR ".join(f"{c} IN ({marks})"
-                                                  for c in _PARTY_COLS[kind]) + ")")
-                    args.extend(parties * len(_PARTY_COLS[kind]))
-            clause = "".join(f" AND {w}" for w in where)
-            parts.append(_MAP_SELECTS[kind].format(where=clause))
-            params.extend(args)
-        sql = (" UNION ALL ".join(parts)
-               + ' ORDER BY article_date, article_id, kind, "start"')
+    def query(self, kinds: Optional[Iterable[str]] = None) -> pd.DataFrame:
+        """Every stored item of ``kinds`` ('place', 'casualty', 'claim'; None: all) as a frame
+        with exactly ``MAP_COLUMNS``: resolved place mentions, casualty figures and claims
+        (with or without coordinates), with their article's provenance and the user's
+        corrections applied. No filter: ``geo.report.filters.filter_frame`` decides what a
+        view shows."""
+        sql = map_items_sql(valid_kinds(kinds))
         with self._lock:
-            frame = pd.read_sql_query(sql, self._conn, params=params)
-        return _typed(frame.reindex(columns=list(MAP_COLUMNS)))
+            frame = pd.read_sql_query(sql, self._conn)
+        return typed(frame)
 
     def articles(self) -> pd.DataFrame:
         sql = """
@@ -554,8 +291,9 @@ class SQLiteStore(Store):
             return pd.read_sql_query(sql, self._conn)
 
     def _items(self, table: str, cols: tuple[str, ...], article_id: str) -> list[dict]:
+        names = ", ".join(f'"{c}"' for c in cols)
         rows = self._conn.execute(
-            f"SELECT {_select_cols(cols)} FROM {table} WHERE article_id = ? ORDER BY idx",
+            f"SELECT {names} FROM {table} WHERE article_id = ? ORDER BY idx",
             (article_id,)).fetchall()
         return [dict(zip(cols, row)) for row in rows]
 
@@ -569,9 +307,9 @@ class SQLiteStore(Store):
                 return None
             out = dict(row)
             out["boilerplate"] = [tuple(s) for s in json.loads(out["boilerplate"] or "[]")]
-            out["places"] = self._items("places", _PLACE_COLS, article_id)
-            out["casualties"] = self._items("casualties", _CASUALTY_COLS, article_id)
-            out["claims"] = self._items("claims", _CLAIM_COLS, article_id)
+            out["places"] = self._items("places", PLACE_COLUMNS, article_id)
+            out["casualties"] = self._items("casualties", CASUALTY_COLUMNS, article_id)
+            out["claims"] = self._items("claims", CLAIM_COLUMNS, article_id)
         return out
 
     def get_extraction(self, article_id: str) -> Optional[Extraction]:
@@ -606,8 +344,6 @@ class SQLiteStore(Store):
         extra = sources - ids
         if extra:
             if known is None:
-                from geo.parties import load_parties
-
                 known = {p.id for p in load_parties()}
             known = set(known)
             ids |= {s for s in extra if s in known}
@@ -635,4 +371,4 @@ class SQLiteStore(Store):
             self._conn.close()
 
 
-__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+__all__ = ["SQLiteStore"]

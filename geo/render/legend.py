@@ -1,0 +1,148 @@
+"""The boxes over the map: the map key (``legend_html`` in a collapsible ``LegendControl``)
+and the title of an export (``TitleBox``)."""
+from __future__ import annotations
+
+import html
+from typing import Iterable, Optional
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.render.areas import AreaLegend
+from geo.render.escaping import js_string
+from geo.render.styles import OUTCOME_COLORS, PLACE_COLOR, bubble_html
+
+# With more parties than this, the legend and the layer control start collapsed (open on click)
+MAX_EXPANDED_PARTIES = 6
+
+
+class LegendControl(MacroElement):
+    """A Leaflet control (inside the map div, so it works in st_folium and in screenshots).
+
+    ``content_html`` is ``legend_html``'s: a ``.geo-legend-head`` header that shows/hides the
+    ``.geo-legend-body`` when clicked (or Enter/Space), by toggling ``geo-collapsed`` on the
+    control; ``collapsed`` is how it starts."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "geo-legend");
+            div.innerHTML = {{ this.content_js }};
+            var head = div.querySelector(".geo-legend-head");
+            var arrow = div.querySelector(".geo-legend-arrow");
+            function show(collapsed) {
+                if (collapsed) { L.DomUtil.addClass(div, "geo-collapsed"); }
+                else { L.DomUtil.removeClass(div, "geo-collapsed"); }
+                if (head) { head.setAttribute("aria-expanded", collapsed ? "false" : "true"); }
+                if (arrow) { arrow.textContent = collapsed ? "\\u25b8" : "\\u25be"; }
+            }
+            show({{ this.collapsed|tojson }});
+            if (head) {
+                L.DomEvent.on(head, "click keydown", function (e) {
+                    if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") { return; }
+                    L.DomEvent.preventDefault(e);
+                    show(!L.DomUtil.hasClass(div, "geo-collapsed"));
+                });
+            }
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, content_html: str, position: str = "bottomright",
+                 collapsed: bool = False):
+        super().__init__()
+        self._name = "LegendControl"
+        self.content_js = js_string(content_html)
+        self.position = position
+        self.collapsed = bool(collapsed)
+
+
+def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
+                unmapped: int = 0, offset: bool = False, aggregated: bool = False,
+                outcomes_present: Iterable[str] = (), coarse: bool = False,
+                areas: Optional[AreaLegend] = None, clusters: bool = False) -> str:
+    """A "Map key" header, then a body: marker-shape key + one swatch per party (name escaped
+    here), the outcome outlines, the coarse-location key and the province scale.
+    ``parties_present`` is [(display name, #rrggbb)]."""
+    def key(symbol: str, label: str) -> str:
+        return f'<div class="geo-key"><span class="geo-sym">{symbol}</span>{label}</div>'
+
+    def dot(size: int, fill: str, border: str = "#fff", dashed: bool = False,
+            opacity: float = 1.0) -> str:
+        line = "dashed" if dashed else "solid"
+        return (f'<span class="geo-dot" style="width:{size}px;height:{size}px;'
+                f'background:{fill};opacity:{opacity};border:1.5px {line} {border}"></span>')
+
+    out = []
+    if "place" in kinds_present:
+        out.append(key(dot(7, PLACE_COLOR), "place mentioned"))
+    if "casualty" in kinds_present:
+        out.append(key(dot(14, "#888", "#555", opacity=0.8), "casualty figures (area = count)"))
+        out.append(key(dot(10, "#ccc", "#555", dashed=True), "vague figure (no number)"))
+    if "claim" in kinds_present:
+        out.append(key(bubble_html("#777"), "claim (claimant's colour)"))
+    if clusters:  # with the marker shapes: an export's key shows it even when long
+        out.append(key('<span class="geo-dot geo-cluster-key">3</span>',
+                       "a party's nearby markers"))
+        out.append('<div class="geo-note">grouped when zoomed out: number = markers, '
+                   "area = their figures, dark grey outline = mixed outcomes; click a group "
+                   "to zoom in</div>")
+    if parties_present:
+        out.append('<b style="display:block;margin-top:4px">Parties</b>')
+        for name, color in parties_present:
+            out.append(key(dot(11, color, color), html.escape(name)))
+    outcomes = [o for o in OUTCOME_COLORS if o in set(outcomes_present)]
+    if outcomes:
+        out.append('<b style="display:block;margin-top:4px">Outline = outcome</b>')
+        for outcome in outcomes:
+            out.append(key(dot(11, "#fff", OUTCOME_COLORS[outcome]).replace("1.5px", "2.5px"),
+                           html.escape(outcome)))
+    if coarse:
+        out.append(key(dot(11, "transparent", "#555", dashed=True),
+                       "placed at a country or region only"))
+    if areas is not None and areas.bins:
+        out.append(f'<b style="display:block;margin-top:4px">{html.escape(areas.title)}</b>')
+        for label, color in areas.bins:
+            out.append(key(f'<span class="geo-ramp" style="background:{color}"></span>',
+                           html.escape(label)))
+        out.append(f'<div class="geo-note">{html.escape(areas.note)}</div>')
+    if aggregated:
+        out.append('<div class="geo-note">one marker per party and spot: circles add up its '
+                   "figures, bubbles show how many claims</div>")
+    if offset:
+        out.append('<div class="geo-note">markers sharing a spot drawn a few pixels apart</div>')
+    if unmapped:
+        out.append(f'<div class="geo-note">{unmapped} item{"s" if unmapped != 1 else ""} '
+                   "without coordinates not shown</div>")
+    # The body scrolls inside its own box (padding on the inner element, so the last line is
+    # never cut off); the header toggles it (LegendControl).
+    head = ('<div class="geo-legend-head" role="button" tabindex="0" aria-expanded="true" '
+            'title="Show or hide the map key"><b>Map key</b> '
+            '<span class="geo-legend-arrow">\u25be</span></div>')
+    return (f'{head}<div class="geo-legend-body"><div class="geo-legend-inner">'
+            f'{"".join(out)}</div></div>')
+
+
+class TitleBox(MacroElement):
+    """A title over the map (exports: what the view shows). Text escaped, sent as js_string."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var div = L.DomUtil.create("div", "geo-title", map.getContainer());
+            div.innerHTML = {{ this.content_js }};
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str, subtitle: str = ""):
+        super().__init__()
+        self._name = "TitleBox"
+        sub = f'<div class="geo-subtitle">{html.escape(subtitle)}</div>' if subtitle else ""
+        self.content_js = js_string(f"<b>{html.escape(title)}</b>{sub}")
+

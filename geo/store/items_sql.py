@@ -1,0 +1,131 @@
+"""The SQL that reads the stored items as map rows (``MAP_COLUMNS``), corrections applied, and
+the dtypes that frame comes in."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import pandas as pd
+
+from geo.records import KINDS, MAP_COLUMNS
+
+# One SELECT per kind, each shaped to MAP_COLUMNS. Places have no party and no own date: their
+# date is the article's. User corrections are joined in: ``f`` is the place fix that applies
+# (the article's own, else the global one), ``pf`` a party fix. No filter here: which items a
+# view shows is decided once, by ``geo.report.filters.filter_frame``.
+_ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
+
+
+def _place_fix(name_sql: str, article_sql: str) -> str:
+    return f"""LEFT JOIN place_fixes f ON f.id = (
+            SELECT x.id FROM place_fixes x WHERE x.name_key IN ({name_sql})
+            AND (x.article_id IS NULL OR x.article_id = {article_sql})
+            ORDER BY x.article_id IS NULL, x.id DESC LIMIT 1)"""
+
+
+def _party_fix(kind: str, alias: str) -> str:
+    return (f"LEFT JOIN party_fixes pf ON pf.kind = '{kind}' "
+            f"AND pf.article_id = {alias}.article_id AND pf.idx = {alias}.idx")
+
+
+def _mention(column: str, alias: str) -> str:
+    """A figure's or claim's place attribute, from the place mention it is placed at."""
+    return (f"(SELECT p.{column} FROM places p WHERE p.article_id = {alias}.article_id "
+            f"AND COALESCE(p.resolved_name, p.name) = {alias}.place LIMIT 1)")
+
+
+def _located(alias: str) -> str:
+    """lat, lon, place, precision, country_code, admin1 of a figure or claim, fixes applied.
+    Its precision is the fix's when a fix placed it, else NULL: the precision of the place
+    mention a figure is placed at is ``geo.report.items.with_precision``'s to work out."""
+    return f"""
+               CASE WHEN f.id IS NULL THEN {alias}.lat ELSE f.lat END AS lat,
+               CASE WHEN f.id IS NULL THEN {alias}.lon ELSE f.lon END AS lon,
+               COALESCE(f.resolved_name, {alias}.place) AS place,
+               CASE WHEN f.id IS NULL THEN NULL ELSE f.precision END AS precision,
+               CASE WHEN f.id IS NULL THEN {_mention('country_code', alias)}
+                    ELSE f.country_code END AS country_code,
+               CASE WHEN f.id IS NULL THEN {_mention('admin1', alias)}
+                    ELSE f.admin1 END AS admin1"""
+
+
+MAP_SELECTS = {
+    "place": f"""
+        SELECT 'place' AS kind, p.rowid AS item_id, {_ARTICLE_COLS}, a.date AS date,
+               COALESCE(f.lat, p.lat) AS lat, COALESCE(f.lon, p.lon) AS lon,
+               COALESCE(f.resolved_name, p.resolved_name, p.name) AS place,
+               CASE WHEN f.id IS NULL THEN p.precision ELSE f.precision END AS precision,
+               CASE WHEN f.id IS NULL THEN p.country_code ELSE f.country_code END
+                   AS country_code,
+               CASE WHEN f.id IS NULL THEN p.admin1 ELSE f.admin1 END AS admin1,
+               NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
+               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
+               p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
+        FROM places p JOIN articles a ON a.id = p.article_id
+        {_place_fix("lower(p.name), lower(COALESCE(p.resolved_name, p.name))", "p.article_id")}
+        WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL""",
+    "casualty": f"""
+        SELECT 'casualty' AS kind, c.rowid AS item_id, {_ARTICLE_COLS},
+               COALESCE(c.date, a.date) AS date, {_located("c")},
+               CASE WHEN pf.id IS NULL THEN c.party ELSE pf.party END AS party,
+               c.reported_by, c.reported_by_text,
+               c.outcome, c.count_best, c.count_low, c.count_high,
+               c.qualifier, c.victim, c.vague_word, c.figure_kind,
+               NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
+               c.sentence, c.sentence_start, c."start" AS "start", c."end" AS "end"
+        FROM casualties c JOIN articles a ON a.id = c.article_id
+        {_place_fix("lower(c.place)", "c.article_id")}
+        {_party_fix("casualty", "c")}""",
+    "claim": f"""
+        SELECT 'claim' AS kind, k.rowid AS item_id, {_ARTICLE_COLS},
+               COALESCE(k.date, a.date) AS date, {_located("k")},
+               CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS party,
+               NULL AS reported_by, NULL AS reported_by_text,
+               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
+               k.target, k.text AS claim_text,
+               k.sentence, k.sentence_start, k."start" AS "start", k."end" AS "end"
+        FROM claims k JOIN articles a ON a.id = k.article_id
+        {_place_fix("lower(k.place)", "k.article_id")}
+        {_party_fix("claim", "k")}""",
+}
+
+
+# Stable dtypes whatever the rows: floats for coordinates, nullable ints for counts and offsets,
+# and None (not NaN) for missing text, so the map, tables and exports see one shape.
+MAP_DTYPES = {"item_id": "Int64", "lat": "float64", "lon": "float64", "count_best": "Int64",
+              "count_low": "Int64", "count_high": "Int64", "sentence_start": "Int64",
+              "start": "Int64", "end": "Int64"}
+
+
+def map_items_sql(kinds: tuple[str, ...]) -> str:
+    """One statement for the items of ``kinds``, in article order."""
+    return (" UNION ALL ".join(MAP_SELECTS[kind] for kind in kinds)
+            + ' ORDER BY article_date, article_id, kind, "start"')
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (as read) with exactly ``MAP_COLUMNS`` in the dtypes of ``MAP_DTYPES``."""
+    frame = frame.reindex(columns=list(MAP_COLUMNS))
+    for col in frame.columns:
+        if col in MAP_DTYPES:
+            frame[col] = pd.to_numeric(frame[col]).astype(MAP_DTYPES[col])
+        else:
+            values = frame[col].astype(object)
+            frame[col] = values.where(values.notna(), None)
+    return frame
+
+
+def valid_kinds(kinds: Optional[Iterable[str]]) -> tuple[str, ...]:
+    """``kinds`` as a tuple of known kinds (None or empty: all of them)."""
+    if not kinds:
+        return KINDS
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = tuple(dict.fromkeys(kinds))
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(f"unknown kind(s) {bad}: expected a subset of {list(KINDS)}")
+    return kinds

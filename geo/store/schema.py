@@ -1,0 +1,104 @@
+"""The SQLite store's tables: the schema, its version and migrations, and the stored fields of
+each item kind."""
+from __future__ import annotations
+
+SCHEMA_VERSION = 4
+# Statements that bring a database of version N-1 to version N (``SQLiteStore`` runs them;
+# new tables come from ``STORE_SCHEMA`` itself, which runs first).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE casualties ADD COLUMN reported_by_text TEXT",),
+    3: ("ALTER TABLE places ADD COLUMN sentence TEXT",
+        "ALTER TABLE places ADD COLUMN sentence_start INTEGER"),
+    4: ("ALTER TABLE casualties ADD COLUMN figure_kind TEXT",
+        "ALTER TABLE articles ADD COLUMN signature TEXT"),
+}
+
+STORE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+-- "changes" goes up with every add/delete: a cheap cache key for the dashboard.
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('changes', 0);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT, date TEXT, source TEXT, url TEXT, path TEXT,
+    text TEXT NOT NULL,
+    boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
+    content_hash TEXT,
+    ingested_at TEXT NOT NULL,
+    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.report.tolls)
+);
+CREATE TABLE IF NOT EXISTS places (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    lat REAL, lon REAL, precision TEXT, country_code TEXT, admin1 TEXT, region TEXT,
+    resolved_name TEXT, gazetteer_id TEXT, confidence REAL,
+    sentence TEXT, sentence_start INTEGER,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS casualties (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    outcome TEXT NOT NULL, count_best INTEGER, count_low INTEGER, count_high INTEGER,
+    qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
+    reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
+    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    figure_kind TEXT,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    claimant TEXT, stance TEXT NOT NULL, target TEXT, text TEXT NOT NULL,
+    place TEXT, lat REAL, lon REAL, date TEXT,
+    sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+-- A user's corrections, kept apart from what the extractor found (which stays as it was):
+-- ``query`` shows the corrected values. A place fix applies to one name in one article, or in
+-- every article (article_id NULL, and then an article's own fix wins over it).
+CREATE TABLE IF NOT EXISTS place_fixes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL, name_key TEXT NOT NULL,
+    article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+    lat REAL NOT NULL, lon REAL NOT NULL, resolved_name TEXT, precision TEXT,
+    country_code TEXT, admin1 TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS place_fixes_name ON place_fixes(name_key);
+CREATE TABLE IF NOT EXISTS party_fixes (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,  -- 'casualty' (the victims' party) or 'claim' (the claimant)
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    party TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
+CREATE INDEX IF NOT EXISTS casualties_article ON casualties(article_id);
+CREATE INDEX IF NOT EXISTS casualties_date ON casualties(date);
+CREATE INDEX IF NOT EXISTS casualties_party ON casualties(party);
+CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
+CREATE INDEX IF NOT EXISTS claims_party ON claims(claimant);
+"""
+
+# The stored fields of each item, in table order (the records' attribute names).
+PLACE_COLUMNS = ("name", "start", "end", "lat", "lon", "precision", "country_code", "admin1",
+                 "region", "resolved_name", "gazetteer_id", "confidence", "sentence",
+                 "sentence_start")
+CASUALTY_COLUMNS = ("outcome", "count_best", "count_low", "count_high", "qualifier",
+                    "vague_word", "victim", "party", "reported_by", "reported_by_text", "place",
+                    "lat", "lon", "date", "sentence", "sentence_start", "start", "end",
+                    "figure_kind")
+CLAIM_COLUMNS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date",
+                 "sentence", "sentence_start", "start", "end")
+
+
+def insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    """One item's INSERT: its article id and index, then ``cols``."""
+    names = ", ".join(f'"{c}"' for c in ("article_id", "idx") + cols)
+    marks = ", ".join("?" for _ in range(len(cols) + 2))
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"
