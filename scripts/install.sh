@@ -15,6 +15,6 @@ fi
 
 # Derived data that is not committed (the gazetteer index, ~12 s) is built once, here; it is a
 # no-op when the index is up to date. scripts/build_gazetteer.py rebuilds it by hand.
-python3 -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"
+python3 -c "from geo.places import load_gazetteer; load_gazetteer()"
 # The dashboard's static files (Leaflet, the world's outlines), so it can start read-only.
 python3 -c "from geo.render import ensure_static_assets, ensure_static_basemap; ensure_static_assets(); ensure_static_basemap()"
