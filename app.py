@@ -18,6 +18,7 @@ from geo.report import PartyNames, date_bounds, ingest_report
 from geo.store import open_store, resolve_db
 
 from dashboard import data, sidebar, state
+from dashboard.text import as_text, upload_summary
 from dashboard.tabs import TABS
 
 SAMPLES_DIR = DATA_DIR / "samples"
@@ -73,7 +74,7 @@ if upload is not None:
     st.rerun()  # the store changed: every view reads it anew
 if "upload_results" in st.session_state:
     report = st.session_state["upload_results"]
-    with st.expander(f"Last upload: {report['status'].value_counts().to_dict()}", expanded=True):
+    with st.expander(f"Last upload: {upload_summary(report['status'])}", expanded=True):
         # file names and reasons are untrusted text: a table, never markdown
         st.dataframe(report, width="stretch", hide_index=True)
 
@@ -85,7 +86,8 @@ cols[0].metric("Articles shown", view.frame["article_id"].nunique(),
 cols[1].metric("Place mentions on the map", int(n_by_kind.get("place", 0)))
 cols[2].metric("Casualty figures", int(n_by_kind.get("casualty", 0)))
 cols[3].metric("Claims", int(n_by_kind.get("claim", 0)))
-st.caption(f"Showing: {filters.summary(party_table)}")
+# the summary holds the search text from the URL: shown as text, never as Markdown
+st.caption("Showing: " + as_text(filters.summary(party_table)))
 
 # --- the tabs: only the open one runs, so a filter change recomputes what is on screen --------
 extra = {"Map": {"bounds": bounds, "online": online}, "Articles": {"articles": all_articles}}

@@ -11,6 +11,7 @@ from geo.records import OUTCOMES, PRECISIONS
 from geo.report import DATE_PRESETS, ITEM_KINDS, PartyNames
 
 from dashboard.state import Bounds, apply_preset
+from dashboard.text import as_text
 
 PRECISION_OPTIONS = ["any"] + list(PRECISIONS[:-1])
 
@@ -57,7 +58,7 @@ def upload_form(db: str) -> Upload | None:
                                 key="upload_date")
     upload_source = st.text_input("Source for articles that carry none", key="upload_source")
     pressed = (uploads or pasted.strip()) and st.button("Ingest", key="ingest")
-    st.caption(f"Store: `{db}`")
+    st.caption("Store: " + as_text(db))
     if not pressed:
         return None
     when = upload_date.isoformat() if upload_date else None

@@ -149,6 +149,23 @@ def test_a_shared_link_opens_the_same_view(app_url, store_path, fresh):
     assert day in slider.inner_text()
 
 
+def test_search_text_from_a_shared_link_is_shown_as_text_not_markdown(app_url, fresh):
+    """Issue 16: an image tag in the URL's search text must not make the reader's browser
+    fetch the URL it names."""
+    from urllib.parse import quote
+
+    payload = "![beacon](http://127.0.0.1:9/beacon.png) **bold** :red[x]"
+    fetched = []
+    fresh.on("request", lambda request: fetched.append(request.url))
+    fresh.goto(f"{app_url}/?q={quote(payload)}")
+    caption = fresh.get_by_text("Showing:", exact=False).first
+    _wait_for(fresh, lambda: "beacon" in caption.inner_text(), "the search in the caption")
+    assert payload in caption.inner_text()
+    fresh.wait_for_timeout(1000)
+    assert not any(url.startswith("http://127.0.0.1:9/") for url in fetched)
+    assert fresh.locator("img[src*='beacon']").count() == 0
+
+
 def test_the_timeline_renders_and_a_dragged_span_narrows_the_dates(app_url, store_path, fresh):
     from geo.store import open_store
 

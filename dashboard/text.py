@@ -1,0 +1,27 @@
+"""Text from the URL, the store or an article, shown as text. Streamlit renders captions,
+labels and expander titles as Markdown: an image tag there would make the reader's browser
+fetch a URL chosen by whoever wrote the text, so every Markdown character is escaped."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+# CommonMark lets a backslash escape any ASCII punctuation; ':' and '$' also start Streamlit's
+# own syntax (':red[...]', emoji shortcodes, math).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~:$&\"'=])")
+
+
+def as_text(value: object) -> str:
+    """``value`` for a Markdown-rendering widget, shown exactly as written."""
+    return _MARKDOWN.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+_STATUS_WORDS = {"ok": "stored", "duplicate": "already in the store", "error": "failed"}
+
+
+def upload_summary(statuses: Iterable[str]) -> str:
+    """'2 stored, 1 failed' for the ingest statuses of an upload."""
+    counts = Counter(statuses)
+    order = [s for s in _STATUS_WORDS if s in counts] + sorted(set(counts) - set(_STATUS_WORDS))
+    return ", ".join(f"{counts[s]} {_STATUS_WORDS.get(s, s)}" for s in order) or "nothing read"
