@@ -220,6 +220,10 @@ def cmd_export(args) -> int:
                        subtitle=filters.summary(parties), areas=areas)
     else:  # the data: one row per item, as stored
         frame = filter_frame(items.items, filters)
+    if frame.empty:  # a blank map or an empty table would look like a result
+        print(f"nothing matches the filters ({filters.summary(parties)}): {args.out} not written",
+              file=sys.stderr)
+        return 1
     export(frame, args.format, args.out, **options)
     print(f"wrote {args.out} ({len(frame)} items)")
     return 0
@@ -241,8 +245,8 @@ def cmd_tolls(args) -> int:
         items = read_items(store)
     # as of a date, later articles do not exist yet: not even as sources of earlier figures
     result = tolls_as_of(items, args.as_of, victims=args.party or ())
-    if args.format == "json":
-        text = "".join(json.dumps(t.to_json(), ensure_ascii=False) + "\n" for t in result)
+    if args.format == "json":  # one document: a list of tolls
+        text = json.dumps([t.to_json() for t in result], ensure_ascii=False, indent=1) + "\n"
     else:
         text = tolls_frame(result).to_csv(index=False)
     if args.out:

@@ -242,7 +242,7 @@ def test_export_without_browser(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(geo.render, "export", no_browser)
     assert main(["export", "--format", "png", "--out", str(tmp_path / "x.png"),
-                 "--db", str(tmp_path / "s.sqlite")]) == 2
+                 "--db", _small_store(tmp_path / "s.sqlite")]) == 2
     assert capsys.readouterr().err == "error: Chromium not found: install it\n"
 
 
@@ -255,16 +255,28 @@ def test_bugs_keep_their_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(geo.render, "export", bug)
     with pytest.raises(KeyError):
         main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"),
-              "--db", str(tmp_path / "s.sqlite")])
+              "--db", _small_store(tmp_path / "s.sqlite")])
 
 
 def test_export_warns_about_a_party_no_item_involves(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
+    db = _small_store(tmp_path / "s.sqlite")
     out = tmp_path / "x.csv"
     assert main(["export", "--format", "csv", "--out", str(out), "--db", db,
-                 "--party", "Ukraine"]) == 0
+                 "--party", "Ukraine"]) == 1
     err = capsys.readouterr().err
-    assert "no stored item involves party Ukraine" in err and out.exists()
+    assert "no stored item involves party Ukraine" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_an_empty_selection_writes_no_file_and_exits_1(tmp_path, capsys, fmt):
+    """Issue 14: a blank map or an empty table with exit code 0 looked like a result."""
+    db = _small_store(tmp_path / "s.sqlite")
+    out = tmp_path / f"x.{fmt}"
+    assert main(["export", "--format", fmt, "--out", str(out), "--db", db,
+                 "--from", "2030-01-01"]) == 1
+    err = capsys.readouterr().err
+    assert "nothing matches the filters (2030-01-01 to ..." in err and not out.exists()
+    assert main(["export", "--format", "csv", "--out", str(out), "--db", db]) == 0
 
 
 # --- export with the dashboard's filters --------------------------------------------------------

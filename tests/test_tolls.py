@@ -267,7 +267,7 @@ def cli(*args):
 
 def tolls_json(db, *args):
     return {(t["party"], t["reported_by"], t["victim"], t["outcome"]): t
-            for t in map(json.loads, cli("--db", db, *args).splitlines())}
+            for t in json.loads(cli("--db", db, *args))}  # one JSON document
 
 
 def stated(db, party, reported_by, victim):
