@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="+", help="article files or folders")
         p.add_argument("--date", type=_date, help=DATE_HELP)
         p.add_argument("--source", help="source name for inputs that carry none")
+        p.add_argument("--follow-links", action="store_true",
+                       help="read what symbolic links inside folders point to (default: "
+                            "report them and go on)")
 
     p = sub.add_parser("ingest", help="extract articles and add them to the store")
     input_options(p)
@@ -135,7 +138,8 @@ def cmd_ingest(args) -> int:
     if not paths:
         return 1  # nothing to do: do not create an empty store either
     # Lazy: files are read one at a time as the store takes them, never all up front.
-    items = read_articles(paths, date=args.date, source=args.source)
+    items = read_articles(paths, date=args.date, source=args.source,
+                          follow_links=args.follow_links)
     counts = {"ok": 0, "duplicate": 0, "error": 0}
     with open_store(args.db) as store:
         results = ingest(items, store)
@@ -160,7 +164,8 @@ def cmd_extract(args) -> int:
 
     paths, empty = _with_articles(args.paths)
     failed = int(empty)
-    for item in read_articles(paths, date=args.date, source=args.source):
+    for item in read_articles(paths, date=args.date, source=args.source,
+                              follow_links=args.follow_links):
         if isinstance(item, ArticleError):
             print(f"error: {item.path}: {item.reason}", file=sys.stderr)
             failed += 1

@@ -651,7 +651,62 @@ def test_not_a_regular_file(tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     (err,) = list(read_articles(fifo))  # would block forever if read
-    assert err.reason == "not a regular file"
+    assert err.reason == "not a regular file (a FIFO)"
+    (err,) = list(read_articles(tmp_path))  # found in a folder: named, not skipped
+    assert (err.path, err.reason) == (str(fifo), "not a regular file (a FIFO)")
+
+
+# ---------------------------------------------------------------- links and system files (issue 16)
+
+def test_a_link_in_a_folder_is_reported_not_followed(tmp_path):
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Private notes\n\nNot an article for the store.")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "a.txt").write_text("Title\n\nShelling hit Donetsk.")
+    (batch / "link.txt").symlink_to(secret)
+    (batch / "linked-folder").symlink_to(secret.parent)
+    items = list(read_articles(batch))
+    assert [type(i).__name__ for i in items] == ["Article", "ArticleError", "ArticleError"]
+    assert {i.path for i in items[1:]} == {str(batch / "link.txt"), str(batch / "linked-folder")}
+    assert all(i.reason.startswith("symbolic link not followed") for i in items[1:])
+    # asked for: read
+    followed = [i for i in read_articles(batch, follow_links=True) if isinstance(i, Article)]
+    assert len(followed) == 3  # a.txt, link.txt, linked-folder/secret.txt
+    # named on the command line: the user asked for that path
+    (one,) = list(read_articles(batch / "link.txt"))
+    assert isinstance(one, Article)
+
+
+@pytest.mark.parametrize("target", ["/proc/self/environ", "/proc/self/status", "/dev/null"])
+def test_system_files_are_refused_by_type(tmp_path, target):
+    if not Path(target).exists():
+        pytest.skip(f"{target} does not exist here")
+    link = tmp_path / "innocent.txt"  # named on the command line, so links are followed
+    link.symlink_to(target)
+    (err,) = list(read_articles(link))
+    assert isinstance(err, ArticleError)
+    assert err.reason == f"a system file ({Path(target).resolve()}), not an article"
+
+
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
+    import os
+
+    batch = tmp_path / "batch"
+    (batch / "locked").mkdir(parents=True)
+    (batch / "a.txt").write_text("Title\n\nShelling hit Donetsk.")
+    real = os.scandir
+
+    def scandir(path="."):  # root reads everything: simulate the permission error
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(read_articles(batch))
+    errors = [i for i in items if isinstance(i, ArticleError)]
+    assert [(e.path, e.reason) for e in errors] == [
+        (str(batch / "locked"), "cannot read folder: Permission denied")]
 
 
 # ---------------------------------------------------------------- UTF-16 without a BOM

@@ -226,6 +226,22 @@ def test_store_error_from_the_store_is_clean(tmp_path, monkeypatch, capsys, seed
     assert capsys.readouterr().err == "error: cannot open database x: database is locked\n"
 
 
+def test_a_link_in_an_input_folder_is_named_and_fails_the_run(tmp_path, capsys):
+    """Issue 16: a link to a system file in a folder was stored as an article."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "a.txt").write_text("Title\n\nShelling killed 4 civilians in Donetsk.")
+    (batch / "passwd.txt").symlink_to("/etc/passwd")
+    db = tmp_path / "s.sqlite"
+    assert main(["ingest", str(batch), "--db", str(db), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert f"error      {batch / 'passwd.txt'}  symbolic link not followed" in out
+    from geo.store import open_store
+
+    with open_store(db) as store:
+        assert len(store) == 1  # a.txt only
+
+
 def test_export_to_missing_folder(tmp_path, capsys):
     out = "/nonexistent/dir/x.csv"
     assert main(["export", "--format", "csv", "--out", out,

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
 
@@ -102,12 +104,49 @@ def read_upload(name: str, data: bytes, date: Any = None, source: Optional[str] 
 # Files and folders
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).parts
-        if any(part.startswith(".") for part in rel) or not path.is_file() or is_meta_file(path):
-            continue
-        yield path
+def _walk(root: Path, follow_links: bool = False) -> Iterator[Union[Path, ArticleError]]:
+    """The files under ``root`` in path order, and an error for each entry that is not read:
+    a folder that cannot be listed, and a symbolic link (a link in a folder may point anywhere
+    on the machine: it is read only when the user asks, ``follow_links``). Hidden files and
+    sidecars are skipped quietly, as documented."""
+    found: list[Path] = []
+    errors: list[ArticleError] = []
+
+    def unlistable(err: OSError) -> None:
+        errors.append(ArticleError(str(err.filename or root),
+                                   f"cannot read folder: {err.strerror or err}"))
+
+    for folder, subfolders, files in os.walk(root, onerror=unlistable, followlinks=follow_links):
+        here = Path(folder)
+        subfolders[:] = [n for n in subfolders if not n.startswith(".")]
+        for name in subfolders + files:
+            path = here / name
+            if name in files and (name.startswith(".") or is_meta_file(path)):
+                continue
+            if path.is_symlink() and not follow_links:
+                errors.append(ArticleError(str(path), "symbolic link not followed "
+                                           "(--follow-links reads what links point to)"))
+            elif name in files:
+                found.append(path)
+    yield from sorted(found + errors, key=lambda x: str(x if isinstance(x, Path) else x.path))
+
+
+_SYSTEM_TREES = ("/proc", "/sys", "/dev")
+
+
+def _not_an_article_file(path: Path) -> Optional[str]:
+    """Why ``path`` is refused by its type (None for a regular file): a FIFO or a device would
+    block or never end, and /proc-like files are the machine's own data."""
+    resolved = str(path.resolve())
+    if any(resolved == t or resolved.startswith(t + "/") for t in _SYSTEM_TREES):
+        return f"a system file ({resolved}), not an article"
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder"
+            if stat.S_ISDIR(mode) else "not a regular file")
+    return f"not a regular file ({kind})" if kind.startswith("a ") else kind
 
 
 def has_article_files(path: Union[str, Path]) -> bool:
@@ -115,7 +154,7 @@ def has_article_files(path: Union[str, Path]) -> bool:
     (stops at the first one found; sidecars, manifests and hidden files do not count)."""
     path = Path(path)
     if path.is_dir():
-        return any(_suffix(f.name) in SUFFIXES for f in _walk(path))
+        return any(isinstance(f, Path) and _suffix(f.name) in SUFFIXES for f in _walk(path))
     return path.exists()
 
 
@@ -127,8 +166,9 @@ def _read_file(path: Path, lookup: MetaLookup, fallback: dict, max_bytes: int,
         yield ArticleError(name, f"unsupported file type {suffix or '(no extension)'!r}")
         return
     try:
-        if not path.is_file():  # a FIFO or a device would block or never end
-            yield ArticleError(name, "not a regular file")
+        refused = _not_an_article_file(path)
+        if refused:
+            yield ArticleError(name, refused)
             return
         meta = lookup.get(path)
         size = path.stat().st_size
@@ -153,14 +193,16 @@ def _read_file(path: Path, lookup: MetaLookup, fallback: dict, max_bytes: int,
 
 def read_articles(paths: Union[str, Path, Iterable[Union[str, Path]]], date: Any = None,
                   source: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
+                  max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES, follow_links: bool = False,
                   ) -> Iterator[Union[Article, ArticleError]]:
     """Articles from files and folders (walked recursively, sorted; hidden files, sidecars and
     manifests skipped). ``date``/``source`` fill in what no metadata gives. Each unreadable
     input yields an ``ArticleError`` and the batch goes on.
 
     ``max_bytes`` limits a single-article file and one ``.jsonl`` line, ``max_feed_bytes`` a
-    whole ``.json``/``.jsonl`` file; any article is limited to ``MAX_CHARS`` characters."""
+    whole ``.json``/``.jsonl`` file; any article is limited to ``MAX_CHARS`` characters.
+    Links inside folders are reported, not read, unless ``follow_links`` (a path named
+    explicitly is read even if it is a link: the user asked for it)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if max_bytes <= 0 or max_feed_bytes <= 0:
@@ -171,13 +213,16 @@ def read_articles(paths: Union[str, Path, Iterable[Union[str, Path]]], date: Any
         p = Path(p)
         try:
             if p.is_dir():
-                files: Iterable[Path] = _walk(p)
+                files: Iterable[Union[Path, ArticleError]] = _walk(p, follow_links)
             elif p.exists():
                 files = [p]
             else:
                 yield ArticleError(str(p), "no such file or directory")
                 continue
             for f in files:
+                if isinstance(f, ArticleError):
+                    yield f
+                    continue
                 yield from _guarded(str(f), _read_file(f, lookup, fallback, max_bytes,
                                                        max_feed_bytes))
                 while lookup.errors:
