@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -20,6 +21,55 @@ from geo import __version__
 from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
 
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
+
+
+ERRORS_SHOWN_PER_FILE = 5  # then one summary line per file; the full list goes to a log file
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """``text`` safe for one terminal line: control characters (newlines, ANSI escapes, bidi
+    overrides) from file names or articles are written as escapes, so no input can forge or
+    colour a line of the report."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                            str(text))
+
+
+class ErrorReport:
+    """The per-input errors of a run: the first few of each file are printed, the rest counted,
+    and every one is written to a log file that the summary names."""
+
+    def __init__(self, command: str, stream, folder: Optional[Path] = None):
+        self.command, self.stream, self.folder = command, stream, folder
+        self.per_file: dict[str, int] = {}
+        self.log_path: Optional[Path] = None
+        self._log = None
+
+    def add(self, path: str, line: str) -> None:
+        key = str(path)
+        n = self.per_file[key] = self.per_file.get(key, 0) + 1
+        if self._log is None:
+            from datetime import datetime
+
+            from geo.config import state_dir
+
+            folder = self.folder or state_dir() / "logs"
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            self.log_path = folder / f"{self.command}-{stamp}.log"
+            self._log = open(self.log_path, "w", encoding="utf-8")
+        self._log.write(shown(line) + "\n")
+        if n <= ERRORS_SHOWN_PER_FILE:
+            self.stream(shown(line))
+
+    def close(self) -> None:
+        if self._log is None:
+            return
+        self._log.close()
+        for path, n in self.per_file.items():
+            if n > ERRORS_SHOWN_PER_FILE:
+                self.stream(f"... {n - ERRORS_SHOWN_PER_FILE:,} more errors in {shown(path)}")
+        self.stream(f"all {sum(self.per_file.values()):,} errors: {self.log_path}")
 
 
 def _date(value: str) -> str:
@@ -95,7 +145,7 @@ def _with_articles(paths: list[str]) -> tuple[list[str], bool]:
     kept, empty = [], False
     for path in paths:
         if Path(path).is_dir() and not has_article_files(path):
-            print(f"no article files found in {path}", file=sys.stderr)
+            print(f"no article files found in {shown(path)}", file=sys.stderr)
             empty = True
         else:
             kept.append(path)
@@ -131,7 +181,7 @@ def cmd_ingest(args) -> int:
 
     from geo.read import read_articles
     from geo.pipeline import ingest
-    from geo.store import open_store
+    from geo.store import open_store, resolve_db
 
     _check_db(args.db)
     paths, empty = _with_articles(args.paths)
@@ -141,19 +191,34 @@ def cmd_ingest(args) -> int:
     items = read_articles(paths, date=args.date, source=args.source,
                           follow_links=args.follow_links)
     counts = {"ok": 0, "duplicate": 0, "error": 0}
-    with open_store(args.db) as store:
-        results = ingest(items, store)
-        for result in tqdm(results, unit="article", disable=args.quiet, file=sys.stderr):
-            counts[result.status] = counts.get(result.status, 0) + 1
-            if result.status == "ok":
-                n_places, n_cas, n_claims = result.counts
-                line = (f"ok         {result.path}  [{result.article_id}] {n_places} places, "
-                        f"{n_cas} casualty figures, {n_claims} claims")
-            elif result.status == "duplicate":
-                line = f"duplicate  {result.path}  [{result.article_id}] skipped: {result.reason}"
-            else:
-                line = f"error      {result.path}  {result.reason}"
-            tqdm.write(line, file=sys.stdout)
+    location = resolve_db(args.db)
+    # the log sits beside the store it was written for
+    logs = None if "://" in location or location == ":memory:" else Path(location).parent / "logs"
+    errors = ErrorReport("ingest", lambda line: tqdm.write(line, file=sys.stdout), logs)
+    try:
+        with open_store(args.db) as store:
+            results = ingest(items, store)
+            for result in tqdm(results, unit="article", disable=args.quiet, file=sys.stderr):
+                counts[result.status] = counts.get(result.status, 0) + 1
+                path = shown(result.path)
+                if result.status == "ok":
+                    n_places, n_cas, n_claims = result.counts
+                    line = (f"ok         {path}  [{result.article_id}] {n_places} places, "
+                            f"{n_cas} casualty figures, {n_claims} claims")
+                elif result.status == "duplicate":
+                    line = (f"duplicate  {path}  [{result.article_id}] skipped: "
+                            f"{shown(result.reason)}")
+                else:
+                    errors.add(result.path, f"error      {path}  {shown(result.reason)}")
+                    continue
+                tqdm.write(line, file=sys.stdout)
+    except KeyboardInterrupt:
+        # each article is one transaction: the one being written was rolled back
+        errors.close()
+        print(f"interrupted: {counts['ok']} ok, {counts['duplicate']} duplicate, "
+              f"{counts['error']} error so far; rerun to store the rest", file=sys.stderr)
+        return 130
+    errors.close()
     print(f"{counts['ok']} ok, {counts['duplicate']} duplicate, {counts['error']} error")
     return 1 if counts["error"] or empty else 0
 
@@ -164,20 +229,28 @@ def cmd_extract(args) -> int:
 
     paths, empty = _with_articles(args.paths)
     failed = int(empty)
-    for item in read_articles(paths, date=args.date, source=args.source,
-                              follow_links=args.follow_links):
-        if isinstance(item, ArticleError):
-            print(f"error: {item.path}: {item.reason}", file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            extraction = extract(item)
-        except Exception as err:  # report and go on with the batch
-            print(f"error: {item.path or item.id}: {type(err).__name__}: {err}", file=sys.stderr)
-            failed += 1
-            continue
-        print(json.dumps(extraction.to_json(with_text=args.with_text), ensure_ascii=False),
-              flush=True)
+    errors = ErrorReport("extract", lambda line: print(line, file=sys.stderr))
+    try:
+        for item in read_articles(paths, date=args.date, source=args.source,
+                                  follow_links=args.follow_links):
+            if isinstance(item, ArticleError):
+                errors.add(item.path, f"error: {item.path}: {item.reason}")
+                failed += 1
+                continue
+            try:
+                extraction = extract(item)
+            except Exception as err:  # report and go on with the batch
+                where = item.path or item.id
+                errors.add(where, f"error: {where}: {type(err).__name__}: {err}")
+                failed += 1
+                continue
+            print(json.dumps(extraction.to_json(with_text=args.with_text), ensure_ascii=False),
+                  flush=True)
+    except KeyboardInterrupt:
+        errors.close()
+        print("interrupted", file=sys.stderr)
+        return 130
+    errors.close()
     return 1 if failed else 0
 
 
@@ -284,6 +357,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     except Exception as err:
         if not _user_error(err):
             raise
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {shown(err)}", file=sys.stderr)
         return 2
 

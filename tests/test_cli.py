@@ -242,6 +242,48 @@ def test_a_link_in_an_input_folder_is_named_and_fails_the_run(tmp_path, capsys):
         assert len(store) == 1  # a.txt only
 
 
+def test_a_flood_of_errors_is_summarised_per_file_with_the_full_list_in_a_log(tmp_path, capsys):
+    """Issue 13: 200,000 broken lines printed 200,000 error lines."""
+    feed = tmp_path / "broken.jsonl"
+    feed.write_text("{not json\n" * 50 + json.dumps({"title": "T", "text": "Shelling hit Donetsk."}) + "\n")
+    db = tmp_path / "s.sqlite"
+    assert main(["ingest", str(feed), "--db", str(db), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("invalid JSON") == 5
+    assert f"... 45 more errors in {feed}" in out
+    (log,) = (tmp_path / "logs").glob("ingest-*.log")
+    assert f"all 50 errors: {log}" in out
+    assert len(log.read_text().splitlines()) == 50
+    assert out.rstrip().endswith("1 ok, 0 duplicate, 50 error")
+
+
+def test_file_names_cannot_forge_or_colour_report_lines(tmp_path, capsys):
+    """Issue 16: a newline or an ANSI escape in a file name wrote its own line or colour."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "x\nok         forged.txt").write_text("")  # empty: an error line names it
+    (batch / "\x1b[31mred.txt").write_text("")
+    assert main(["ingest", str(batch), "--db", str(tmp_path / "s.sqlite"), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\nok         forged" not in out
+    assert "x\\nok         forged.txt" in out and "\\x1b[31mred.txt" in out
+
+
+def test_ctrl_c_prints_the_summary_so_far_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import geo.pipeline
+    from geo.pipeline import IngestResult
+
+    def interrupted(items, store, *args, **kwargs):
+        yield IngestResult("a.txt", "a", "ok", counts=(1, 0, 0))
+        raise KeyboardInterrupt
+    monkeypatch.setattr(geo.pipeline, "ingest", interrupted)
+    (tmp_path / "a.txt").write_text("Title\n\nText.")
+    assert main(["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.sqlite"),
+                 "--quiet"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted: 1 ok, 0 duplicate, 0 error so far" in err and "Traceback" not in err
+
+
 def test_export_to_missing_folder(tmp_path, capsys):
     out = "/nonexistent/dir/x.csv"
     assert main(["export", "--format", "csv", "--out", out,
