@@ -25,3 +25,23 @@ def upload_summary(statuses: Iterable[str]) -> str:
     counts = Counter(statuses)
     order = [s for s in _STATUS_WORDS if s in counts] + sorted(set(counts) - set(_STATUS_WORDS))
     return ", ".join(f"{counts[s]} {_STATUS_WORDS.get(s, s)}" for s in order) or "nothing read"
+
+
+def store_problem(db: str, err: Exception) -> None:
+    """Say, in words, why the store cannot be shown and what the user can do."""
+    import streamlit as st
+
+    from geo.store import SchemaVersionError
+
+    st.title("Conflict map")
+    if isinstance(err, SchemaVersionError):
+        advice = ("It was written by a newer version of this project: upgrade the project "
+                  "(git pull, then bash scripts/install.sh), or open another store with "
+                  "`-- --db PATH`.")
+    else:
+        advice = ("The file is damaged or is not a store of this project. Restore it from a "
+                  "backup, or start the dashboard on another file (`streamlit run app.py -- "
+                  "--db PATH`) and add the articles again (`python -m geo ingest FOLDER --db "
+                  "PATH`).")
+    st.error("The store " + as_text(db) + " cannot be read: " + as_text(err))
+    st.markdown(advice)

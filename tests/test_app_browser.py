@@ -453,3 +453,33 @@ def test_zoomed_out_a_partys_nearby_figures_cluster_in_its_colour_and_split_on_c
               "the cluster to split")
     assert cluster.count() == 0
     assert leaflet.evaluate(f"el => {_LEAFLET_MAP}.getZoom()") > zoom
+
+
+@pytest.mark.parametrize("damage", ["not a database", "newer schema"])
+def test_a_damaged_or_newer_store_is_explained_not_a_traceback(tmp_path, damage, dashboard):
+    """Issue 13: the page showed 'database disk image is malformed' or SchemaVersionError as a
+    Python traceback."""
+    import sqlite3
+
+    from geo.store import open_store
+
+    db = tmp_path / "store.sqlite"
+    if damage == "not a database":
+        db.write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+        expected = "damaged or is not a store"
+    else:
+        open_store(db).close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE schema_version SET version = 99")
+        expected = "newer version of this project"
+    # a page in the module's browser (a second sync Playwright in one process fails)
+    page = new_page(dashboard.context.browser)
+    try:
+        with streamlit_server(db) as url:
+            page.goto(url)
+            page.get_by_text(expected, exact=False).first.wait_for(timeout=60_000)
+            body = page.locator("body").inner_text()
+            assert "cannot be read" in body and "Traceback" not in body
+            assert not page.locator('[data-testid="stException"]').count()
+    finally:
+        page.context.close()
