@@ -50,8 +50,12 @@ def upload_form(db: str) -> Upload | None:
     st.header("Add articles")
     # a new key after each ingest empties the uploader
     upload_round = st.session_state.setdefault("upload_round", 0)
+    limit_mb = st.get_option("server.maxUploadSize")
     uploads = st.file_uploader("Text, Markdown, HTML, JSON or JSONL files",
-                               accept_multiple_files=True, key=f"uploads_{upload_round}")
+                               accept_multiple_files=True, key=f"uploads_{upload_round}",
+                               help=f"Up to {limit_mb} MB per file; one article per text, "
+                                    "Markdown or HTML file, many per JSON or JSONL file. "
+                                    "File names are labels only, never paths.")
     pasted = st.text_area("...or paste an article (first line: title)",
                           key=f"paste_{upload_round}", height=100)
     upload_date = st.date_input("Date for articles that carry none", value=None,
