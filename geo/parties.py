@@ -7,8 +7,12 @@ non-state actors, each with an optional ``side`` = the party it counts for
 ("Nagorno-Karabakh officials" count on Armenia's side).
 
 ``PartyTable.find(doc)`` returns party mentions with a PhraseMatcher on LOWER over all aliases
-(longest match wins). Aliases written ``=US`` in the CSV are matched case-sensitively, for
-acronyms that collide with words ("US"/"us", "IS"/"is").
+(longest match wins: "Syrian Observatory for Human Rights" beats the demonym inside it).
+Aliases written ``=US`` in the CSV are matched case-sensitively, for acronyms that collide with
+words ("US"/"us", "IS"/"is"). Aliases written ``~monitor`` are descriptions: common nouns that
+refer to the party only in an article that names it ("the monitor said" after "the Syrian
+Observatory for Human Rights"); ``PartyTable.in_document(doc)`` resolves them, and the head
+noun of a party's proper name ("the Observatory"), to the party named nearest before.
 """
 from __future__ import annotations
 
@@ -91,6 +95,16 @@ class Party:
     side: Optional[str] = None  # id of the party it counts for; None = itself
     country_code: Optional[str] = None  # set for the generated country parties
 
+    @property
+    def names(self) -> list[str]:
+        """Name and aliases as matched (descriptions ``~...`` left out)."""
+        return [a for a in (self.name, *self.aliases) if not a.startswith("~")]
+
+    @property
+    def descriptions(self) -> list[str]:
+        """Common nouns that refer to the party once an article names it ("monitor")."""
+        return [a[1:] for a in self.aliases if a.startswith("~") and a[1:].strip()]
+
 
 @dataclass(frozen=True)
 class PartyMention:
@@ -106,6 +120,7 @@ class PartyTable:
     def __init__(self, parties: list[Party]):
         self._parties: dict[str, Party] = {p.id: p for p in parties}
         self._matchers = None  # (tokenizer, LOWER matcher, ORTH matcher), built on first use
+        self._refs: Optional[dict[str, set[str]]] = None  # see _references
 
     def _matching(self):
         if self._matchers is None:
@@ -121,7 +136,7 @@ class PartyTable:
         exact_matcher = PhraseMatcher(tokenizer.vocab, attr="ORTH")
         for party in self._parties.values():
             lower, exact = [], []
-            for alias in {party.name, *party.aliases}:
+            for alias in set(party.names):
                 if alias.startswith("="):
                     exact.append(tokenizer(alias[1:]))
                 elif alias.strip():
@@ -171,6 +186,24 @@ class PartyTable:
         return [PartyMention(span.label_, span.text, span.start_char, span.end_char,
                              span.start, span.end) for span in filter_spans(spans)]
 
+    def in_document(self, doc: "Doc") -> "DocumentParties":
+        """The table as one article reads it: descriptions and short names resolved."""
+        return DocumentParties(self, doc)
+
+    def _references(self) -> dict[str, set[str]]:
+        """Lower-cased reference word(s) -> ids: each party's descriptions, and the head noun of
+        its proper names ("Syrian Observatory for Human Rights" -> "observatory")."""
+        if self._refs is None:
+            refs: dict[str, set[str]] = {}
+            for party in self._parties.values():
+                words = [d.lower() for d in party.descriptions]
+                if party.country_code is None:  # "Isle of Man" is no organisation
+                    words += [h for h in map(proper_name_head, party.names) if h]
+                for word in words:
+                    refs.setdefault(word, set()).add(party.id)
+            self._refs = refs
+        return self._refs
+
     def match(self, text: Optional[str]) -> Optional[str]:
         """The party a phrase names ("Russia's Foreign Ministry" -> "russia"), else None."""
         if not text:
@@ -183,6 +216,104 @@ class PartyTable:
             return None
         # The longest mention names the phrase ("Armenian separatists" over "Armenian").
         return max(mentions, key=lambda m: (m.end - m.start, -m.start)).party
+
+
+# Heads too generic to stand for one organisation: "the army" after "Free Syrian Army" may be
+# any army, "the state" any state.
+GENERIC_HEADS = {"army", "forces", "force", "state", "republic", "union", "front", "units",
+                 "party", "people", "group", "government", "council", "ministry", "agency",
+                 "organization", "organisation", "movement", "network", "brigade", "brigades",
+                 "corps", "nations", "states", "kingdom", "coalition", "command", "office",
+                 "department", "committee", "commission", "center", "centre", "service"}
+
+
+# Nouns that head an organisation's name ("Syria Civil Defence Directorate", "Special
+# Monitoring Mission"); a name's last word counts as its head only if it is one of these.
+ORGANISATION_HEADS = {"observatory", "directorate", "mission", "foundation", "institute",
+                      "battalion", "regiment", "militia", "monitor", "watch"}
+
+
+def proper_name_head(name: str) -> Optional[str]:
+    """The head noun of an organisation's proper name, lower-cased: the capitalised word before
+    "of"/"for" ("Syrian Observatory for Human Rights" -> "observatory"), or the last word of a
+    capitalised name when it is an organisation noun ("Syria Civil Defence Directorate");
+    generic heads ("army", "state") and other names give None."""
+    if name.startswith(("=", "~")):
+        return None
+    words = re.split(r"\s+", name.strip())
+    cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "for")), len(words))
+    core = words[:cut]
+    if len(words) < 2 or not core or not all(w[:1].isupper() for w in core):
+        return None
+    head = core[-1].lower()
+    if not head.isalpha() or head in GENERIC_HEADS:
+        return None
+    return head if cut < len(words) or head in ORGANISATION_HEADS else None
+
+
+class DocumentParties:
+    """A party table read with one article: ``find`` also returns the descriptions ("the
+    monitor") and short names ("the Observatory") of parties the article names, each given to
+    the party of that reference named nearest before it (else first after it). Everything
+    else is the table's."""
+
+    def __init__(self, table: PartyTable, doc: "Doc"):
+        self.table = table
+        self.doc = doc
+        self._mentions = self._resolve(doc)
+
+    def __getattr__(self, name):  # get, side_of, match, color, ... : the table's
+        return getattr(self.table, name)
+
+    def __iter__(self) -> Iterator[Party]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __contains__(self, party_id: object) -> bool:
+        return party_id in self.table
+
+    def _resolve(self, doc: "Doc") -> list[PartyMention]:
+        from spacy.matcher import PhraseMatcher
+
+        named = self.table.find(doc)
+        refs = self.table._references()
+        if not refs or not named:
+            return named
+        tokenizer = self.table._matching()[0]
+        matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+        for word in refs:
+            matcher.add(word, [tokenizer(word)])
+        taken = {i for m in named for i in range(m.token_start, m.token_end)}
+        extra: list[PartyMention] = []
+        for match_id, start, end in sorted(matcher(doc), key=lambda m: (m[1], -m[2])):
+            if any(i in taken for i in range(start, end)):
+                continue
+            ids = refs[doc.vocab.strings[match_id]]
+            before = [m for m in named if m.party in ids and m.token_end <= start]
+            after = [m for m in named if m.party in ids and m.token_start >= end]
+            if before:
+                party = before[-1].party
+            elif after:
+                party = after[0].party
+            else:
+                continue
+            span = doc[start:end]
+            extra.append(PartyMention(party, span.text, span.start_char, span.end_char,
+                                      start, end))
+            taken.update(range(start, end))
+        return sorted(named + extra, key=lambda m: m.token_start)
+
+    def find(self, doc_or_span) -> list[PartyMention]:
+        from spacy.tokens import Span
+
+        doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
+        if doc is not self.doc:
+            return self.table.find(doc_or_span)
+        start, end = ((doc_or_span.start, doc_or_span.end) if isinstance(doc_or_span, Span)
+                      else (0, len(doc)))
+        return [m for m in self._mentions if start <= m.token_start and m.token_end <= end]
 
 
 def _country_parties() -> dict[str, Party]:

@@ -106,7 +106,9 @@ def test_singular_and_named_victims_count_one(text, expected):
     ("Officials said 10-15 people died.", None, "range", 10, 15, None),
     ("Dozens killed in Ukraine as army battles to break rebels", None, "vague", 12, None,
      "dozens"),
-    ("A number of fighters were captured.", None, "vague", 2, None, "a number of"),
+    # "a number of" and "many" keep the word and no number (FA-KES adjudication)
+    ("A number of fighters were captured.", None, "vague", None, None, "a number of"),
+    ("Many civilians were wounded in the attacks.", None, "vague", None, None, "many"),
     ("Up to 5 people are missing.", 5, "at_most", None, 5, None),
 ])
 def test_figure_shapes(text, best, qualifier, low, high, word):
@@ -568,3 +570,85 @@ def test_on_the_other_side_is_not_the_reporters_side():
         [("killed", 14, "exact", "civilian", "azerbaijan")]
     assert figures("Azerbaijani authorities said 14 civilians were killed on the other side.") \
         == [("killed", 14, "exact", "civilian", None)]
+
+
+# --- issue 12: full-length war reporting (FA-KES-like wordings, commas lost) -----------------
+def reporter(text, **kw):
+    return [(c.count_best, c.reported_by) for c in casualties(text, **kw)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a speech verb that ends the sentence, its subject left to the noun phrase before it
+    ("An explosion killed at least 25 members of the Nusra Front the British-based Syrian "
+     "Observatory for Human Rights monitoring group said.", (25, "sohr")),
+    ("Air strikes killed nine people Sputnik reported.", (9, "Sputnik")),
+    # or after it
+    ("In Jassem 15 civilians were killed in four air strikes said the Syrian Observatory for "
+     "Human Rights.", (15, "sohr")),
+    # a passive speech verb's agent
+    ("Three deaths were reported by the civil defence rescuers.", (3, "civil defence rescuers")),
+    # "gave a toll of", "put the number at"
+    ("Syrian state media gave a toll of 44 dead.", (44, "sana")),
+    # the seat is no affiliation
+    ("The Britain-based Syrian Observatory for Human Rights said 30 people were killed.",
+     (30, "sohr")),
+])
+def test_reporters_of_full_articles(text, expected):
+    assert expected in reporter(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Date of publication 3 October 2017 said 17 people were killed.",  # a date line
+    "He said 17 people were killed.",  # a pronoun with no antecedent
+    "IS group also claimed an attack that killed at least 17 people.",  # responsibility
+])
+def test_no_actor_no_reporter(text):
+    assert reporter(text)[0][1] is None
+
+
+def test_the_observatory_is_the_one_named_earlier():
+    text = ("The Syrian Observatory for Human Rights reported clashes. Elsewhere air strikes "
+            "killed at least six civilians the Observatory said.")
+    assert (6, "sohr") in reporter(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Turkish warplanes killed nine fighters of the Islamic State group.", ("military", "isis")),
+    ("The army killed eleven members of Jund al-Aqsa terrorist group.",
+     ("military", "jund-al-aqsa")),
+    ("Army units killed 15 ISIS terrorists.", ("military", "isis")),
+    ("At least 57 Civilians killed.", ("civilian", None)),
+    ("Raids killed 42 people including seven children.", ("civilian", None)),
+    ("At least 30 children were among 39 people killed in the bombing.", ("civilian", None)),
+    ("Air strikes killed at least six civilians.", ("civilian", None)),
+])
+def test_victims_of_full_articles(text, expected):
+    assert expected in [(c.victim, c.party) for c in casualties(text)]
+
+
+def test_others_are_the_group_just_counted():
+    figures_ = casualties("Raids killed 16 civilians. Six others were killed in a village.")
+    assert [(c.count_best, c.victim) for c in figures_] == [(16, "civilian"), (6, "civilian")]
+
+
+def test_headline_restated_in_the_body_is_one_figure():
+    from geo.records import Article
+
+    text = ("Turkish air strikes kill 9 IS fighters in Syria AFP Friday 24 Jul 2015 Turkish "
+            "warplanes killed nine fighters of the Islamic State group on Friday a monitor said.")
+    article = Article(id="t", text=text, date="2015-07-24",
+                      title="Turkish air strikes kill 9 IS fighters in Syria")
+    found, _ = extract_events(nlp()(text), article, [], parties=load_parties())
+    assert [(c.count_best, c.victim, c.party) for c in found] == [(9, "military", "isis")]
+
+
+def test_vague_words_in_two_sentences_are_two_figures():
+    found = casualties("Strikes in Drousha killed scores of terrorists. Later the army killed "
+                       "scores of terrorists in Hama.")
+    assert [c.vague_word for c in found] == ["scores", "scores"]
+
+
+def test_related_stories_are_no_figures():
+    found = casualties("Five civilians were killed in Idlib. Source AA Related News Death toll "
+                       "rises to 70 as regime rains down bombs")
+    assert [c.count_best for c in found] == [5]

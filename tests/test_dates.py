@@ -21,3 +21,21 @@ def test_resolve(text, expected):
 def test_without_article_date_only_absolute_dates_resolve():
     assert resolve_date("Sunday", None) is None
     assert resolve_date("1 October 2018", None) == "2018-10-01"
+
+
+# --- issue 12: the last day a date can mean, to tell history from news ----------------------
+@pytest.mark.parametrize("text,day", [
+    ("in April", "2016-04-30"), ("May 2014", "2014-05-31"), ("on June 19", "2016-06-19"),
+    ("December", "2015-12-31"), ("the past 24 hours", None),
+])
+def test_latest_day(text, day):
+    from geo.events.dates import latest_day
+
+    got = latest_day(text, "2016-08-11")
+    assert (got.isoformat() if got else None) == day
+
+
+def test_latest_day_of_an_impossible_year_is_none():
+    from geo.events.dates import latest_day
+
+    assert latest_day("May 0000", "2016-08-11") is None

@@ -129,3 +129,16 @@ def test_the_date_a_period_began_is_not_the_figures_date():
 ])
 def test_review_wordings(text, expected):
     assert expected in kinds(text)
+
+
+# --- issue 12: events more than about a month before the article are historical --------------
+@pytest.mark.parametrize("text,expected", [
+    ("Suspected government strikes killed at least 37 civilians in Maaret Al Numan in April.",
+     (37, "historical")),
+    ("In September 2014 an explosion at its headquarters killed nearly 50 people.",
+     (50, "historical")),
+    ("The year before 49 children were killed in the Houla massacre.", (49, "historical")),
+    ("Strikes killed 12 people on August 2.", (12, "incident")),  # nine days before
+])
+def test_past_dates_are_historical(text, expected):
+    assert expected in kinds(text, date="2016-08-11")

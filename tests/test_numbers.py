@@ -60,7 +60,8 @@ def test_bounds_and_approximations(text, best, qualifier):
     ("several civilians on their side have been killed", "several", 3),
     ("Dozens dead on Ukraine's deadliest day", "dozens", 12),
     ("hundreds of people fled the shelling", "hundreds", 100),
-    ("a number of fighters were captured", "a number of", 2),
+    ("a number of fighters were captured", "a number of", None),  # no floor beyond "some"
+    ("many civilians were wounded", "many", None),
     ("tens of thousands displaced by the fighting", "tens of thousands", 10_000),
 ])
 def test_vague_words_keep_the_word_and_a_conservative_low(text, word, low):
@@ -91,3 +92,26 @@ def test_number_value():
     assert number_value(["two", "hundred", "and", "fifty"]) == 250
     assert number_value(["1.5", "million"]) == 1_500_000
     assert number_value(["half", "a", "dozen"]) == 6
+
+
+# --- issue 12: fractions of scales, digits apart, words that are no numbers ------------------
+@pytest.mark.parametrize("text,best", [
+    ("more than a quarter of a million people have been killed", 250_000),
+    ("half a million people fled", 500_000),
+    ("2.5 million people displaced", 2_500_000),
+])
+def test_fractions_and_scales(text, best):
+    assert counts(text)[0][1] == best
+
+
+def test_digit_tokens_are_separate_numbers():
+    # "190703 35 Dead": a time stamp and a count, not 190738
+    assert [c[1] for c in counts("Sat Feb 28 2015 190703 35 Dead")] == [190703, 35]
+
+
+@pytest.mark.parametrize("text", ["Infinity soldiers were killed", "NaN soldiers were killed",
+                                  "1e309 soldiers were killed", "-5 soldiers were killed",
+                                  "10^30 killed", "1000000000000000000000 people died"])
+def test_words_and_absurd_numbers_are_no_counts(text, caplog):
+    assert counts(text) == []
+    assert number_value(["Infinity"]) is None and number_value(["1e309"]) is None

@@ -80,3 +80,40 @@ def test_user_csv_adds_actors_and_overrides(tmp_path):
     assert table.match("ZM") == "zangezur-militia" and table.match("zm") is None
     assert table.side_of("zangezur-militia") == "armenia"
     assert table.get("zangezur-militia").name == "Zangezur militia"
+
+
+# --- issue 12: the sources and actors of the Syrian war, descriptions, coreference ------------
+@pytest.mark.parametrize("phrase,party", [
+    # an institution's full name beats the demonym inside it
+    ("the Syrian Observatory for Human Rights", "sohr"), ("SOHR", "sohr"),
+    ("Syrian state media", "sana"), ("SANA", "sana"), ("the White Helmets", "white-helmets"),
+    ("Free Syrian Army", "syrian-opposition"), ("Jabhat Fateh al-Sham", "nusra"),
+    ("Hayat Tahrir al-Sham", "nusra"), ("the YPG", "ypg"), ("US-led coalition", "us-led-coalition"),
+    ("Islamic State of Iraq and the Levant", "isis"), ("Hezbollah al-Nujaba", "nujaba"),
+])
+def test_syrian_war_parties(parties, phrase, party):
+    assert parties.match(phrase) == party
+
+
+def test_descriptions_are_not_names(parties):
+    # "~monitor" refers to SOHR only in an article that names it
+    assert parties.match("the monitor") is None
+    assert parties.match("the Observatory") is None
+
+
+def test_descriptions_and_short_names_resolve_in_the_article(parties):
+    doc = nlp()("The Syrian Observatory for Human Rights counted 12 dead. The Observatory said "
+                "more may have died, the monitor added.")
+    found = [(m.text, m.party) for m in parties.in_document(doc).find(doc)]
+    assert ("Observatory", "sohr") in found and ("monitor", "sohr") in found
+    alone = nlp()("The monitor said 12 died.")  # no organisation named: no party
+    assert parties.in_document(alone).find(alone) == []
+
+
+def test_proper_name_heads():
+    from geo.parties import proper_name_head
+
+    assert proper_name_head("Syrian Observatory for Human Rights") == "observatory"
+    assert proper_name_head("Syria Civil Defence Directorate") == "directorate"
+    assert proper_name_head("Army of Islam") is None  # too generic a head
+    assert proper_name_head("Rami Abdel Rahman") is None  # a person, not an organisation

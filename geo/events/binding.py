@@ -94,7 +94,10 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
             trigger = span[0]
             if attributive_noun(trigger) is not None:
                 continue
-            victim = _noun_after(doc, span.end)
+            # the victims follow the whole count phrase ("killed at least six civilians"),
+            # not the shortest match of it ("killed at")
+            whole = counts_by_start.get(count_tok.i)
+            victim = _noun_after(doc, whole.end if whole is not None else span.end)
             end = max(end, victim.i + 1) if victim is not None else end
         elif family == "named":
             trigger = doc[_trigger_index(span, family)]
@@ -281,6 +284,9 @@ def _noun_after(doc: Doc, i: int) -> Optional[Token]:
         if j < len(doc) and doc[j].pos_ == "DET":
             j += 1
     while j < len(doc) and j - i < 6 and doc[j]._.geo_mod:
+        if doc[j].pos_ == "PROPN" and victim is not None and victim.pos_ == "NOUN" \
+                and victim.text.islower():
+            break  # "killing nine people Sputnik reported": the name opens the next phrase
         if doc[j].pos_ in ("NOUN", "PROPN"):
             victim = doc[j]
         j += 1

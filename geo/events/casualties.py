@@ -33,9 +33,10 @@ from geo.events.binding import Binding, bind_by_parse, bind_by_patterns, bind_li
 from geo.events.figure_kinds import figure_kind
 from geo.events.numbers import find_counts
 from geo.events.outcomes import INCLUDING
-from geo.events.speakers import Speaker, according_to, headline_source, speaker_of, subject_of
-from geo.events.victims import (NONSTATE_FORCES, STATE_FORCES, nonstate_opponent, party_in,
-                                victim_category)
+from geo.events.speakers import (Speaker, according_to, headline_source, speaker_of,
+                                 subject_of, trailing_source)
+from geo.events.victims import (NONSTATE_FORCES, STATE_FORCES, civilian_parts,
+                                nonstate_opponent, party_in, victim_category)
 from geo.records import Casualty
 
 OTHER_SIDE = {"other", "opposing", "enemy", "opposite"}
@@ -67,11 +68,14 @@ def _victim_tokens(doc: Doc, binding: Binding) -> list[Token]:
 
 def find_casualties(doc: Doc, sentences: list[Span], parties,
                     place_for: Callable, date_for: Callable,
-                    article_date: Optional[str] = None) -> list[Casualty]:
+                    article_date: Optional[str] = None,
+                    headline: Optional[tuple[int, int]] = None) -> list[Casualty]:
     """Figures of ``sentences``; ``place_for(start, end, sent, anchors=tokens)`` places one
     (``geo.events.extract._Context.place_for``: anchors are its outcome word, victims and count).
     Each figure's kind (cumulative, incremental, incident, historical) comes from its wording
-    (``geo.events.figure_kinds``); ``article_date`` tells a past year from the present."""
+    (``geo.events.figure_kinds``); ``article_date`` tells a past year from the present.
+    ``headline`` (character span of the headline in the text) lets the body's restatement of a
+    headline figure stand for both (``merge_headline``)."""
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()
@@ -105,7 +109,8 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             speaker = speaker_of(b.trigger, parties, previous_speaker, sent)
             if speaker is not None and speaker.start < b.end and b.start < speaker.end:
                 # the victims are never their own reporter
-                speaker = according_to(sent, parties) or headline_source(sent, parties)
+                speaker = according_to(sent, parties) or trailing_source(
+                    sent, parties, b.end - 1) or headline_source(sent, parties)
                 if speaker is not None and speaker.start < b.end and b.start < speaker.end:
                     speaker = None
             if speaker is not None and speaker.party:
@@ -114,6 +119,9 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             reporter_party = speaker.party if speaker else None
             vt = [t for t in _victim_tokens(doc, b) if sent.start <= t.i < sent.end]
             victim = victim_category(vt) if vt else "unknown"
+            if victim == "unknown" and b.victim is not None and civilian_parts(b.victim):
+                victim = "civilian"  # "42 people including seven children"
+            others = b.victim is not None and b.victim.lower_ in ("others", "more")
             party = party_in([t for t in vt if t.lower_ not in ("their", "its", "our", "his",
                                                                 "her")], parties)
             if party is None and any(t.lower_ in ("their", "its", "our") and t.dep_ == "poss"
@@ -136,7 +144,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 head = b.extras["share_with"]
                 party = party_in([t for t in doc[head.left_edge.i:head.i + 1]
                                   if t.i >= sent.start and t.tag_ != "PRP$"], parties)
-            if b.victim is None and last_victim is not None:
+            if others and victim == "unknown" and found and last_victim is None:
+                # "... killed 16 civilians. Six others were killed": the group just counted
+                victim, party = found[-1].victim, party or found[-1].party
+            if (b.victim is None or others) and last_victim is not None:
                 # "Three servicemen killed, 17 wounded": the bare figure shares the victims
                 victim, party = (victim if victim != "unknown" else last_victim[0],
                                  party or last_victim[1])
@@ -179,7 +190,49 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 tolls.add(id(found[-1]))
             if c.increment:
                 increments.add(id(found[-1]))
+    found = merge_headline(found, headline, parties)
     return reconcile(found, parties, tolls, increments, own_places, listed)
+
+
+def _restates(h: Casualty, c: Casualty, side) -> bool:
+    """Whether ``c`` can be the same statement as the headline's ``h``: same outcome and count,
+    victims and party alike or left open in one of them."""
+    if h.outcome != c.outcome:
+        return False
+    if h.count_best is None or c.count_best is None:
+        same_count = h.count_best == c.count_best and (h.vague_word or "") == (c.vague_word
+                                                                              or "")
+    else:
+        same_count = h.count_best in (c.count_best, c.count_low)
+    return same_count and (h.victim == c.victim or "unknown" in (h.victim, c.victim)) and (
+        h.party is None or c.party is None or side(h.party) == side(c.party))
+
+
+def merge_headline(casualties: list[Casualty], headline: Optional[tuple[int, int]],
+                   parties=None) -> list[Casualty]:
+    """One statement, one figure: a headline figure restated in the body ("Air raids kill 11
+    civilians ... At least 11 civilians were killed") is the body's figure, which takes what
+    only the headline said (victims, party); a headline figure the body does not restate
+    stays. Two different incidents are never merged: the counts must agree."""
+    if not headline or not casualties:
+        return casualties
+    side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
+    start, end = headline
+    drop: set[int] = set()
+    for h in casualties:
+        if not (start <= h.start < end):
+            continue
+        body = next((c for c in casualties if c.start >= end and id(c) not in drop
+                     and _restates(h, c, side)), None)
+        if body is None:
+            continue
+        if body.victim == "unknown":
+            body.victim = h.victim
+        body.party = body.party or h.party
+        if body.reported_by is None:
+            body.reported_by, body.reported_by_text = h.reported_by, h.reported_by_text
+        drop.add(id(h))
+    return [c for c in casualties if id(c) not in drop]
 
 
 def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set = frozenset(),
@@ -188,8 +241,8 @@ def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set =
               listed: frozenset | set = frozenset()) -> list[Casualty]:
     """One article counts each loss once.
 
-    - a repeated figure (same outcome, victims, party and count) at the same place is kept
-      once; a restatement that names no place of its own ("the 14 civilians killed ...")
+    - a repeated figure (same outcome, victims, party and number) at the same place is kept
+      once (a vague word is never a repetition); a restatement that names no place of its own ("the 14 civilians killed ...")
       repeats the same figure wherever that was. The same figure at two different places
       ("killed 5 civilians in Donetsk ... killed 5 civilians in Aleppo") is two events;
     - a death toll ("the toll rose to 48") is cumulative: within its outcome, party and place
@@ -215,7 +268,9 @@ def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set =
     for c in casualties:
         key = (c.outcome, c.victim, side(c.party), c.count_best, c.count_low, c.qualifier)
         earlier = seen.setdefault(key, [])
-        if c.count_best != 0 and id(c) not in listed and any(
+        # a vague word repeated ("scores of terrorists" in two sentences) says nothing of
+        # being the same figure: only a number can be restated
+        if c.count_best is not None and c.count_best != 0 and id(c) not in listed and any(
                 same_place(c, e) and not (id(e) in listed and e.sentence_start ==
                                           c.sentence_start) for e in earlier):
             continue

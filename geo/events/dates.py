@@ -61,6 +61,36 @@ def resolve_date(text: str, article_date: Optional[str]) -> Optional[str]:
     return None
 
 
+def latest_day(text: str, article_date: Optional[str]) -> Optional[date]:
+    """The last day a date expression can mean, to tell a past event from the news: the day
+    itself ("on June 19", "yesterday"), else the end of a month named alone ("in April" -> the
+    last April 30 on or before the article date; "in May 2014"); None for durations and
+    anything else."""
+    day = parse_iso(resolve_date(text, article_date))
+    if day is not None:
+        return day
+    base = parse_iso(article_date)
+    t = " ".join(text.lower().replace(",", " ").split())
+    if base is None or any(w in t for w in DURATION_WORDS):
+        return None
+    words = t.split()
+    for i, w in enumerate(words):
+        stem = w.rstrip(".")
+        month = next((k + 1 for k, m in enumerate(MONTHS) if len(stem) >= 3
+                      and m.startswith(stem)), None)
+        if month is None or (stem == "may" and len(words) == 1 and text[:1].islower()):
+            continue
+        year = next((int(c) for c in words[i + 1:i + 3] if c.isdigit() and len(c) == 4), None)
+        if year is None:
+            year = base.year - (1 if month > base.month else 0)
+        try:
+            following = date(year + (month == 12), month % 12 + 1, 1)
+        except ValueError:  # "May 0000", "December 9999"
+            return None
+        return following - timedelta(days=1)
+    return None
+
+
 def _absolute(t: str, base: Optional[date]) -> Optional[date]:
     words = t.split()
     for i, w in enumerate(words):

@@ -344,7 +344,29 @@ def content_sentences(doc: Doc, article: Article) -> list[Span]:
                 run.append(tok)
         if any(not t.is_space for t in run):
             out.append(_trim(doc, run))
-    return out
+    return [cut for cut in map(_before_teasers, out) if cut is not None]
+
+
+# Headings of the lists of other stories that close a page ("Related News", "Read more"): when
+# line breaks are lost they run on in the last sentence, and their headlines are no figures.
+TEASER_HEADINGS = (("related", "news"), ("related", "stories"), ("related", "articles"),
+                   ("related", "content"), ("read", "more"), ("read", "also"),
+                   ("see", "also"), ("more", "stories"))
+
+
+def _before_teasers(sent: Span) -> Optional[Span]:
+    """The sentence up to a teaser heading; None when it starts with one."""
+    for tok in sent:
+        if not tok.text[:1].isupper() or tok.i + 1 >= sent.end:
+            continue
+        pair = (tok.lower_, tok.doc[tok.i + 1].lower_)
+        nxt = tok.doc[tok.i + 1]
+        related = tok.text == "Related" and nxt.text[:1].isupper() and nxt.lower_ not in (
+            "to", "by")
+        if pair in TEASER_HEADINGS or related:
+            before = list(sent.doc[sent.start:tok.i])
+            return _trim(sent.doc, before) if any(not t.is_space for t in before) else None
+    return sent
 
 
 def _trim(doc: Doc, run: list[Token]) -> Span:
@@ -370,13 +392,31 @@ def _starts_a_period(ent: Span) -> bool:
     return False
 
 
+def headline_span(article: Article) -> Optional[tuple[int, int]]:
+    """Where the headline stands in the text: the title (given with the article) found near
+    the start, else a short first line followed by more text; None when neither."""
+    text = article.text
+    title = " ".join((article.title or "").split())
+    if len(title) >= 15:
+        at = text.find(title[:60], 0, 600)
+        if at >= 0:
+            return at, at + len(title)
+    line_end = text.find("\n")
+    if 0 < line_end <= 200 and text[line_end:].strip():
+        return 0, line_end
+    return None
+
+
 def extract_events(doc: Doc, article: Article, places: list[Place],
                    parties) -> tuple[list[Casualty], list[Claim]]:
     """Casualty figures and claims of ``article``; ``doc`` = nlp(article.text), ``parties``
     the party table (``geo.parties.load_parties()``)."""
     sentences = content_sentences(doc, article)
+    if parties is not None and hasattr(parties, "in_document"):
+        # "the Observatory", "the monitor": the organisation this article named
+        parties = parties.in_document(doc)
     ctx = _Context(article, places, doc, parties, sentences)
     casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for,
-                                 article_date=article.date)
+                                 article_date=article.date, headline=headline_span(article))
     claims = find_claims(doc, sentences, parties, article.date, ctx.place_for, ctx.date_for)
     return casualties, claims

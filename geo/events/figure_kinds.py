@@ -23,6 +23,8 @@ from typing import Iterable, Optional
 from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 
+from geo.events.dates import latest_day, parse_iso
+
 EVENT_NOUNS = ["attack", "strike", "airstrike", "air", "shelling", "bombardment", "explosion",
                "blast", "clash", "ambush", "raid", "bombing", "crash", "shootout", "firefight",
                "assault", "incident", "battle", "skirmish", "mortar", "rocket", "missile",
@@ -77,6 +79,9 @@ CUE_PATTERNS: dict[str, list[list[dict]]] = {
     "historical:past": [[{"LOWER": "last"}, {"LOWER": "year"}],
                         [{"LIKE_NUM": True}, {"LOWER": {"IN": ["years", "decades"]}},
                          {"LOWER": "ago"}],
+                        # "the year before", "a year earlier"
+                        [{"LOWER": {"IN": ["year", "years", "decade", "decades"]}},
+                         {"LOWER": {"IN": ["before", "earlier", "prior"]}}],
                         [{"LOWER": {"IN": ["previous", "first", "last", "earlier", "former"]}},
                          {"POS": {"IN": ["PROPN", "ADJ", "NOUN"]}, "OP": "{0,2}"},
                          {"LOWER": {"IN": ["war", "conflict"]}}]],
@@ -157,16 +162,38 @@ def cues(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> list[tupl
     return sorted(set(out), key=lambda x: x[1])
 
 
-def _past_years(sent: Span, clause: set[int], article_year: Optional[int]) -> bool:
+# Losses more than about a month before the article are history, not news (the FA-KES
+# adjudication): "in April" in an October article, "on June 19" in an August one.
+HISTORY_DAYS = 28
+
+
+def _past_years(sent: Span, clause: set[int], article_year: Optional[int],
+                article_date: Optional[str] = None) -> bool:
     if article_year is None:
         return False
+    base = parse_iso(article_date)
+    dated = [e for e in sent.ents if e.label_ == "DATE" and any(t.i in clause for t in e)]
     for ent in sent.ents:
-        if ent.label_ not in ("DATE", "EVENT") or not any(t.i in clause for t in ent):
+        # the clause's own dates; with none, a date opening the sentence ("In September 2014
+        # ... an explosion that killed nearly 50") dates it
+        opening = not dated and ent.start - sent.start <= 3
+        if ent.label_ not in ("DATE", "EVENT") or not (
+                any(t.i in clause for t in ent) or opening):
             continue
         years = [int(y) for y in _YEAR.findall(ent.text)]
         if years and max(years) < article_year:
             return True
+        if base is not None and ent.label_ == "DATE" and not _opens_period(ent):
+            last = latest_day(ent.text, article_date)
+            if last is not None and (base - last).days > HISTORY_DAYS:
+                return True
     return False
+
+
+def _opens_period(ent: Span) -> bool:
+    """"since April", "from May": the start of a running total, not the event's date."""
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    return before is not None and before.lower_ in ("since", "from", "until", "till")
 
 
 def figure_kind(trigger: Token, count_tokens: Iterable[Token], sent: Span, *,
@@ -189,7 +216,7 @@ def figure_kind(trigger: Token, count_tokens: Iterable[Token], sent: Span, *,
         return "cumulative"
     year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
     if "historical" in labels or _past_years(sent, clause_tokens(trigger, count_tokens, sent),
-                                             year):
+                                             year, article_date):
         return "historical"
     if event_tolls or "incident" in labels:
         return "incident"

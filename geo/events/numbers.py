@@ -11,6 +11,9 @@ can mean; ACLED's convention for tens=10, dozens=12, hundreds=100): see ``VAGUE_
 """
 from __future__ import annotations
 
+import logging
+import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -29,11 +32,14 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
         "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 DOZEN = {"dozen": 12}
+log = logging.getLogger(__name__)
 
 # Least value a vague word can mean (conservative count_low). ACLED: tens=10, dozens=12,
 # hundreds=100; "several" >= 3 and "a few"/"a number of"/"many" >= 2 by their plain meaning.
+# "many" and "a number of" keep the word and no number (the FA-KES adjudication, as ACLED:
+# no figure is invented for a word that sets no floor beyond "more than one").
 VAGUE_LOW = {
-    "a few": 2, "few": 2, "a handful of": 2, "a number of": 2, "many": 2, "numerous": 3,
+    "a few": 2, "few": 2, "a handful of": 2, "numerous": 3,
     "several": 3, "tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000,
     "tens of thousands": 10_000, "hundreds of thousands": 100_000, "millions": 1_000_000,
 }
@@ -72,9 +78,16 @@ QUALIFIER_PREFIXES: dict[str, list[list[dict]]] = {
 }
 NUM = {"_": {"geo_num": True}}
 NUM_ALPHA = {"_": {"geo_num": True}, "IS_ALPHA": True}
-# Shapes of one number: "14", "1,000", "two hundred", "twenty-four", "two hundred and fifty".
+NUM_DIGITS = {"_": {"geo_num": True}, "IS_ALPHA": False}
+# Shapes of one number: "14", "1,000", "2.5 million", "two hundred", "twenty-four", "two hundred
+# and fifty", "a quarter of a million". Digits are one token: "190703 35" is two numbers.
 NUMBER_SHAPES: list[list[dict]] = [
-    [dict(NUM, OP="+")],
+    [NUM_DIGITS, {"LOWER": {"IN": ["hundred", "thousand", "million", "billion"]}, "OP": "?"}],
+    [dict(NUM_ALPHA, OP="+")],
+    [{"LOWER": {"IN": ["a", "one", "three"]}, "OP": "?"},
+     {"LOWER": {"IN": ["quarter", "quarters", "half", "third", "thirds"]}}, {"LOWER": "of"},
+     {"LOWER": {"IN": ["a", "one"]}}, {"LOWER": {"IN": ["million", "thousand", "billion"]}}],
+    [{"LOWER": "half"}, {"LOWER": "a"}, {"LOWER": {"IN": ["million", "thousand", "billion"]}}],
     [{"LOWER": {"IN": list(TENS)}}, {"ORTH": "-"}, {"LOWER": {"IN": list(UNITS)}}],
     [dict(NUM_ALPHA, OP="*"), {"LOWER": {"IN": ["hundred", "thousand"]}}, {"LOWER": "and"},
      dict(NUM_ALPHA, OP="+")],
@@ -115,13 +128,22 @@ class Count:
         return doc[self.start:self.end]
 
 
+# No casualty figure is this large: "10^30 killed" or "1e309" is no count (a warning is logged).
+MAX_COUNT = 100_000_000
+_DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
+FRACTIONS = {"quarter": 0.25, "quarters": 0.25, "half": 0.5, "third": 1 / 3, "thirds": 1 / 3}
+
+
 def word_value(text: str) -> Optional[float]:
-    """The value of one number token ("14", "1,000", "1.5", "fourteen", "dozen")."""
+    """The value of one number token ("14", "1,000", "1.5", "fourteen", "dozen"); words such as
+    "Infinity", "NaN", "1e309" or "-5" are no numbers."""
     t = text.lower().replace(",", "")
-    try:
-        return float(t)
-    except ValueError:
-        pass
+    if _DECIMAL.match(t):
+        value = float(t)
+        if value > MAX_COUNT:
+            log.warning("a number too large to be a count: %r", text[:40])
+            return None
+        return value
     for table in (UNITS, TENS, SCALES, DOZEN):
         if t in table:
             return table[t]
@@ -129,7 +151,14 @@ def word_value(text: str) -> Optional[float]:
 
 
 def number_value(words: list[str]) -> Optional[int]:
-    """The value of a number written in one or more tokens: "two hundred and fifty" -> 250."""
+    """The value of a number written in one or more tokens: "two hundred and fifty" -> 250,
+    "a quarter of a million" -> 250000; None for no number or one too large to be a count."""
+    lowered = [w.lower() for w in words]
+    fraction = next((FRACTIONS[w] for w in lowered if w in FRACTIONS), None)
+    if fraction is not None and lowered and lowered[-1] in SCALES:
+        parts = 3 if lowered[0] == "three" else 2 if lowered[0] == "two" else 1
+        if "and" not in lowered:  # "a quarter of a million", "half a million"
+            return int(round(parts * fraction * SCALES[lowered[-1]]))
     total, current, seen = 0.0, 0.0, False
     for word in words:
         if word.lower() in ("and", "-", "a", "half"):
@@ -146,7 +175,12 @@ def number_value(words: list[str]) -> Optional[int]:
                 total, current = total + current, 0.0
         else:
             current += value
-    return int(round(total + current)) if seen else None
+    value = total + current
+    if not seen or not math.isfinite(value) or value > MAX_COUNT or value < 0:
+        if seen:
+            log.warning("a number too large to be a count: %r", " ".join(words)[:40])
+        return None
+    return int(round(value))
 
 
 def _is_time_number(token: Token) -> bool:
@@ -179,6 +213,11 @@ def _is_num(token: Token) -> bool:
         return False
     if _dash_range(token.text):
         return True
+    if token.text.startswith(("-", "−")) or (token.text[:1].isdigit() and _negative(token)):
+        return False  # a negative number counts nobody
+    if _power(token):
+        log.warning("a power of ten is no count: %r", token.sent.text[:60])
+        return False
     return word_value(token.text) is not None
 
 
@@ -186,8 +225,24 @@ def _dash_range(text: str) -> Optional[tuple[int, int]]:
     for dash in "–—-":
         left, sep, right = text.partition(dash)
         if sep and left.replace(",", "").isdigit() and right.replace(",", "").isdigit():
-            return int(left.replace(",", "")), int(right.replace(",", ""))
+            low, high = int(left.replace(",", "")), int(right.replace(",", ""))
+            return (low, high) if high <= MAX_COUNT else None
     return None
+
+
+def _power(token: Token) -> bool:
+    """"10^30", "10**6": a number written as a power is no count."""
+    doc, i = token.doc, token.i
+    glued_after = not token.whitespace_ and i + 1 < len(doc) and doc[i + 1].text in ("^", "**")
+    glued_before = i >= 1 and doc[i - 1].text in ("^", "**") and not doc[i - 1].whitespace_
+    return glued_after or glued_before
+
+
+def _negative(token: Token) -> bool:
+    """"-5 soldiers": a minus sign glued to the number (not "5-10", not "F-16")."""
+    doc, i = token.doc, token.i
+    return i >= 1 and doc[i - 1].text in ("-", "−") and not doc[i - 1].whitespace_ and (
+        i == 1 or doc[i - 2].whitespace_ or doc[i - 2].is_punct)
 
 
 if not Token.has_extension("geo_num"):
@@ -242,6 +297,18 @@ def _to_count(span: Span) -> Optional[Count]:
         if low is None or high is None or low >= high:
             return None
         return Count(None, "range", span.start, span.end, low=low, high=high)
+    fraction = next((i for i, t in enumerate(span) if t.lower_ in FRACTIONS and t.lower_ != "half"
+                     or (t.lower_ == "half" and i + 1 < len(span) and span[i + 1].lower_ in
+                         ("a", "of") and span[-1].lower_ in SCALES)), None)
+    if fraction is not None:  # "more than a quarter of a million", "half a million"
+        first = fraction - 1 if fraction > 0 and span[fraction - 1].lower_ in (
+            "a", "one", "two", "three") else fraction
+        value = number_value(words[first:])
+        if value is None:
+            return None
+        if label == "at_least":
+            return Count(value, "at_least", span.start, span.end, low=value)
+        return Count(value, "approximate", span.start, span.end)
     numbers = [t.text for t in span if t._.geo_num or t.lower_ in ("and", "-", "a", "half")]
     if label == "approximate" and "dozen" in (w.lower() for w in words):
         numbers = [w for w in words if w.lower() in ("a", "half", "dozen") or word_value(w)]

@@ -12,6 +12,8 @@ from typing import Optional
 
 from spacy.tokens import Span, Token
 
+from geo.events.victims import PERSON_NOUNS
+
 STANCE_LEMMAS: dict[str, str] = {
     # denial
     "deny": "denial", "reject": "denial", "dismiss": "denial", "refute": "denial",
@@ -33,6 +35,8 @@ STANCE_LEMMAS: dict[str, str] = {
     "write": "statement",
 }
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "this", "that"}
+# Verbs that report a figure as their object: "gave a toll of 44", "put the number at 60".
+FIGURE_VERBS = {"give", "put", "record", "document", "count", "register", "tally"}
 
 
 @dataclass
@@ -81,9 +85,12 @@ def subject_of(verb: Token, sent: Optional[Span] = None) -> Optional[Token]:
     seen = 0
     start = verb
     while verb is not None and seen < 4 and in_sentence(verb, sent):
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and in_sentence(child, sent):
-                return child
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                    and in_sentence(c, sent)]
+        if subjects:
+            # of two subjects (a parse of lost commas) the one next to the verb speaks
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if before else subjects[0]
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
             verb = verb.head
             seen += 1
@@ -114,15 +121,34 @@ def subject_phrase(token: Token, sent: Optional[Span] = None) -> Span:
 LOCATIVE = {"in", "near", "at", "on", "inside", "across", "outside", "around"}
 
 
+def _based(doc, mention) -> bool:
+    """"the Britain-based monitor": a seat, not an affiliation."""
+    nxt = doc[mention.token_end:mention.token_end + 2]
+    return any(t.lower_ == "based" for t in nxt) and all(t.text in ("-", "based") or
+                                                         t.lower_ == "based" for t in nxt[:1])
+
+
+def phrase_party(span: Span, head: Optional[Token], parties,
+                 skip: frozenset | set = frozenset()) -> Optional[str]:
+    """The party a speaker phrase names: the mention holding its head ("the Syrian Observatory
+    ..." over the demonym, "the Britain-based monitor" over Britain), else the first mention
+    that is no seat ("Britain-based") nor a place in it ("Rebels in Ukraine")."""
+    mentions = [m for m in (parties.find(span) if parties is not None else [])
+                if m.token_start not in skip]
+    if head is not None:
+        for m in mentions:
+            if m.token_start <= head.i < m.token_end:
+                return m.party
+    mentions = [m for m in mentions if not _based(span.doc, m)]
+    return mentions[0].party if mentions else None
+
+
 def speaker_from(subject: Token, parties, sent: Optional[Span] = None) -> Speaker:
     span = subject_phrase(subject, sent)
     # "Rebels in Ukraine say": the place is not the speaker's party
     skip = {t.i for c in subject.children if c.dep_ == "prep" and c.lower_ in LOCATIVE
             for t in c.subtree}
-    mentions = [m for m in (parties.find(span) if parties is not None else [])
-                if m.token_start not in skip]
-    party = mentions[0].party if mentions else None
-    return Speaker(party, span.text, span.start, span.end)
+    return Speaker(phrase_party(span, subject, parties, skip), span.text, span.start, span.end)
 
 
 def according_to(sent: Span, parties) -> Optional[Speaker]:
@@ -149,8 +175,7 @@ def headline_source(sent: Span, parties) -> Optional[Speaker]:
             if 0 < len(tail) <= 5 and any(t.pos_ in ("NOUN", "PROPN") for t in tail) \
                     and not any(t.pos_ == "VERB" and t.tag_ != "VBN" for t in tail):
                 span = sent.doc[tail[0].i:tail[-1].i + 1]
-                mentions = parties.find(span) if parties is not None else []
-                return Speaker(mentions[0].party if mentions else None, span.text,
+                return Speaker(phrase_party(span, span.root, parties), span.text,
                                span.start, span.end)
             return None
     return None
@@ -164,10 +189,24 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
     looked for inside it only, never across a line break the parser ran over.
     """
     sent = sent if sent is not None else token.sent
+    below = token  # the child of ``anc`` on the path from the figure
     for anc in token.ancestors:
+        child, below = below, anc
         if not in_sentence(anc, sent):  # a parse arc over a line break
             continue
+        if anc.lemma_ in FIGURE_VERBS and anc.pos_ == "VERB" and child.dep_ == "dobj":
+            # "Syrian state media gave a toll of 44", "X put the number at 60"
+            subject = subject_of(anc, sent)
+            if subject is not None and token not in subject.subtree:
+                found = actor_or_none(speaker_from(subject, parties, sent), sent)
+                if found is not None:
+                    return found
         if anc.lemma_ in STANCE_LEMMAS and anc.pos_ in ("VERB", "AUX"):
+            if anc.lemma_ == "claim" and child.dep_ in ("dobj", "nsubj", "nsubjpass"):
+                continue  # "claimed the attack that killed 17", "claimed 21 lives"
+            agent = agent_of(anc, sent)  # "... were reported by the civil defence"
+            if agent is not None and token not in agent.subtree:
+                return actor_or_none(speaker_from(agent, parties, sent), sent)
             # "civilian reported killed": a bare participle introduces no speaker
             if anc.tag_ == "VBN" and not any(c.dep_ == "aux" for c in anc.children):
                 continue
@@ -178,19 +217,214 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
             if subject is not None and token in subject.subtree:
                 continue
             if subject is not None:
-                return resolve_pronoun(speaker_from(subject, parties, sent), previous)
+                found = actor_or_none(resolve_pronoun(speaker_from(subject, parties, sent),
+                                                      previous), sent)
+                if found is not None:
+                    return found
+                break
     # "..., the ministry said": the speech verb hangs off the root as parataxis.
     root = sent.root
     for child in root.children:
         if child.dep_ in ("parataxis", "advcl") and child.lemma_ in STANCE_LEMMAS \
-                and child.i > token.i and in_sentence(child, sent):
+                and child.i > token.i and in_sentence(child, sent) and not any(
+                    c.dep_ in ("mark", "dobj", "prep") and c.i < child.i or c.dep_ == "dobj"
+                    for c in child.children):
+            # (not "... hours after the US and Russia announced a deal": a time clause)
             subject = subject_of(child, sent)
             if subject is not None:
-                return resolve_pronoun(speaker_from(subject, parties, sent), previous)
-    return according_to(sent, parties) or headline_source(sent, parties)
+                found = actor_or_none(resolve_pronoun(speaker_from(subject, parties, sent),
+                                                      previous), sent)
+                if found is not None:
+                    return found
+    return according_to(sent, parties) or trailing_source(sent, parties, token.i) \
+        or headline_source(sent, parties)
 
 
 def resolve_pronoun(speaker: Speaker, previous: Optional[Speaker]) -> Speaker:
     if speaker.text.lower() in PRONOUNS and previous is not None:
         return Speaker(previous.party, previous.text, speaker.start, speaker.end)
     return speaker
+
+
+def agent_of(verb: Token, sent: Optional[Span]) -> Optional[Token]:
+    """"were reported by the civil defence": the agent of a passive speech verb."""
+    if not any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and in_sentence(pobj, sent):
+                    return pobj
+    return None
+
+
+# Nouns that head a phrase naming who reports: an institution, an outlet, a person by role.
+# A speaker phrase headed by none of these, by no party and by no name ("Date of publication
+# 3 October", "a district inhabited by ...", "the letter") is no reporter.
+SPEAKER_NOUNS = {
+    "source", "spokesman", "spokeswoman", "spokesperson", "official", "monitor", "observer",
+    "activist", "witness", "group", "organisation", "organization", "agency", "media",
+    "outlet", "network", "television", "tv", "radio", "newspaper", "daily", "channel",
+    "correspondent", "reporter", "journalist", "ministry", "minister", "army", "military",
+    "force", "forces", "police", "authority", "authorities", "government", "regime",
+    "command", "coalition", "observatory", "committee", "council", "office", "centre",
+    "center", "department", "hospital", "director", "chief", "head", "governor", "mayor",
+    "president", "leader", "commander", "rescuer", "rescuers", "defence", "defense", "service",
+    "unit", "front", "movement", "party", "brigade", "militia", "rebel", "opposition",
+    "website", "site", "watchdog", "doctor", "medic", "resident", "local", "people",
+    "official", "officer", "general", "colonel", "envoy", "ambassador", "spokesmen",
+    "representative", "prosecutor", "sources", "administration", "state", "members",
+    "member", "team", "staff", "volunteer", "worker", "expert", "analyst", "operator",
+    "mission", "body", "bureau", "ngo", "charity", "union", "parliament", "deputy",
+    "counterpart", "prime", "secretary", "chairman", "founder", "negotiator", "delegation",
+}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"}
+
+
+def is_actor(span: Span, head: Optional[Token]) -> bool:
+    """Whether a speaker phrase names an actor: a name (proper noun), a person noun or an
+    institution's noun at its head; never a date, a URL line or a pronoun left unresolved."""
+    if any(t.like_num or any(ch.isdigit() for ch in t.text) or t.lower_ == "url"
+           for t in span):
+        return False
+    head = head if head is not None else span.root
+    if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
+        return False
+    if head.pos_ == "PROPN" and head.lower_ not in _MONTHS:
+        return True
+    lemma = head.lemma_.lower()
+    return lemma in SPEAKER_NOUNS or head.lower_ in SPEAKER_NOUNS or lemma in PERSON_NOUNS
+
+
+def actor_or_none(speaker: Speaker, sent: Optional[Span]) -> Optional[Speaker]:
+    """The speaker if it names a party or an actor (``is_actor``), else None."""
+    if speaker.party:
+        return speaker
+    doc = sent.doc if sent is not None else None
+    if doc is None:
+        return speaker
+    span = doc[speaker.start:speaker.end]
+    heads = [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+    head = heads[0] if heads else span.root
+    if speaker.text.lower() in PRONOUNS:
+        return None
+    return speaker if is_actor(span, head) else None
+
+
+# What may follow a sentence-final speech verb: its time, "in a statement", "told AFP".
+TAIL_WORDS = {"on", "in", "at", "a", "an", "the", "statement", "told", "to", "via", "earlier",
+              "later", "also", "late", "early", "this", "last", "morning", "evening", "night",
+              "week", "afternoon", "today", "yesterday", "tonight", "monday", "tuesday",
+              "wednesday", "thursday", "friday", "saturday", "sunday"}
+NAME_JOINERS = {"of", "for", "and", "al", "el"}
+# Words that open another clause after a speech verb ("the Observatory said but it ...").
+CLAUSE_LINKS = {"but", "and", "while", "adding", "as", "after", "although", "though", "whereas"}
+
+
+def _np_before(doc, end: int, floor: int) -> Optional[Span]:
+    """The noun phrase ending right before token ``end`` (not reaching ``floor``): nouns,
+    names, adjectives, hyphenated modifiers, a parenthesised acronym, "of"/"for" inside a
+    capitalised name; it stops after its determiner."""
+    i = end - 1
+    tokens: list[int] = []
+    while i > floor and len(tokens) < 12:
+        t = doc[i]
+        if t.text == ")":
+            j = i - 1
+            while j > floor and doc[j].text != "(" and i - j < 5:
+                j -= 1
+            if doc[j].text != "(":
+                break
+            tokens.extend(range(j, i + 1))
+            i = j - 1
+            continue
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t._.geo_cnt == "O" and not t.like_num:
+            if t.pos_ == "NOUN" and t.text.islower() and any(doc[k].pos_ == "PROPN"
+                                                               for k in tokens):
+                break  # "wounded 25 others Ibrahim Abu Leys told": the name alone
+            tokens.append(i)
+        elif t.text == "-" and not t.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
+            tokens.append(i)
+        elif t.lower_ in ("based", "led", "run", "backed", "linked") and i > 0 \
+                and doc[i - 1].text == "-":
+            tokens.append(i)
+        elif t.text in ("'s", "’s"):
+            tokens.append(i)
+        elif t.lower_ in NAME_JOINERS and tokens and i - 1 > floor \
+                and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper():
+            tokens.append(i)
+        elif t.pos_ == "DET" and t.lower_ in ("the", "a", "an") and tokens:
+            tokens.append(i)
+            break
+        else:
+            break
+        i -= 1
+    words = [doc[k] for k in sorted(tokens)]
+    while words and words[0].pos_ in ("ADJ",) and words[0].lower_ in ("more", "other", "many"):
+        words = words[1:]
+    if not words or not any(w.pos_ in ("NOUN", "PROPN") for w in words):
+        return None
+    return doc[words[0].i:words[-1].i + 1]
+
+
+def _np_after(doc, start: int, stop: int) -> Optional[Span]:
+    """The noun phrase starting at ``start`` ("said the Syrian Observatory for Human Rights")."""
+    i = start
+    if i < stop and doc[i].pos_ == "DET":
+        i += 1
+    end = i
+    while end < stop and (doc[end].pos_ in ("NOUN", "PROPN", "ADJ") or doc[end].text == "-"
+                          or doc[end].lower_ in ("based", "led")
+                          or (doc[end].lower_ in NAME_JOINERS and end + 1 < stop
+                              and doc[end + 1].text[:1].isupper())) \
+            and doc[end].lower_ not in TAIL_WORDS:
+        end += 1
+    if end == i or not any(t.pos_ in ("NOUN", "PROPN") for t in doc[i:end]):
+        return None
+    return doc[start:end]
+
+
+def trailing_source(sent: Span, parties, after: int) -> Optional[Speaker]:
+    """A speech verb that ends the sentence after the figure, with its commas lost ("...killed
+    six civilians the Observatory said.", "...were wounded said the Syrian Observatory"):
+    the speaker is the noun phrase right before it, else right after it."""
+    doc = sent.doc
+    words = [t for t in sent if not t.is_space and not t.is_punct]
+    for k in range(len(words) - 1, -1, -1):
+        verb = words[k]
+        if verb.i <= after:
+            return None
+        if not (verb.lemma_ in STANCE_LEMMAS and verb.pos_ in ("VERB", "AUX")
+                and STANCE_LEMMAS[verb.lemma_] in ("statement", "claim")):
+            continue
+        tail = words[k + 1:]
+        cut = next((j for j, t in enumerate(tail) if t.lower_ in CLAUSE_LINKS), None)
+        tail = tail[:cut] if cut is not None else tail
+        told = verb.lemma_ == "tell"
+        if len(tail) > 8:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i
+                        and c.i > after and in_sentence(c, sent)), None)
+        phrase = subject_phrase(subject, sent) if subject is not None else \
+            _np_before(doc, verb.i, after)
+        if phrase is not None and actor_or_none(Speaker(None, phrase.text, phrase.start,
+                                                        phrase.end), sent) is None \
+                and not phrase_party(phrase, None, parties):
+            phrase, subject = None, None  # "... in four air strikes said the Observatory"
+        if phrase is None and tail and not told:
+            phrase = _np_after(doc, tail[0].i, sent.end)
+            if phrase is not None:
+                tail = [t for t in tail if t.i >= phrase.end]
+        ok_tail = all(t.lower_ in TAIL_WORDS or t.ent_type_ in ("DATE", "TIME")
+                      or (told or any(w.lower_ in ("told", "to", "via") for w in tail[:j]))
+                      and t.pos_ in ("PROPN", "NOUN")
+                      for j, t in enumerate(tail))
+        if phrase is None or not ok_tail:
+            continue  # a speech verb with its own content ("it could not say whether ...")
+        heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+        head = subject if subject is not None else heads[-1]
+        speaker = Speaker(phrase_party(phrase, head, parties), phrase.text, phrase.start,
+                          phrase.end)
+        return actor_or_none(speaker, sent)
+    return None

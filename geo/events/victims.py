@@ -23,7 +23,8 @@ MILITARY = {"soldier", "troop", "troops", "serviceman", "servicemen", "serviceme
             "paratrooper", "sailor", "commander", "saboteur", "sniper", "mercenary",
             "jihadist", "conscript", "recruit", "guard", "tankman", "gunner", "infantryman",
             "reservist", "volunteer", "military", "army", "personnel", "serviceperson",
-            "defender", "scout", "crew", "crewman", "paramilitary", "officer"}
+            "defender", "scout", "crew", "crewman", "paramilitary", "officer", "terrorist",
+            "operative", "jihadi", "extremist", "troop", "trooper", "loyalist", "shabiha"}
 OFFICIAL = {"official", "policeman", "policemen", "police", "policewoman", "mayor",
             "governor", "minister", "diplomat", "lawmaker", "deputy", "politician",
             "administrator", "functionary", "employee"}
@@ -36,10 +37,21 @@ STATE_FORCES = {"soldier", "troop", "troops", "serviceman", "servicemen", "servi
                 "marine", "paratrooper", "sailor", "pilot", "conscript", "guard",
                 "serviceperson", "personnel", "defender", "officer", "military", "army"}
 NONSTATE_FORCES = {"rebel", "separatist", "militant", "insurgent", "militiaman",
-                   "militiamen", "militia", "fighter", "guerrilla", "gunman", "gunmen"}
+                   "militiamen", "militia", "fighter", "guerrilla", "gunman", "gunmen",
+                   "terrorist", "jihadist", "operative"}
+# "members of the Nusra Front", "IS members": members of an armed body are fighters ("family
+# members" are not: the family decides).
+ARMED_BODIES = {"group", "front", "organization", "organisation", "militia", "army", "forces",
+                "brigade", "brigades", "movement", "faction", "battalion", "unit", "units",
+                "corps", "militias", "groups", "factions"}
+# Parts of a figure that make the whole civilian: "42 people including seven children".
+CIVILIAN_PARTS = {"child", "children", "woman", "women", "civilian", "civilians", "girl", "boy",
+                  "baby", "infant", "kid"}
 PERSON_NOUNS = CIVILIAN | MILITARY | OFFICIAL | {"person", "victim"}
 # Person nouns that name a group although the tagger may call them singular ("servicemen/NN").
-COLLECTIVE = {"troops", "people", "police", "personnel", "crew", "family"}
+COLLECTIVE = {"troops", "people", "police", "personnel", "crew", "family",
+              "army"}  # "the army killed scores": no one soldier killed ("DPR militia killed"
+# and "Ukrainian military killed" are one man each in wire headlines)
 # A civilian trade under a military modifier is a soldier: "army medic", "combat medic".
 MILITARY_MODIFIERS = {"army", "military", "combat", "navy", "naval", "militia"}
 # Counted things that are not people: "violate ceasefire five times, one soldier killed".
@@ -49,6 +61,22 @@ NOT_VICTIMS = {"time", "attack", "hour", "day", "week", "month", "year", "shell"
                "position", "ceasefire", "shot", "mortar", "rocket", "missile", "drone",
                "incident", "shelling", "strike", "raid", "bomb", "explosion", "settlement",
                "percent", "%"}
+
+
+def civilian_parts(noun: Token) -> bool:
+    """"42 people including seven children", "30 children were among 39 people killed": a
+    figure of unknown victims whose named part is civilian counts as civilian."""
+    doc = noun.doc
+    after = [t.lower_ for t in doc[noun.i + 1:noun.i + 8]]
+    if after and after[0] in (",", "-"):
+        after = after[1:]
+    if after[:1] == ["including"] or after[:2] in (["among", "them"], ["among", "whom"]):
+        return any(w in CIVILIAN_PARTS for w in after[1:7])
+    before = [t.lower_ for t in doc[max(noun.i - 8, 0):noun.i]]
+    if "among" in before:
+        k = len(before) - 1 - before[::-1].index("among")
+        return any(w in CIVILIAN_PARTS for w in before[max(k - 5, 0):k])
+    return False
 
 
 def plural_form(token: Token) -> bool:
@@ -62,6 +90,12 @@ def victim_category(tokens: list[Token]) -> str:
     head_first = sorted(tokens, key=lambda t: (t.pos_ != "NOUN", -t.i))
     for tok in head_first:
         lemma, lower = tok.lemma_.lower(), tok.lower_
+        if lower.endswith("s") and lemma == lower:  # "Civilians" tagged as a name
+            lemma = lower[:-1]
+        if lemma == "member" and any(t.pos_ == "PROPN" or t.lower_ in ARMED_BODIES
+                                     for t in tokens if t.i != tok.i) and not any(
+                t.lower_ in ("family", "families") for t in tokens):
+            return "military"  # "members of the Nusra Front", "IS members"
         for category, words in (("civilian", CIVILIAN), ("military", MILITARY),
                                 ("official", OFFICIAL)):
             if lemma in words or lower in words:
