@@ -36,7 +36,8 @@ class Extractor:
                 f"text too long for the NLP pipeline ({len(article.text):,} characters > "
                 f"{self.nlp.max_length:,})")
         doc = self.nlp(article.text)
-        places = find_places(doc, article, gazetteer=self.gazetteer, regions=self.regions)
+        places = find_places(doc, article, gazetteer=self.gazetteer, regions=self.regions,
+                             parties=self.parties)
         attach_sentences(places, doc)
         if self.fallback_geocoder is not None:
             geocode_unresolved(places, self.fallback_geocoder, self.regions)

