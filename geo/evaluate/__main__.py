@@ -8,6 +8,7 @@ COMMANDS = {
     "geoparse": ("geo.evaluate.geoparse", "toponym recall/precision and accuracy@161 km"),
     "events": ("geo.evaluate.events", "casualty figures and parties against UCDP GED"),
     "figures": ("geo.evaluate.figures", "figures, claims and places against the FA-KES gold"),
+    "capitals": ("geo.evaluate.capitals", "world capitals placed at namesakes (no gold needed)"),
 }
 
 
@@ -15,7 +16,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:
         lines = [f"  {name:<9} {help_}" for name, (_, help_) in COMMANDS.items()]
-        print("usage: python -m geo.evaluate {geoparse,events,figures} FILE... [options]\n"
+        print("usage: python -m geo.evaluate {geoparse,events,figures,capitals} FILE... [options]\n"
               + "\n".join(lines), file=sys.stderr)
         return 2
     import importlib
