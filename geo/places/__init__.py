@@ -13,8 +13,7 @@ so importing one of them does not pull in spaCy or geopandas.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geo.lazy import lazy_exports
 
 _API = {
     # finding and resolving
@@ -39,15 +38,4 @@ _API = {
 }
 __all__ = list(_API)
 
-
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geo.places' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _API, globals())

@@ -9,8 +9,9 @@ The names load on first use: folium is imported only when a map is made, so a CS
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from geo.lazy import lazy_exports
+
+from typing import TYPE_CHECKING
 
 _API = {
     "build_map": "geo.render.page",
@@ -34,15 +35,4 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from geo.render.markers import write_static_popups
     from geo.render.page import build_map
 
-
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geo.render' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _API, globals())
