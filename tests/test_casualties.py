@@ -485,14 +485,26 @@ def test_participle_before_the_victims(text, expected):
     assert figures(text) == expected
 
 
-# --- lists of singular victims: one figure each -------------------------------------------
+# --- lists of singular victims: one figure of their number when they make one group (same
+# category, no modifiers of their own), else one figure each --------------------------------
 @pytest.mark.parametrize("text,expected", [
     ("Ukrainian medic, serviceman killed in Donbass",
      [("killed", 1, "exact", "civilian", "ukraine"), ("killed", 1, "exact", "military", "ukraine")]),
     ("Soldier and civilian killed in intensifying Ukraine clashes",
      [("killed", 1, "exact", "military", None), ("killed", 1, "exact", "civilian", None)]),
     ("Child, man killed in Gorlovka shelling by Ukrainian army",
-     [("killed", 1, "exact", "civilian", None)] * 2),
+     [("killed", 2, "exact", "civilian", None)]),
+    ("A man and his daughter were killed when the shell hit their car.",
+     [("killed", 2, "exact", "civilian", None)]),
+    ("A woman and a child died of suffocation after the barrel bomb attack.",
+     [("killed", 2, "exact", "civilian", None)]),
+    # after an active outcome
+    ("Gunmen killed a farmer and his son in the village.",
+     [("killed", 2, "exact", "civilian", None)]),
+    ("The strike hit the house, claiming the lives of a man and his wife.",
+     [("killed", 2, "exact", "civilian", None)]),
+    ("Gunmen killed a farmer and a soldier.",
+     [("killed", 1, "exact", "civilian", None)]),
     ("Italian journalist and his interpreter were killed near Slavyansk",
      [("killed", 1, "exact", "civilian", "italy"), ("killed", 1, "exact", "civilian", None)]),
     ("Police say a policeman, a soldier and a teenager were shot dead in Kramatorsk.",
@@ -652,3 +664,57 @@ def test_related_stories_are_no_figures():
     found = casualties("Five civilians were killed in Idlib. Source AA Related News Death toll "
                        "rises to 70 as regime rains down bombs")
     assert [c.count_best for c in found] == [5]
+
+
+# --- deliberate killings and their wording ----------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Islamic State beheaded two men from the clan on Sunday.",
+     [("killed", 2, "exact", "civilian", None)]),
+    ("The militants crucified two men in the city of Mayadin.",
+     [("killed", 2, "exact", "civilian", None)]),
+    ("Seven civilians were martyred on Wednesday as the neighborhood was shelled.",
+     [("killed", 7, "exact", "civilian", None)]),
+    ("Two soldiers were assassinated in the town.", [("killed", 2, "exact", "military", None)]),
+    ("Three protesters were killled by police.", [("killed", 3, "exact", "civilian", None)]),
+    # not a killing
+    ("The plan was executed in two phases by 300 soldiers.", []),
+])
+def test_deliberate_killings(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # another source's number for the figure just given: both kept, the second inherits the
+    # outcome
+    ("At least 38 fighters were killed, the Observatory said. Shaam News Network put the "
+     "number at 60.", [("killed", 38, "at_least", "military", None),
+                       ("killed", 60, "exact", "unknown", None)]),
+    ("The ministry put the number of injured at 28.", [("wounded", 28, "exact", "unknown", None)]),
+    # a bare "number" with no figure before it is nobody's toll
+    ("The UN put the number at 60.", []),
+    # "five-year" is a duration; "as high as" an upper bound
+    ("The Observatory has put the death toll from the five-year conflict at as high as 470000.",
+     [("killed", 470000, "at_most", "unknown", None)]),
+])
+def test_tolls_put_at(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the target of the strikes is the victims' side
+    ("Turkish aircraft carried out three strikes on IS positions in Aleppo province, killing "
+     "nine.", [("killed", 9, "exact", "military", "isis")]),
+    ("Russian jets carried out strikes on the town, killing nine.",
+     [("killed", 9, "exact", "unknown", None)]),
+    # an acronym the tagger reads as a verb still names the victims' side
+    ("Kurdish fighters killed 10 IS members in the past 24 hours.",
+     [("killed", 10, "exact", "military", "isis")]),
+])
+def test_victims_side_from_target(text, expected):
+    assert figures(text) == expected
+
+
+def test_adding_speaker_is_the_one_who_said():
+    found = casualties("Activist Ahed Sileybi said Russian war planes carried out air strikes "
+                       "in Deir Ezzor, adding that 12 civilians were injured.")
+    assert [c.reported_by_text for c in found] == ["Activist Ahed Sileybi"]

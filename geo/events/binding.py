@@ -16,7 +16,7 @@ from geo.events.outcomes import (ACTIVE_VERBS, AUX_WORDS, INCLUDING, MODALS,
                                  SINGLE_WORD_OUTCOMES, TRIGGER_FORMS, attributive_noun,
                                  figure_matcher, is_person_sg)
 from geo.events.speakers import STANCE_LEMMAS
-from geo.events.victims import NOT_VICTIMS, PERSON_NOUNS, plural_form
+from geo.events.victims import NOT_VICTIMS, PERSON_NOUNS, plural_form, victim_category
 
 
 @dataclass
@@ -90,8 +90,9 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
                 attributive = True
             elif family == "subject_list":
                 end, victim = _split_singular_tail(doc, count_tok, trig_i, end, victim)
-        elif family in ("object", "deaths_of", "toll"):
-            trigger = span[0]
+        elif family in ("object", "deaths_of", "toll", "restate"):
+            trigger = span[0] if family != "restate" else span[-1] if len(span) == 1 else next(
+                t for t in span if t.lower_ in ("number", "figure", "tally", "total"))
             if attributive_noun(trigger) is not None:
                 continue
             # the victims follow the whole count phrase ("killed at least six civilians"),
@@ -139,7 +140,8 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
         if victim is not None and victim.lemma_.lower() in NOT_VICTIMS:
             continue
         binding = Binding(count, outcome, family, start, end, trigger, victim,
-                          toll=family == "toll", extras={"attributive": attributive})
+                          toll=family in ("toll", "restate"),
+                          extras={"attributive": attributive})
         if trigger.lemma_ == "lose" and family == "object":
             binding.party_from_subject = trigger
         old = best.get(key)
@@ -159,6 +161,9 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
             best[key] = binding
     bindings = list(best.values())
     bindings += _singular_lists(doc, sent, [b for b in bindings if b.family == "singular"])
+    for b in bindings:
+        if b.family == "singular_object":
+            _object_group(doc, sent, b)
     # a singular victim already counted by a number ("one soldier") is not counted again
     counted = {i for b in bindings if not b.family.startswith("singular")
                and b.family not in ("named", "prenominal") for i in range(b.start, b.end)}
@@ -171,7 +176,8 @@ CLAUSE_OPENERS = {":", "-", "–", "—", ";", ",", "that"}
 
 def _singular_lists(doc: Doc, sent: Span, singulars: list[Binding]) -> list[Binding]:
     """"Ukrainian medic, serviceman killed", "a journalist and his interpreter were killed":
-    singular victims listed before a bound one share its outcome, one victim each.
+    singular victims listed before a bound one share its outcome: one figure of their number
+    when they make one group (``_one_group``), else one figure each.
 
     The list must open its clause (sentence start, after ":", "-", ",", "that" or a speech
     verb) or be linked by the parse (conjunct, apposition): "the car of a farmer, and a
@@ -180,6 +186,7 @@ def _singular_lists(doc: Doc, sent: Span, singulars: list[Binding]) -> list[Bind
     out: list[Binding] = []
     for b in singulars:
         current, start = b.victim, b.start
+        members: list[Binding] = []
         while True:
             i = start - 1
             if i >= sent.start and doc[i].tag_ == "PRP$":  # "and his interpreter"
@@ -204,16 +211,59 @@ def _singular_lists(doc: Doc, sent: Span, singulars: list[Binding]) -> list[Bind
                 noun.head.i == current.i and noun.dep_ in ("conj", "appos"))
             if not (opens or linked):
                 break
-            out.append(Binding(Count(1, "exact", noun.i, noun.i + 1, low=1, high=1), b.outcome,
-                               "singular", j, noun.i + 1, b.trigger, noun,
-                               extras={"listed": True}))
+            members.append(Binding(Count(1, "exact", noun.i, noun.i + 1, low=1, high=1),
+                                   b.outcome, "singular", j, noun.i + 1, b.trigger, noun,
+                                   extras={"listed": True}))
             current, start = noun, j
+        if members and _one_group(doc, [m.victim for m in members] + [b.victim],
+                                  [m.start for m in members] + [b.start]):
+            # "a man and his wife were killed", "A woman and a child died": one statement,
+            # one figure of their number (the gold guide's rule), not one figure each
+            n = len(members) + 1
+            first = members[-1]
+            b.count = Count(n, "exact", first.victim.i, first.victim.i + 1, low=n, high=n)
+            b.start = first.start
+            continue
+        out.extend(members)
         if current.i != b.victim.i:
             b.extras["listed"] = True
             if b.start == b.victim.i and doc[b.start - 1].tag_ != "PRP$":
                 # a bare member shares the list's modifiers: "Ukrainian medic, serviceman"
                 b.extras["share_with"] = current
     return out
+
+
+def _object_group(doc: Doc, sent: Span, b: Binding) -> None:
+    """"killing a man and his wife", "the lives of a woman and a child": singular victims
+    listed after an active outcome are one figure of their number when they make one group."""
+    nouns, starts, i = [b.victim], [b.start if b.start < b.victim.i else b.victim.i], \
+        b.victim.i + 1
+    while i < sent.end and doc[i].text in (",", "and"):
+        i += 2 if doc[i].text == "," and i + 1 < sent.end and doc[i + 1].text == "and" else 1
+        start = i
+        if i < sent.end and (doc[i].lower_ in ("a", "an", "the", "another")
+                             or doc[i].tag_ == "PRP$"):
+            i += 1
+        if i >= sent.end or not doc[i]._.geo_person_sg:
+            break
+        nouns.append(doc[i])
+        starts.append(start)
+        i += 1
+    # the first victim's own determiner and modifiers are the verb's business: check the rest
+    if len(nouns) > 1 and _one_group(doc, nouns, [nouns[0].i] + starts[1:]):
+        n = len(nouns)
+        b.count = Count(n, "exact", nouns[0].i, nouns[0].i + 1, low=n, high=n)
+        b.end = max(b.end, nouns[-1].i + 1)
+
+
+def _one_group(doc: Doc, nouns: list[Token], starts: list[int]) -> bool:
+    """Listed singular victims that make one group: the same category and no modifiers of
+    their own ("a man and his wife", "child, man"); "Italian journalist and his interpreter",
+    "a policeman, a soldier and a teenager" stay one figure each."""
+    if len({victim_category([n]) for n in nouns}) != 1:
+        return False
+    return all(t.lower_ in ("a", "an", "the", "another") or t.tag_ == "PRP$"
+               for s, n in zip(starts, nouns) for t in doc[s:n.i])
 
 
 def bind_lists(doc: Doc, counts: list[Count], bindings: list[Binding]) -> None:

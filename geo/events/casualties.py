@@ -40,6 +40,9 @@ from geo.events.victims import (NONSTATE_FORCES, STATE_FORCES, civilian_parts,
 from geo.records import Casualty
 
 OTHER_SIDE = {"other", "opposing", "enemy", "opposite"}
+# what an attack aims at when it names an armed side: "positions", "bases", "convoy"
+TARGET_NOUNS = ["positions", "position", "bases", "base", "headquarters", "hideouts",
+                "strongholds", "convoy", "convoys", "fighters", "militants", "targets"]
 
 
 @lru_cache(maxsize=4)
@@ -49,6 +52,11 @@ def _side_matcher(vocab) -> Matcher:
     matcher.add("ON_SIDE", [[{"LOWER": "on"}, {"LOWER": {"IN": ["their", "its", "our", "his",
                                                                 "her", "the"]}},
                              {"IS_ALPHA": True, "OP": "{0,2}"}, {"LOWER": "side"}]])
+    # "strikes on IS positions, killing nine": the victims are the target's side
+    matcher.add("TARGET", [[{"LOWER": {"IN": ["on", "against", "targeting", "targeted"]}},
+                            {"LOWER": "the", "OP": "?"},
+                            {"IS_ALPHA": True, "OP": "{1,5}"},
+                            {"LOWER": {"IN": TARGET_NOUNS}}]])
     return matcher
 
 
@@ -82,6 +90,7 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
     listed: set[int] = set()  # members of a list of singular victims: never restatements
     own_places: dict[int, Optional[str]] = {}
     previous_speaker: Optional[Speaker] = None
+    previous_start = -1  # where the sentence before this one starts
     for sent in sentences:
         counts = find_counts(sent)
         for tok in sent:
@@ -103,9 +112,18 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             if binding is not None:
                 bindings.append(binding)
         bindings.sort(key=lambda b: b.start)
-        on_side = [doc[s + sent.start:e + sent.start] for _, s, e in _side_matcher(doc.vocab)(sent)]
+        matches = [(doc.vocab.strings[m], doc[s + sent.start:e + sent.start])
+                   for m, s, e in _side_matcher(doc.vocab)(sent)]
+        on_side = [span for label, span in matches if label == "ON_SIDE"]
+        targets = [span for label, span in matches if label == "TARGET"]
         last_victim: Optional[tuple[str, Optional[str]]] = None
         for b in bindings:
+            if b.family == "restate":
+                # "Shaam News Network put the number at 60": another source's figure for what
+                # the sentence before counted; with no figure just before, no figure
+                if not found or found[-1].sentence_start < previous_start:
+                    continue
+                b.outcome = found[-1].outcome
             speaker = speaker_of(b.trigger, parties, previous_speaker, sent)
             if speaker is not None and speaker.start < b.end and b.start < speaker.end:
                 # the victims are never their own reporter
@@ -133,6 +151,12 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 # no party: leave it unknown rather than give it to the reporter
                 other = any(t.lower_ in OTHER_SIDE for t in side)
                 party = party_in(list(side), parties) or (None if other else reporter_party)
+            if party is None and (b.victim is None or victim == "unknown"):
+                # "three strikes on IS positions ... killing nine": the target's fighters
+                target = next((t for t in targets if t.end <= b.start), None)
+                party = party_in(list(target[:-1]), parties) if target is not None else None
+                if party is not None and victim == "unknown":
+                    victim = "military"
             if party is None and b.party_from_subject is not None:
                 # the loser is the victims' side: "Ukraine lost 3 soldiers"
                 subj = subject_of(b.party_from_subject, sent)
@@ -190,6 +214,7 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 tolls.add(id(found[-1]))
             if c.increment:
                 increments.add(id(found[-1]))
+        previous_start = sent.start_char
     found = merge_headline(found, headline, parties)
     return reconcile(found, parties, tolls, increments, own_places, listed)
 
@@ -286,6 +311,8 @@ def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set =
                 continue
             if toll.party and c.party and side(c.party) != side(toll.party):
                 continue
+            if toll.reported_by and c.reported_by and toll.reported_by != c.reported_by:
+                continue  # two sources' figures stand side by side, neither replaces the other
             included = (c.count_best or c.count_low or 0) <= (toll.count_best or toll.count_low
                                                               or 0)
             if id(c) in tolls:

@@ -64,7 +64,7 @@ QUALIFIER_PREFIXES: dict[str, list[list[dict]]] = {
                  [{"LOWER": {"IN": ["upwards", "upward"]}}, {"LOWER": "of"}],
                  [{"LOWER": "in"}, {"LOWER": "excess"}, {"LOWER": "of"}]],
     "at_most": [[{"LOWER": "up"}, {"LOWER": "to"}],
-                [{"LOWER": "as"}, {"LOWER": "many"}, {"LOWER": "as"}],
+                [{"LOWER": "as"}, {"LOWER": {"IN": ["many", "high"]}}, {"LOWER": "as"}],
                 [{"LOWER": "no"}, {"LOWER": "more"}, {"LOWER": "than"}],
                 [{"LOWER": {"IN": ["fewer", "less"]}}, {"LOWER": "than"}],
                 [{"LOWER": "at"}, {"LOWER": "most"}],
@@ -192,6 +192,8 @@ def _is_time_number(token: Token) -> bool:
     prev = doc[i - 1].lower_.rstrip(".") if i > 0 else ""
     if nxt in TIME_UNITS or doc[i + 1:i + 2].text.lower() in TIME_UNITS:
         return True
+    if nxt == "-" and doc[i + 2:i + 3].text.lower() in TIME_UNITS:
+        return True  # "the five-year conflict", "a 24-hour truce"
     return text.isdigit() and (nxt in MONTH_WORDS or prev in MONTH_WORDS)
 
 

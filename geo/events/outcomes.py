@@ -23,7 +23,11 @@ ATTRIBUTIVE_PARTICIPLES = {"wounded", "injured", "captured", "abducted", "kidnap
 OUTCOME_WORDS: dict[str, list[list[dict]]] = {
     # after the victims ("were killed", "died", "shot dead", "taken prisoner")
     "killed": [[{"LOWER": {"IN": ["killed", "dead", "died", "die", "dies", "dying", "perished",
-                                  "perish", "slain", "executed", "murdered", "massacred"]}}],
+                                  "perish", "slain", "executed", "murdered", "massacred",
+                                  "beheaded", "decapitated", "crucified", "lynched",
+                                  "assassinated", "martyred", "eliminated", "slaughtered",
+                                  # typos seen in event notes
+                                  "killled", "kiled", "kllled"]}}],
                [{"LOWER": {"IN": ["shot", "gunned", "found", "beaten", "stabbed", "burned",
                                   "burnt", "hacked", "mowed", "cut"]}},
                 {"LOWER": {"IN": ["dead", "down"]}}],
@@ -43,7 +47,13 @@ OUTCOME_WORDS: dict[str, list[list[dict]]] = {
 }
 ACTIVE_VERBS: dict[str, list[str]] = {  # before the victims ("kills three children")
     "killed": ["kill", "kills", "killed", "killing", "lose", "loses", "lost", "losing",
-               "claimed", "claiming", "claims"],
+               "claimed", "claiming", "claims", "killling",
+               # deliberate killings: "beheaded two men", "executed three officers"
+               "behead", "beheads", "beheaded", "beheading", "execute", "executes", "executed",
+               "executing", "crucified", "crucify", "crucifying", "murder", "murders",
+               "murdered", "murdering", "massacre", "massacred", "massacring", "slaughtered",
+               "slaughtering", "assassinated", "assassinating", "eliminated", "eliminating",
+               "slew", "slay", "slays"],
     "wounded": ["wound", "wounds", "wounded", "wounding", "injure", "injures", "injured",
                 "injuring"],
     "captured": ["capture", "captures", "captured", "capturing", "abduct", "abducted",
@@ -68,6 +78,8 @@ TOLL_LINKS = ["to", "at", "of", "is", "was", "reached", "reaches", "hit", "hits"
               "rises", "rose", "climbs", "climbed", "mounts", "nears", "neared"]
 MODALS = {"could", "would", "might", "will", "should", "can"}
 INCLUDING = ["including", "incl"]
+# punctuation that ends the toll's noun phrase (a hyphen does not: "the five-year war's toll")
+CLAUSE_PUNCT = [",", ".", ";", ":", "(", ")", "!", "?", '"', "“", "”", "–", "—"]
 
 
 CNT = [{"_": {"geo_cnt": "B"}}, {"_": {"geo_cnt": "I"}, "OP": "*"}]
@@ -87,7 +99,10 @@ def _is_mod(token: Token) -> bool:
         return not token.whitespace_ and token.i > 0 and not token.doc[token.i - 1].whitespace_
     if token.lower_ in TRIGGER_FORMS:
         return attributive_noun(token) is not None
-    return token.pos_ in ("ADJ", "PROPN", "NOUN")
+    # an acronym the tagger reads as a verb: "10 IS members"
+    return token.pos_ in ("ADJ", "PROPN", "NOUN") or (
+        token.is_upper and token.is_alpha and len(token.text) >= 2 and token.i > 0
+        and not token.doc[token.i - 1].is_upper)
 
 
 def attributive_noun(token: Token) -> Optional[Token]:
@@ -163,6 +178,11 @@ def _families() -> dict[str, list[list[dict]]]:
         families[f"singular_object|{outcome}"] = [
             [{"LOWER": {"IN": verbs}}, {"LOWER": {"IN": ["a", "an"]}, "OP": "?"},
              {"_": {"geo_mod": True}, "OP": "{0,3}"}, PERSON_SG]]
+    # "claiming the lives of a man and his wife", "the killing of a journalist"
+    families["singular_object|killed"].append(
+        [{"LOWER": {"IN": ["lives", "life", "death", "killing", "murder", "execution"]}},
+         {"LOWER": "of"}, {"LOWER": {"IN": ["a", "an", "the"]}, "OP": "?"},
+         {"_": {"geo_mod": True}, "OP": "{0,3}"}, PERSON_SG])
     for outcome, nouns in OUTCOME_NOUNS.items():
         families[f"nominal|{outcome}"] = [CNT + [{"_": {"geo_mod": True}, "OP": "{0,3}"},
                                                  {"LOWER": {"IN": nouns}}]]
@@ -173,8 +193,19 @@ def _families() -> dict[str, list[list[dict]]]:
                                                        "killings", "lives", "bodies"]}},
                                      {"LOWER": "of"}] + CNT]
     families["toll|killed"] = [[{"LOWER": "toll"},
-                                {"_": {"geo_cnt": "O"}, "IS_PUNCT": False, "OP": "{0,10}"},
+                                {"_": {"geo_cnt": "O"}, "ORTH": {"NOT_IN": CLAUSE_PUNCT}, "OP": "{0,10}"},
                                 {"LOWER": {"IN": TOLL_LINKS}}] + CNT]
+    # "put the number at 60", "puts the figure at 191,000", "put the number of injured at 28"
+    put = [{"LEMMA": "put"}, {"LOWER": {"IN": ["the", "its", "their"]}, "OP": "?"},
+           {"LOWER": {"IN": ["number", "figure", "tally", "total"]}}]
+    # bare "put the number at 60" restates the figure just given, with its outcome
+    # (``geo.events.casualties``); never a figure on its own
+    families["restate|killed"] = [put + [{"LOWER": "at"}] + CNT]
+    families["toll|killed"].append(put + [{"LOWER": "of"}, {"LOWER": {"IN": [
+        "dead", "deaths", "killed", "victims", "fatalities"]}}, {"LOWER": "at"}] + CNT)
+    families["toll|wounded"] = [
+        put + [{"LOWER": "of"}, {"LOWER": {"IN": ["injured", "wounded", "injuries"]}},
+               {"LOWER": "at"}] + CNT]
     families["prenominal|killed"] = [[{"LOWER": "dead"}, PERSON_SG]]
     return families
 

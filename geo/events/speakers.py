@@ -84,6 +84,11 @@ def subject_of(verb: Token, sent: Optional[Span] = None) -> Optional[Token]:
     """
     seen = 0
     start = verb
+    if verb.tag_ == "VBG" and verb.lemma_ in STANCE_LEMMAS:
+        # "X said planes struck the town, adding that ...": the one who adds is the one who
+        # said, not the subject of the clause the participle hangs off
+        verb = next((a for a in verb.ancestors if a.lemma_ in STANCE_LEMMAS
+                     and a.pos_ == "VERB" and in_sentence(a, sent)), verb)
     while verb is not None and seen < 4 and in_sentence(verb, sent):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
                     and in_sentence(c, sent)]
@@ -115,6 +120,8 @@ def subject_phrase(token: Token, sent: Optional[Span] = None) -> Span:
         tokens += [t for t in token.doc[sent.start:token.i] if not t.is_space]
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
+    if end - start > 1 and token.doc[start].lower_ in ("more", "others") and start < token.i:
+        start += 1  # "wounding dozens more observers said": the figure's "more", lost commas
     return token.doc[start:end]
 
 

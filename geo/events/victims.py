@@ -16,7 +16,11 @@ CIVILIAN = {"civilian", "resident", "villager", "child", "children", "kid", "boy
             "protester", "protestor", "activist", "demonstrator", "student", "family",
             "inhabitant", "pedestrian", "miner", "priest", "teenager", "infant", "baby",
             "toddler", "refugee", "monitor", "aid worker", "citizen", "local", "girl",
-            "interpreter", "translator", "fixer", "rescuer", "firefighter"}
+            "interpreter", "translator", "fixer", "rescuer", "firefighter",
+            # relatives: "a man and his wife", "a farmer and his son"
+            "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister",
+            "grandmother", "grandfather", "nephew", "niece", "relative", "shepherd", "herder",
+            "herdsman", "imam", "cleric"}
 MILITARY = {"soldier", "troop", "troops", "serviceman", "servicemen", "servicemember",
             "fighter", "pilot", "militant", "rebel", "separatist", "insurgent", "militiaman",
             "militiamen", "militia", "combatant", "guerrilla", "gunman", "gunmen", "marine",
@@ -92,8 +96,9 @@ def victim_category(tokens: list[Token]) -> str:
         lemma, lower = tok.lemma_.lower(), tok.lower_
         if lower.endswith("s") and lemma == lower:  # "Civilians" tagged as a name
             lemma = lower[:-1]
-        if lemma == "member" and any(t.pos_ == "PROPN" or t.lower_ in ARMED_BODIES
-                                     for t in tokens if t.i != tok.i) and not any(
+        if lemma == "member" and any(t.pos_ == "PROPN" or t.lower_ in ARMED_BODIES or (
+                t.is_upper and t.is_alpha and len(t.text) >= 2)  # "IS members"
+                for t in tokens if t.i != tok.i) and not any(
                 t.lower_ in ("family", "families") for t in tokens):
             return "military"  # "members of the Nusra Front", "IS members"
         for category, words in (("civilian", CIVILIAN), ("military", MILITARY),
