@@ -33,6 +33,7 @@ from geo.events.binding import Binding, bind_by_parse, bind_by_patterns, bind_li
 from geo.events.figure_kinds import figure_kind
 from geo.events.numbers import find_counts
 from geo.events.outcomes import INCLUDING
+from geo.events.quotes import OPENING, quotations, quoted_speaker
 from geo.events.speakers import (Speaker, according_to, headline_source, speaker_of,
                                  subject_of, trailing_source)
 from geo.events.victims import (NONSTATE_FORCES, STATE_FORCES, civilian_parts,
@@ -91,6 +92,7 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
     own_places: dict[int, Optional[str]] = {}
     previous_speaker: Optional[Speaker] = None
     previous_start = -1  # where the sentence before this one starts
+    quotes = quotations(doc, parties) if any(q in doc.text for q in OPENING) else []
     for sent in sentences:
         counts = find_counts(sent)
         for tok in sent:
@@ -131,6 +133,8 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                     sent, parties, b.end - 1) or headline_source(sent, parties)
                 if speaker is not None and speaker.start < b.end and b.start < speaker.end:
                     speaker = None
+            if speaker is None and quotes:  # a quotation's later sentence
+                speaker = quoted_speaker(quotes, doc[b.start].idx, doc[b.end - 1].idx)
             if speaker is not None and speaker.party:
                 previous_speaker = speaker
             reported_by = speaker.label if speaker else None
