@@ -718,3 +718,17 @@ def test_adding_speaker_is_the_one_who_said():
     found = casualties("Activist Ahed Sileybi said Russian war planes carried out air strikes "
                        "in Deir Ezzor, adding that 12 civilians were injured.")
     assert [c.reported_by_text for c in found] == ["Activist Ahed Sileybi"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The war has caused the displacement of more than 3000 families.",
+     [("displaced", 3000, "at_least", "civilian", None)]),
+    ("The shelling forced 200 families to leave their homes.",
+     [("displaced", 200, "exact", "civilian", None)]),
+    ("The war left more than 10 million displaced.",
+     [("displaced", 10_000_000, "at_least", "unknown", None)]),
+    # still the active verb
+    ("The fighting displaced 400 families.", [("displaced", 400, "exact", "civilian", None)]),
+])
+def test_displacement_wording(text, expected):
+    assert figures(text) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from geo.events.numbers import find_counts, number_value
-from tests.events_support import nlp
+from tests.events_support import casualties, nlp
 
 
 def counts(text):
@@ -115,3 +115,14 @@ def test_digit_tokens_are_separate_numbers():
 def test_words_and_absurd_numbers_are_no_counts(text, caplog):
     assert counts(text) == []
     assert number_value(["Infinity"]) is None and number_value(["1e309"]) is None
+
+
+# --- the NER's MONEY/QUANTITY exclude a number only with a currency or unit word ---------------
+@pytest.mark.parametrize("text,expected", [
+    ("The war left more than 10 million displaced.", [("displaced", 10_000_000)]),
+    ("The US pledged 5 million dollars to 20 hospitals.", []),
+    ("Aid worth $3 million reached 200 families.", []),
+    ("They fired 10 tons of shells, killing 3.", [("killed", 3)]),
+])
+def test_money_and_quantity_need_a_unit(text, expected):
+    assert [(c.outcome, c.count_best) for c in casualties(text)] == expected

@@ -44,6 +44,13 @@ VAGUE_LOW = {
     "tens of thousands": 10_000, "hundreds of thousands": 100_000, "millions": 1_000_000,
 }
 EXCLUDED_ENTS = {"PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+# The NER calls bare large numbers MONEY or QUANTITY ("more than 10 million displaced"):
+# those two exclude a number only when a currency or unit word is there to say so.
+NEEDS_UNIT = {"MONEY", "QUANTITY"}
+NUMBER_WORDS = {"more", "than", "over", "about", "around", "some", "nearly", "almost", "up",
+                "to", "at", "least", "less", "fewer", "and", "a", "an", "as", "many",
+                "hundred", "hundreds", "thousand", "thousands", "million", "millions",
+                "billion", "of", "-", ","}
 # Numbers of time are no counts: "past 24 hours", "Sept 11", "11 October", "since 2014". The
 # statistical NER labels headline counts as DATE too often ("clashes kill 8") to rely on it.
 TIME_UNITS = {"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year",
@@ -197,8 +204,30 @@ def _is_time_number(token: Token) -> bool:
     return text.isdigit() and (nxt in MONTH_WORDS or prev in MONTH_WORDS)
 
 
+def _entity_has_unit(token: Token) -> bool:
+    """Whether the MONEY/QUANTITY entity around ``token`` holds a currency or unit word (or
+    one follows it): "$5 million", "10 tons", not "more than 10 million" alone."""
+    if token.ent_type_ not in NEEDS_UNIT:
+        return True
+    doc, lo, hi = token.doc, token.i, token.i + 1
+    while lo > 0 and doc[lo - 1].ent_type_ == token.ent_type_ and doc[lo].ent_iob_ != "B":
+        lo -= 1
+    while hi < len(doc) and doc[hi].ent_iob_ == "I":
+        hi += 1
+    inside = any(t.is_currency or (t.is_alpha and t.lower_ not in NUMBER_WORDS
+                                   and word_value(t.text) is None) for t in doc[lo:hi])
+    return inside or (hi < len(doc) and (doc[hi].is_currency or doc[hi].lower_ in AMOUNT_UNITS))
+
+
+AMOUNT_UNITS = {"dollars", "euros", "pounds", "rubles", "roubles", "lira", "liras", "yuan",
+              "dinars", "hryvnias", "tons", "tonnes", "litres", "liters", "barrels", "km",
+              "kilometres", "kilometers", "miles", "metres", "meters", "kg", "kilograms",
+              "usd", "eur"}
+
+
 def _is_num(token: Token) -> bool:
-    if token.ent_type_ in EXCLUDED_ENTS or _is_time_number(token):
+    if (token.ent_type_ in EXCLUDED_ENTS and _entity_has_unit(token)) or \
+            _is_time_number(token):
         return False
     i = token.i
     # "F-16", "Su-25": a number glued by a hyphen to letters is a model, not a count.

@@ -72,7 +72,7 @@ AUX_WORDS = ["were", "was", "have", "has", "had", "been", "being", "are", "is", 
              "said", "believed", "feared", "to", "now", "already", "were", "so", "far",
              "since", "then", "subsequently", "just", "presumed", "left", "found"]
 LEAVE_OUTCOMES = {"dead": "killed", "wounded": "wounded", "injured": "wounded",
-                  "homeless": "displaced", "missing": "missing"}
+                  "homeless": "displaced", "displaced": "displaced", "missing": "missing"}
 TOLL_LINKS = ["to", "at", "of", "is", "was", "reached", "reaches", "hit", "hits", "stands",
               "stood", "passed", "passes", "topped", "tops", "exceeded", "exceeds", "now",
               "rises", "rose", "climbs", "climbed", "mounts", "nears", "neared"]
@@ -192,6 +192,13 @@ def _families() -> dict[str, list[list[dict]]]:
     families["deaths_of|killed"] = [[{"LOWER": {"IN": ["deaths", "death", "killing",
                                                        "killings", "lives", "bodies"]}},
                                      {"LOWER": "of"}] + CNT]
+    # "caused the displacement of 3000 families", "forced thousands of locals to flee"
+    families["deaths_of|displaced"] = [[{"LOWER": {"IN": ["displacement", "exodus",
+                                                          "evacuation"]}},
+                                        {"LOWER": "of"}] + CNT]
+    families["object|displaced"] += [
+        [{"LEMMA": {"IN": ["force", "cause", "drive", "prompt"]}}] + CNT + OF + MOD
+        + [{"LOWER": "to"}, {"LOWER": {"IN": ["flee", "leave", "abandon"]}}]]
     families["toll|killed"] = [[{"LOWER": "toll"},
                                 {"_": {"geo_cnt": "O"}, "ORTH": {"NOT_IN": CLAUSE_PUNCT}, "OP": "{0,10}"},
                                 {"LOWER": {"IN": TOLL_LINKS}}] + CNT]
