@@ -195,7 +195,8 @@ def _bad_db_cases(tmp_path):
     a_file.write_text("x")
     return [
         (str(tmp_path), "is a folder"),
-        ("postgresql://user:secret@host/db", "PostGIS store not implemented"),
+        ("postgresql://user:secret@127.0.0.1:1/db",
+         "cannot connect to PostgreSQL at 127.0.0.1:1/db"),  # no server there
         ("ftp://host/db", "unsupported database URL scheme 'ftp'"),
         (str(a_file / "x.sqlite"), "is not a folder"),  # unwritable: under a file
     ]

@@ -7,8 +7,8 @@ from tests.test_store import make_extraction, shown
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "geo.sqlite") as s:
+def store(store_url):  # each test runs on SQLite and on PostGIS (tests/conftest.py)
+    with open_store(store_url) as s:
         s.add(make_extraction("a1"))
         s.add(make_extraction("a2"))
         yield s

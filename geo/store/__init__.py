@@ -1,7 +1,7 @@
 """The store: the stored articles and their items, with a user's corrections kept apart. One
 interface (``Store``) that the commands and the dashboard use, ``open_store()`` to open the
-database ``--db`` / ``$GEO_DB`` names, and SQLite as the implementation today
-(``geo.store.sqlite``)."""
+database ``--db`` / ``$GEO_DB`` names: SQLite for a path (``geo.store.sqlite``), PostgreSQL +
+PostGIS for a ``postgresql://`` URL (``geo.store.postgis``)."""
 from geo.store.base import SchemaVersionError, Store, StoreError
 from geo.store.location import open_store, resolve_db
 

@@ -4,7 +4,7 @@ One article is one transaction: ``add()`` writes the article and all its items o
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -33,9 +33,14 @@ class Store(ABC):
     def delete(self, article_id: str) -> bool: ...
 
     @abstractmethod
-    def query(self, kinds: Optional[Iterable[str]] = None) -> pd.DataFrame:
+    def query(self, kinds: Optional[Iterable[str]] = None, *, date_from: Optional[str] = None,
+              date_to: Optional[str] = None, include_undated: bool = True,
+              parties: Iterable[str] = (), bbox: Optional[Sequence[float]] = None
+              ) -> pd.DataFrame:
         """Every stored item of ``kinds`` (None: all) as ``records.MAP_COLUMNS`` rows, the
-        user's corrections applied. Unfiltered: the views filter the frame."""
+        user's corrections applied. Unfiltered by default: the views filter the frame. The
+        keywords push the date, party and map-extent filters down into the database
+        (``geo.store.items_sql.map_items_query`` says how), for stores too large to read whole."""
 
     @abstractmethod
     def articles(self) -> pd.DataFrame: ...

@@ -1,8 +1,10 @@
 """The SQL that reads the stored items as map rows (``MAP_COLUMNS``), corrections applied, and
-the dtypes that frame comes in."""
+the dtypes that frame comes in. Written in the SQL that SQLite and PostgreSQL share (the
+PostGIS store gives its item tables a ``rowid`` column too)."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from datetime import date
+from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -13,6 +15,11 @@ from geo.records import KINDS, MAP_COLUMNS
 # (the article's own, else the global one), ``pf`` a party fix. No filter here: which items a
 # view shows is decided once, by ``geo.report.filters.filter_frame``.
 _ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
+
+
+# Typed NULLs for the columns one kind lacks, so PostgreSQL unites the SELECTs whatever their order.
+_NO_COUNTS = ("CAST(NULL AS INTEGER) AS count_best, CAST(NULL AS INTEGER) AS count_low, "
+              "CAST(NULL AS INTEGER) AS count_high")
 
 
 def _place_fix(name_sql: str, article_sql: str) -> str:
@@ -58,7 +65,7 @@ MAP_SELECTS = {
                    AS country_code,
                CASE WHEN f.id IS NULL THEN p.admin1 ELSE f.admin1 END AS admin1,
                NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
-               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS outcome, {_NO_COUNTS},
                NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
                p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
@@ -82,7 +89,7 @@ MAP_SELECTS = {
                COALESCE(k.date, a.date) AS date, {_located("k")},
                CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS party,
                NULL AS reported_by, NULL AS reported_by_text,
-               NULL AS outcome, NULL AS count_best, NULL AS count_low, NULL AS count_high,
+               NULL AS outcome, {_NO_COUNTS},
                NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
                k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
                k.target, k.text AS claim_text,
@@ -101,9 +108,68 @@ MAP_DTYPES = {"item_id": "Int64", "lat": "float64", "lon": "float64", "count_bes
 
 
 def map_items_sql(kinds: tuple[str, ...]) -> str:
-    """One statement for the items of ``kinds``, in article order."""
+    """One statement for the items of ``kinds``, in article order (undated articles first,
+    as SQLite sorts NULL, in both backends)."""
+    kinds = tuple(k for k in KINDS if k in kinds)
     return (" UNION ALL ".join(MAP_SELECTS[kind] for kind in kinds)
-            + ' ORDER BY article_date, article_id, kind, "start"')
+            + ' ORDER BY article_date NULLS FIRST, article_id, kind, "start"')
+
+
+def map_items_query(kinds: tuple[str, ...], *, date_from=None, date_to=None,
+                    include_undated: bool = True, parties: Iterable[str] = (),
+                    bbox: Optional[Sequence[float]] = None) -> tuple[str, list]:
+    """``map_items_sql`` with filters pushed down into the database, and its parameters (``?``).
+
+    The rules are ``geo.report.filters.filter_frame``'s: ``date_from``/``date_to`` keep items
+    whose date's first 10 characters are in the range (inclusive), undated ones too unless
+    ``include_undated`` is False; ``parties`` keep figures whose victims' party or reporter and
+    claims whose claimant or target is one of them, and the places of every article with such
+    an item (of any kind and any date, as corrected). ``bbox`` = (west, south, east, north),
+    the map's extent (west > east crosses the antimeridian), keeps items located in it, by
+    their corrected coordinates; ``filter_frame`` has no such filter."""
+    parties = tuple(dict.fromkeys(p for p in (parties or ()) if p))
+    if not (date_from or date_to or parties or bbox):
+        return map_items_sql(kinds), []
+    source = KINDS if parties else tuple(k for k in KINDS if k in kinds)
+    union = " UNION ALL ".join(MAP_SELECTS[kind] for kind in source)
+    conds: list[str] = []
+    params: list = []
+    if len(source) != len(kinds):
+        conds.append(f"kind IN ({_marks(kinds)})")
+        params += kinds
+    if date_from or date_to:
+        dated = []
+        for value, op in ((date_from, ">="), (date_to, "<=")):
+            if value:
+                dated.append(f"substr(date, 1, 10) {op} ?")
+                params.append(_day(value))
+        conds.append(f"(({' AND '.join(dated)})"
+                     + (" OR date IS NULL)" if include_undated else ")"))
+    if bbox:
+        west, south, east, north = (float(v) for v in bbox)
+        conds.append("lat BETWEEN ? AND ? AND " + ("lon BETWEEN ? AND ?" if west <= east
+                                                  else "(lon >= ? OR lon <= ?)"))
+        params += [south, north, west, east]
+    if parties:
+        marks = _marks(parties)
+        involved = (f"((kind = 'casualty' AND (party IN ({marks}) OR reported_by IN ({marks})))"
+                    f" OR (kind = 'claim' AND (claimant IN ({marks}) OR target IN ({marks}))))")
+        conds.append(f"({involved} OR (kind = 'place' AND article_id IN "
+                     f"(SELECT article_id FROM items WHERE {involved})))")
+        params += list(parties) * 8
+    sql = (f"WITH items AS ({union}) SELECT * FROM items WHERE {' AND '.join(conds)}"
+           ' ORDER BY article_date NULLS FIRST, article_id, kind, "start"')
+    return sql, params
+
+
+def _marks(values: Sequence) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _day(value) -> str:
+    day = value.isoformat() if isinstance(value, date) else str(value)[:10]
+    date.fromisoformat(day)  # ValueError for anything but YYYY-MM-DD
+    return day
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

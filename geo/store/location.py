@@ -1,5 +1,6 @@
 """Where the database is, and opening it: ``--db``, else ``$GEO_DB``, else the default file
-(``geo.config``); SQLite today (``SQLiteStore``), ``postgresql://`` recognised and refused."""
+(``geo.config``). A path or ``sqlite://`` URL opens a ``SQLiteStore``, a ``postgresql://`` URL a
+``PostGISStore`` (``geo.store.postgis``, imported only then)."""
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
         return ":memory:"
     if value.startswith("sqlite:///"):
         return str(Path(value[len("sqlite:///"):]).expanduser())
-    if value.startswith(("postgresql://", "postgres://", "postgresql+")):
+    if is_server_url(value):
         return value
     if "://" in value:
         scheme = value.split("://", 1)[0]
@@ -33,10 +34,18 @@ def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
 
 
 def open_store(url_or_path: Union[str, os.PathLike, None] = None) -> Store:
-    """The store at ``url_or_path`` (see ``resolve_db``), opened (and created or migrated)."""
+    """The store at ``url_or_path`` (see ``resolve_db``), opened (and created or migrated):
+    SQLite for a path, PostgreSQL + PostGIS for a ``postgresql://USER@HOST[:PORT]/DB`` URL
+    (the database is created when it does not exist; ``StoreError`` with what to do when the
+    server cannot be reached or has no PostGIS)."""
     location = resolve_db(url_or_path)
-    if location.startswith(("postgresql", "postgres://")):
-        raise NotImplementedError(
-            "PostGIS store not implemented yet: use a SQLite path or sqlite:///path "
-            f"(got {location.split('@')[-1]!r})")
+    if is_server_url(location):
+        from geo.store.postgis import PostGISStore
+
+        return PostGISStore(location)
     return SQLiteStore(location)
+
+
+def is_server_url(location: str) -> bool:
+    """Whether a resolved location names a PostgreSQL server rather than a SQLite file."""
+    return location.startswith(("postgresql://", "postgres://", "postgresql+"))

@@ -1,10 +1,12 @@
-"""The SQLite store's tables: the schema, its version and migrations, and the stored fields of
-each item kind."""
+"""The store's tables: the schema (SQLite's; ``geo.store.pg_schema`` is PostgreSQL's), its
+version and migrations (both backends run them), and the stored fields of each item kind."""
 from __future__ import annotations
 
 SCHEMA_VERSION = 4
-# Statements that bring a database of version N-1 to version N (``SQLiteStore`` runs them;
-# new tables come from ``STORE_SCHEMA`` itself, which runs first).
+# Statements that bring a database of version N-1 to version N (``SQLiteStore`` and
+# ``PostGISStore`` run them; new tables come from the schema itself, which runs first). Write
+# them in SQL both accept: ADD COLUMN with TEXT, INTEGER or DOUBLE PRECISION (not REAL, which
+# is 4 bytes in PostgreSQL).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE casualties ADD COLUMN reported_by_text TEXT",),
     3: ("ALTER TABLE places ADD COLUMN sentence TEXT",
@@ -97,8 +99,9 @@ CLAIM_COLUMNS = ("claimant", "stance", "target", "text", "place", "lat", "lon", 
                  "sentence", "sentence_start", "start", "end")
 
 
-def insert_sql(table: str, cols: tuple[str, ...]) -> str:
-    """One item's INSERT: its article id and index, then ``cols``."""
+def insert_sql(table: str, cols: tuple[str, ...], mark: str = "?") -> str:
+    """One item's INSERT: its article id and index, then ``cols`` (``mark``: the driver's
+    placeholder, ``?`` for sqlite3, ``%s`` for psycopg)."""
     names = ", ".join(f'"{c}"' for c in ("article_id", "idx") + cols)
-    marks = ", ".join("?" for _ in range(len(cols) + 2))
+    marks = ", ".join(mark for _ in range(len(cols) + 2))
     return f"INSERT INTO {table} ({names}) VALUES ({marks})"

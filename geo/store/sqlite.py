@@ -1,35 +1,28 @@
-"""The SQLite store (stdlib ``sqlite3``): the one implementation of ``geo.store.base.Store``
-so far. WAL mode and a busy timeout, because the dashboard reads while ``ingest`` writes; one
+"""The SQLite store (stdlib ``sqlite3``), the default implementation of ``geo.store.base.Store``
+(``geo.store.postgis`` is the server one; what both write and read alike is in
+``geo.store.rows``). WAL mode and a busy timeout, because the dashboard reads while ``ingest`` writes; one
 ``BEGIN IMMEDIATE`` transaction per article."""
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
-from dataclasses import fields
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
-from geo.fingerprints import content_hash, text_signature
-from geo.parties import load_parties
-from geo.records import PRECISIONS, Article, Casualty, Claim, Extraction, Place
+from geo.records import Extraction
 from geo.store.base import SchemaVersionError, Store, StoreError
-from geo.store.items_sql import map_items_sql, typed, valid_kinds
-from geo.store.schema import (CASUALTY_COLUMNS, CLAIM_COLUMNS, MIGRATIONS, PLACE_COLUMNS,
-                              SCHEMA_VERSION, STORE_SCHEMA, insert_sql)
+from geo.store.items_sql import map_items_query, typed, valid_kinds
+from geo.store.rows import (ARTICLE_INSERT_SQL, ARTICLES_SQL, BUMP_SQL, CORRECTIONS_SQL,
+                            DATE_RANGE_SQL, ITEM_TABLES, PARTIES_SQL, PARTY_FIX_UPSERT_SQL,
+                            PLACE_FIX_INSERT_SQL, SOURCES_SQL, VERSION_SQL, article_items_sql,
+                            article_values, article_view, checked_place_fix, extraction_of,
+                            fix_table, item_inserts, parties_of, party_table, stored_signature,
+                            utc_now, wanted_signatures)
+from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, STORE_SCHEMA, insert_sql
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _row_values(obj: Any, cols: tuple[str, ...]) -> list:
-    return [getattr(obj, c) for c in cols]
 
 
 class SQLiteStore(Store):
@@ -109,9 +102,8 @@ class SQLiteStore(Store):
         rows = self._conn.execute(
             "SELECT id, text, boilerplate FROM articles WHERE signature IS NULL").fetchall()
         for row in rows:
-            spans = [tuple(span) for span in json.loads(row["boilerplate"] or "[]")]
             self._conn.execute("UPDATE articles SET signature = ? WHERE id = ?",
-                               (text_signature(row["text"], spans), row["id"]))
+                               (stored_signature(row["text"], row["boilerplate"]), row["id"]))
 
     @property
     def schema_version(self) -> int:
@@ -132,19 +124,9 @@ class SQLiteStore(Store):
                 if self._has(a.id):
                     self._conn.execute("ROLLBACK")
                     return "duplicate"
-                self._conn.execute(
-                    "INSERT INTO articles (id, title, date, source, url, path, text, boilerplate,"
-                    " content_hash, ingested_at, signature)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (a.id, a.title, a.date, a.source, a.url, a.path, a.text,
-                     json.dumps([list(s) for s in a.boilerplate]), content_hash(a.text), _now(),
-                     text_signature(a.text, a.boilerplate)))
-                for table, cols, items in (("places", PLACE_COLUMNS, extraction.places),
-                                           ("casualties", CASUALTY_COLUMNS, extraction.casualties),
-                                           ("claims", CLAIM_COLUMNS, extraction.claims)):
-                    sql = insert_sql(table, cols)
-                    for idx, item in enumerate(items):
-                        self._conn.execute(sql, [a.id, idx, *_row_values(item, cols)])
+                self._conn.execute(ARTICLE_INSERT_SQL, article_values(a))
+                for sql, values in item_inserts(extraction, insert_sql):
+                    self._conn.execute(sql, values)
                 self._bump()
                 self._conn.execute("COMMIT")
             except BaseException as err:
@@ -187,38 +169,25 @@ class SQLiteStore(Store):
         """Place every mention of ``name`` (as written or as resolved; case-insensitive) at
         (lat, lon), in one article or, with ``article_id`` None, in every article, now and
         later. Figures and claims placed at that name move with it. Returns the fix's id."""
-        name = (name or "").strip()
-        if not name:
-            raise ValueError("a place correction needs the name it corrects")
-        lat, lon = float(lat), float(lon)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError(f"({lat}, {lon}) is not a latitude/longitude")
-        if precision not in PRECISIONS:
-            raise ValueError(f"precision {precision!r}: expected one of {list(PRECISIONS)}")
+        name, lat, lon = checked_place_fix(name, lat, lon, precision)
         if article_id is not None and not self.has(article_id):
             raise StoreError(f"no article {article_id!r} in the store")
         return self._write(
-            "INSERT INTO place_fixes (name, name_key, article_id, lat, lon, resolved_name,"
-            " precision, country_code, admin1, created_at)"
-            " VALUES (?, lower(?), ?, ?, ?, ?, ?, ?, ?, ?)",
+            PLACE_FIX_INSERT_SQL,
             (name, name, article_id, lat, lon, resolved_name or name, precision,
-             country_code, admin1, _now())).lastrowid
+             country_code, admin1, utc_now())).lastrowid
 
     def correct_party(self, kind: str, item_id: int, party: Optional[str]) -> int:
         """Set the party of one item (``item_id`` from ``query``): a casualty figure's
         victims' party, or a claim's claimant. None means "no party". Returns the fix's id."""
-        table = {"casualty": "casualties", "claim": "claims"}.get(kind)
-        if table is None:
-            raise ValueError(f"party corrections apply to 'casualty' or 'claim', not {kind!r}")
+        table = party_table(kind)
         with self._lock:
             row = self._conn.execute(f"SELECT article_id, idx FROM {table} WHERE rowid = ?",
                                      (int(item_id),)).fetchone()
         if row is None:
             raise StoreError(f"no {kind} with item id {item_id}")
-        self._write("INSERT INTO party_fixes (kind, article_id, idx, party, created_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, article_id, idx)"
-                    " DO UPDATE SET party = excluded.party, created_at = excluded.created_at",
-                    (kind, row["article_id"], row["idx"], party or None, _now()))
+        self._write(PARTY_FIX_UPSERT_SQL,
+                    (kind, row["article_id"], row["idx"], party or None, utc_now()))
         with self._lock:
             return self._conn.execute(
                 "SELECT id FROM party_fixes WHERE kind = ? AND article_id = ? AND idx = ?",
@@ -226,34 +195,20 @@ class SQLiteStore(Store):
 
     def corrections(self) -> pd.DataFrame:
         """Every correction, newest first: id ('place:N' / 'party:N'), what and where."""
-        sql = """
-            SELECT 'place:' || id AS id, 'place' AS kind, name, article_id,
-                   NULL AS item_kind, NULL AS item_idx, lat, lon, resolved_name, precision,
-                   country_code, admin1, NULL AS party, created_at
-            FROM place_fixes
-            UNION ALL
-            SELECT 'party:' || id, 'party', NULL, article_id, kind, idx, NULL, NULL, NULL,
-                   NULL, NULL, NULL, party, created_at
-            FROM party_fixes
-            ORDER BY created_at DESC, id DESC"""
         with self._lock:
-            return pd.read_sql_query(sql, self._conn)
+            return pd.read_sql_query(CORRECTIONS_SQL, self._conn)
 
     def remove_correction(self, correction_id: str) -> bool:
         """Undo one correction (an id from ``corrections()``). True when it existed."""
-        kind, _, number = str(correction_id).partition(":")
-        table = {"place": "place_fixes", "party": "party_fixes"}.get(kind)
-        if table is None or not number.isdigit():
-            raise ValueError(f"correction id {correction_id!r}: expected 'place:N' or 'party:N'")
-        return self._write(f"DELETE FROM {table} WHERE id = ?", (int(number),)).rowcount > 0
+        table, number = fix_table(correction_id)
+        return self._write(f"DELETE FROM {table} WHERE id = ?", (number,)).rowcount > 0
 
     def _bump(self) -> None:
-        self._conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'changes'")
+        self._conn.execute(BUMP_SQL)
 
     def version(self) -> int:
         with self._lock:
-            return self._conn.execute(
-                "SELECT value FROM counters WHERE name = 'changes'").fetchone()[0]
+            return self._conn.execute(VERSION_SQL).fetchone()[0]
 
     # -- reading --------------------------------------------------------------------------
 
@@ -269,33 +224,25 @@ class SQLiteStore(Store):
         with self._lock:
             return self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
-    def query(self, kinds: Optional[Iterable[str]] = None) -> pd.DataFrame:
+    def query(self, kinds: Optional[Iterable[str]] = None, *, date_from: Optional[str] = None,
+              date_to: Optional[str] = None, include_undated: bool = True,
+              parties: Iterable[str] = (), bbox: Optional[Sequence[float]] = None
+              ) -> pd.DataFrame:
         """Every stored item of ``kinds`` ('place', 'casualty', 'claim'; None: all) as a frame
         with exactly ``MAP_COLUMNS``: resolved place mentions, casualty figures and claims
         (with or without coordinates), with their article's provenance and the user's
         corrections applied. No filter: ``geo.report.filters.filter_frame`` decides what a
-        view shows."""
-        sql = map_items_sql(valid_kinds(kinds))
+        view shows; the keywords push filters down (``map_items_query``)."""
+        sql, params = map_items_query(valid_kinds(kinds), date_from=date_from, date_to=date_to,
+                                      include_undated=include_undated, parties=parties,
+                                      bbox=bbox)
         with self._lock:
-            frame = pd.read_sql_query(sql, self._conn)
+            frame = pd.read_sql_query(sql, self._conn, params=params)
         return typed(frame)
 
     def articles(self) -> pd.DataFrame:
-        sql = """
-            SELECT a.id, a.title, a.date, a.source, a.url,
-                   (SELECT COUNT(*) FROM places p WHERE p.article_id = a.id) AS n_places,
-                   (SELECT COUNT(*) FROM casualties c WHERE c.article_id = a.id) AS n_casualties,
-                   (SELECT COUNT(*) FROM claims k WHERE k.article_id = a.id) AS n_claims
-            FROM articles a ORDER BY a.date, a.id"""
         with self._lock:
-            return pd.read_sql_query(sql, self._conn)
-
-    def _items(self, table: str, cols: tuple[str, ...], article_id: str) -> list[dict]:
-        names = ", ".join(f'"{c}"' for c in cols)
-        rows = self._conn.execute(
-            f"SELECT {names} FROM {table} WHERE article_id = ? ORDER BY idx",
-            (article_id,)).fetchall()
-        return [dict(zip(cols, row)) for row in rows]
+            return pd.read_sql_query(ARTICLES_SQL, self._conn)
 
     def article(self, article_id: str) -> Optional[dict]:
         """The article with its text, boilerplate spans and items (for the highlighted view);
@@ -305,25 +252,13 @@ class SQLiteStore(Store):
                                      (article_id,)).fetchone()
             if row is None:
                 return None
-            out = dict(row)
-            out["boilerplate"] = [tuple(s) for s in json.loads(out["boilerplate"] or "[]")]
-            out["places"] = self._items("places", PLACE_COLUMNS, article_id)
-            out["casualties"] = self._items("casualties", CASUALTY_COLUMNS, article_id)
-            out["claims"] = self._items("claims", CLAIM_COLUMNS, article_id)
-        return out
+            items = {table: [dict(zip(cols, r)) for r in self._conn.execute(
+                         article_items_sql(table, cols), (article_id,)).fetchall()]
+                     for table, cols, *_ in ITEM_TABLES}
+        return article_view(dict(row), items)
 
     def get_extraction(self, article_id: str) -> Optional[Extraction]:
-        d = self.article(article_id)
-        if d is None:
-            return None
-        names = {f.name for f in fields(Article)}
-        article = Article(**{k: v for k, v in d.items() if k in names})
-        return Extraction(
-            article=article,
-            places=[Place(**p) for p in d["places"]],
-            casualties=[Casualty(**c) for c in d["casualties"]],
-            claims=[Claim(**c) for c in d["claims"]],
-        )
+        return extraction_of(self.article(article_id))
 
     def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]:
         """The party ids the stored items name, for the party filter: victims' parties,
@@ -334,36 +269,21 @@ class SQLiteStore(Store):
         ``known`` (party ids; default: the ids of ``geo.parties.load_parties()``) or is used
         as a party elsewhere (a victims' party, claimant or target).
         """
-        sql = """
-            SELECT party FROM casualties UNION SELECT claimant FROM claims
-            UNION SELECT target FROM claims"""
         with self._lock:
-            ids = {r[0] for r in self._conn.execute(sql) if r[0]}
-            sources = {r[0] for r in self._conn.execute(
-                "SELECT DISTINCT reported_by FROM casualties") if r[0]}
-        extra = sources - ids
-        if extra:
-            if known is None:
-                known = {p.id for p in load_parties()}
-            known = set(known)
-            ids |= {s for s in extra if s in known}
-        return sorted(ids)
+            ids = [r[0] for r in self._conn.execute(PARTIES_SQL)]
+            sources = [r[0] for r in self._conn.execute(SOURCES_SQL)]
+        return parties_of(ids, sources, known)
 
     def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
         """Article id -> rewrite signature (``geo.fingerprints``), for all or the given articles."""
         with self._lock:
             rows = self._conn.execute("SELECT id, signature FROM articles").fetchall()
-        wanted = set(article_ids) if article_ids is not None else None
-        return {r[0]: r[1] for r in rows if r[1] and (wanted is None or r[0] in wanted)}
+        return wanted_signatures(rows, article_ids)
 
     def date_range(self) -> tuple[Optional[str], Optional[str]]:
         """Earliest and latest date over articles and items; (None, None) when nothing is dated."""
-        sql = """
-            SELECT MIN(d), MAX(d) FROM (
-                SELECT date AS d FROM articles UNION ALL SELECT date FROM casualties
-                UNION ALL SELECT date FROM claims) WHERE d IS NOT NULL"""
         with self._lock:
-            lo, hi = self._conn.execute(sql).fetchone()
+            lo, hi = self._conn.execute(DATE_RANGE_SQL).fetchone()
         return lo, hi
 
     def close(self) -> None:
