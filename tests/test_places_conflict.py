@@ -104,3 +104,23 @@ def test_cued_names_are_bare_foreign_names():
 def test_a_cued_word_after_the_is_no_town(nlp, gazetteer):
     text = "Delegates met at the Congress in Syria and in the Commerce hall of Damascus."
     assert not {"Congress", "Commerce"} & set(_placed(_places(nlp, gazetteer, text)))
+
+
+def test_a_cued_name_the_ner_calls_a_product_is_found(nlp, gazetteer):
+    text = ("At least 15 civilians were killed in raids in a northern district of Manbij in "
+            "Syria.")  # the small model: 'Manbij' PRODUCT
+    place = _placed(_places(nlp, gazetteer, text)).get("Manbij")
+    assert place is not None and place.country_code == "SY"
+
+
+@pytest.mark.parametrize("text,name,resolved", [
+    # a lower-case direction word belongs to the name when the whole is a place of its own
+    ("Government forces shelled eastern Ghouta near Damascus, Syria.", "eastern Ghouta",
+     "Eastern Ghouta"),
+    ("Rebels held the Qalamoun mountains in Syria.", "Qalamoun mountains", "Qalamoun"),
+    # and not when it is not
+    ("Shelling hit eastern Aleppo in Syria.", "Aleppo", "Aleppo"),
+])
+def test_curated_conflict_regions_and_direction_words(nlp, gazetteer, text, name, resolved):
+    place = _placed(_places(nlp, gazetteer, text)).get(name)
+    assert place is not None and place.resolved_name == resolved

@@ -100,6 +100,29 @@ def allowed_sides(event: EventResult, parties) -> set[str]:
     return sides
 
 
+def column_scores(events: list[EventResult], parties) -> dict[str, tuple[int, int]]:
+    """Per UCDP column (side_a, side_b, civilians), over the events with a killed figure and
+    deaths in that column: how many have a figure whose victims are that column's (side_a /
+    side_b: a party on that side; civilians: civilian victims). A blank party or category is a
+    miss. Returns column -> (hits, events)."""
+    out = {}
+    for column in ("side_a", "side_b", "civilians"):
+        hits = n = 0
+        for ev in events:
+            if ev.killed is None or not ev.deaths.get(column):
+                continue
+            n += 1
+            if column == "civilians":
+                hits += any(c.victim == "civilian" for _, c in ev.figures)
+                continue
+            side = (parties.side_of("ukraine") if column == "side_a"
+                    else parties.side_of(parties.match(ev.side_b) or ""))
+            hits += any(c.party is not None and parties.side_of(c.party) == side
+                        for _, c in ev.figures)
+        out[column] = (hits, n)
+    return out
+
+
 def run(path: str, limit: Optional[int] = None, nlp=None, parties=None,
         places: bool = False, gazetteer=None, regions=None) -> list[EventResult]:
     """Extract every event's headlines; ``places=True`` geoparses them first (the pipeline's
@@ -356,6 +379,11 @@ def main(argv: list[str]) -> int:
     print(f"victim party agrees (by side) with a non-zero side column: "
           f"{s['party_agreement']:.1%} of {s['party_scored']} military/official figures with "
           f"a party; {s['party_missing']} without a party")
+    columns = column_scores(events, parties)
+    shares = [hits / n for hits, n in columns.values() if n]
+    print("victims' side per UCDP column, a blank party or category counted as a miss: "
+          + ", ".join(f"{col} {hits / n:.1%} of {n}" for col, (hits, n) in columns.items() if n)
+          + f"; macro-average {sum(shares) / len(shares):.1%}" if shares else "")
     print(f"killed == UCDP best: {s['killed_exact']:.1%}   within 20 %: "
           f"{s['killed_within_20pct']:.1%}   median extracted/best: {s['median_ratio']}")
     print(f"count mismatches: {s['mismatches']} (over: {s['mismatch_over']}, under: "

@@ -78,13 +78,15 @@ def _victim_tokens(doc: Doc, binding: Binding) -> list[Token]:
 def find_casualties(doc: Doc, sentences: list[Span], parties,
                     place_for: Callable, date_for: Callable,
                     article_date: Optional[str] = None,
-                    headline: Optional[tuple[int, int]] = None) -> list[Casualty]:
+                    headline: Optional[tuple[int, int]] = None,
+                    home_state: Optional[str] = None) -> list[Casualty]:
     """Figures of ``sentences``; ``place_for(start, end, sent, anchors=tokens)`` places one
     (``geo.events.extract._Context.place_for``: anchors are its outcome word, victims and count).
     Each figure's kind (cumulative, incremental, incident, historical) comes from its wording
     (``geo.events.figure_kinds``); ``article_date`` tells a past year from the present.
     ``headline`` (character span of the headline in the text) lets the body's restatement of a
-    headline figure stand for both (``merge_headline``)."""
+    headline figure stand for both (``merge_headline``). ``home_state`` is the party id of the
+    country the article is set in (``geo.events.extract.home_state``)."""
     found: list[Casualty] = []
     tolls: set[int] = set()  # ids of the figures that are cumulative tolls / increments
     increments: set[int] = set()
@@ -192,6 +194,13 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                                     or b.victim.lower_ in NONSTATE_FORCES):
                     # "Ukraine says 300 separatists killed": the other side's fighters
                     party = nonstate_opponent(parties, reporter_party, lemma)
+            if party is None and home_state and b.victim is not None and (
+                    b.victim.lemma_.lower() in NONSTATE_FORCES
+                    or b.victim.lower_ in NONSTATE_FORCES) and not (
+                    reporter_party and parties.side_of(reporter_party) != reporter_party):
+                # "Two rebels killed in shelling" in a story set in Ukraine: the one non-state
+                # side fighting on that state's soil (none when several could be meant)
+                party = nonstate_opponent(parties, home_state, b.victim.lemma_.lower())
             last_victim = (victim, party)
             c = b.count
             span = doc[b.start:b.end]

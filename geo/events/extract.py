@@ -407,6 +407,18 @@ def headline_span(article: Article) -> Optional[tuple[int, int]]:
     return None
 
 
+def home_state(places: list[Place], parties) -> Optional[str]:
+    """The party id of the country most of the article's resolved places lie in, when the
+    party table has that country; else None."""
+    codes = Counter(p.country_code for p in places if p.resolved and p.country_code)
+    if not codes or parties is None:
+        return None
+    (code, n), *rest = codes.most_common(2)
+    if rest and rest[0][1] == n:
+        return None  # two countries alike: no single home
+    return next((p.id for p in parties if p.country_code == code), None)
+
+
 def extract_events(doc: Doc, article: Article, places: list[Place],
                    parties) -> tuple[list[Casualty], list[Claim]]:
     """Casualty figures and claims of ``article``; ``doc`` = nlp(article.text), ``parties``
@@ -417,6 +429,7 @@ def extract_events(doc: Doc, article: Article, places: list[Place],
         parties = parties.in_document(doc)
     ctx = _Context(article, places, doc, parties, sentences)
     casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for,
-                                 article_date=article.date, headline=headline_span(article))
+                                 article_date=article.date, headline=headline_span(article),
+                                 home_state=home_state(places, parties))
     claims = find_claims(doc, sentences, parties, article.date, ctx.place_for, ctx.date_for)
     return casualties, claims

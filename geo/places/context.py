@@ -37,6 +37,9 @@ _PLACE_NOUN_AFTER = re.compile(r"^\s+(?:town|village|city|neighbou?rhood|distric
 CONTEXT_LABELS = {"NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL",
                   "WORK_OF_ART", "LAW", "PRODUCT"}
 MAX_NAME_WORDS = 4
+# Labels the small model gives unknown foreign names ('district of Manbij' as a PRODUCT): a
+# span of proper nouns only under them is no obstacle either
+GUESSED_LABELS = {"PRODUCT", "WORK_OF_ART", "LAW"}
 
 
 def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention],
@@ -52,7 +55,8 @@ def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mentio
         return []
     text = doc.text
     taken = [(m.start, m.end) for m in mentions]
-    taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in CONTEXT_LABELS]
+    taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in CONTEXT_LABELS
+              and not (e.label_ in GUESSED_LABELS and all(t.pos_ == "PROPN" for t in e))]
     taken += [(m.start, m.end) for m in (parties.find(doc) if parties is not None else [])]
     allowed = tuple(sorted(countries))
     surnames = surnames_of(doc)

@@ -66,6 +66,8 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
     surnames = surnames_of(doc)
     for ent in doc.ents:
         span = _trim(ent)
+        if span is not None:
+            span = _with_direction(span, gazetteer)
         if span is None or is_stop(span.text) or span.text.islower():
             continue  # 'the metro' (FAC): a name is capitalised
         if normalize(span.text) in COMMON_WORDS:
@@ -314,6 +316,18 @@ _PART_OF = re.compile(
 FACILITY_HEADS = {"jail", "courthouse", "hall", "council", "court", "sheriff", "police",
                   "department", "office", "district", "commission", "board", "airport",
                   "library", "fairgrounds", "prison"}
+
+
+def _with_direction(span: Span, gazetteer: Gazetteer) -> Span:
+    """'eastern Ghouta' when the gazetteer has that name as a place of its own (the NER leaves
+    a lower-case direction word out); else the span as it is."""
+    if span.start == 0:
+        return span
+    prev = span.doc[span.start - 1]
+    if not (prev.is_lower and _PART_OF.match(prev.text + " ")):
+        return span
+    longer = span.doc[span.start - 1:span.end]
+    return longer if gazetteer.candidates(longer.text) else span
 
 
 def lookup(gazetteer: Gazetteer, text: str) -> list[Candidate]:
