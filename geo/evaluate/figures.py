@@ -150,6 +150,13 @@ def score_claims(text: str, preds: list[dict], golds: list[dict], names: GoldPar
         if hit is None:
             if not g.get("optional"):
                 result.claims.fn += 1
+                near = [(p.get("claimant"), p.get("stance")) for p in preds if overlaps(
+                    sentence_span(p) if p.get("sentence") else (p.get("start", 0),
+                                                                p.get("end", 0)), spans)]
+                result.errors.append({"kind": "claim missed", "quote": g.get("quote"),
+                                      "claimant_any_of": g.get("claimant_any_of"),
+                                      "stance_any_of": g.get("stance_any_of"),
+                                      "predicted_there": near})
             continue
         used.add(hit)
         if g.get("optional"):
@@ -160,6 +167,9 @@ def score_claims(text: str, preds: list[dict], golds: list[dict], names: GoldPar
         result.claim_target_right += names.agrees(p.get("target"), None,
                                                   g.get("target_any_of") or [None])
     result.claims.fp += len(preds) - len(used)
+    result.errors.extend({"kind": "claim false", "claimant": p.get("claimant"),
+                          "stance": p.get("stance"), "sentence": (p.get("sentence") or "")[:300]}
+                         for pi, p in enumerate(preds) if pi not in used)
 
 
 def score_places(preds: list[dict], gold: dict, result: Result) -> None:
