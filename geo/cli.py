@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import sys
+from itertools import chain
 from pathlib import Path
 from typing import Optional
 
@@ -23,6 +24,9 @@ from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
 
 
+# `extract` parses a few articles at a time (Extractor.extract_many): a line appears after its
+# batch, the output is the same as article by article.
+BATCH_SIZE_EXTRACT = 8
 ERRORS_SHOWN_PER_FILE = 5  # then one summary line per file; the full list goes to a log file
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -81,6 +85,16 @@ def _date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"got {value!r}, expected a date YYYY-MM-DD") from None
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"got {value!r}, expected a whole number >= 1")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     # "geo" when run as the console script, "python -m geo" from a checkout
     prog = "geo" if Path(sys.argv[0]).name == "geo" else "python -m geo"
@@ -102,7 +116,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="extract articles and add them to the store")
     input_options(p)
     db_option(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar (shown only when stderr is a terminal)")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="extract on a Dask LocalCluster of N processes (one thread each); "
+                        "the results are stored in input order, as a serial run stores them")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="extract on the running Dask cluster at this scheduler address "
+                        "(its workers need geo installed)")
 
     p = sub.add_parser("extract", help="print one JSON line per article (the stable contract)")
     input_options(p)
@@ -176,11 +197,34 @@ def _check_db(db: Optional[str]) -> None:
         return
 
 
+def estimate_articles(paths: list[str]) -> Optional[int]:
+    """About how many articles ``paths`` hold, for the progress bar's ETA: one per file (a
+    sidecar counts too), one per line of a ``.jsonl`` feed (counted, not parsed). None when
+    it cannot tell."""
+    total = 0
+    try:
+        for path in map(Path, paths):
+            files = ([Path(d) / n for d, _, names in os.walk(path) for n in names
+                      if not n.startswith(".")] if path.is_dir() else
+                     [path] if path.is_file() else [])
+            for f in files:
+                if f.suffix.lower() == ".jsonl":
+                    with open(f, "rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                else:
+                    total += 1
+    except OSError:
+        return None
+    return total or None
+
+
 def cmd_ingest(args) -> int:
+    from contextlib import closing
+
     from tqdm import tqdm
 
+    import geo.pipeline
     from geo.read import read_articles
-    from geo.pipeline import ingest
     from geo.store import open_store, resolve_db
 
     _check_db(args.db)
@@ -195,23 +239,38 @@ def cmd_ingest(args) -> int:
     # the log sits beside the store it was written for
     logs = None if "://" in location or location == ":memory:" else Path(location).parent / "logs"
     errors = ErrorReport("ingest", lambda line: tqdm.write(line, file=sys.stdout), logs)
+    bar = not args.quiet and sys.stderr.isatty()  # rate and ETA, on a terminal only
     try:
         with open_store(args.db) as store:
-            results = ingest(items, store)
-            for result in tqdm(results, unit="article", disable=args.quiet, file=sys.stderr):
-                counts[result.status] = counts.get(result.status, 0) + 1
-                path = shown(result.path)
-                if result.status == "ok":
-                    n_places, n_cas, n_claims = result.counts
-                    line = (f"ok         {path}  [{result.article_id}] {n_places} places, "
-                            f"{n_cas} casualty figures, {n_claims} claims")
-                elif result.status == "duplicate":
-                    line = (f"duplicate  {path}  [{result.article_id}] skipped: "
-                            f"{shown(result.reason)}")
-                else:
-                    errors.add(result.path, f"error      {path}  {shown(result.reason)}")
-                    continue
-                tqdm.write(line, file=sys.stdout)
+            if args.workers or args.scheduler:
+                from geo.parallel import ingest_parallel
+
+                results = ingest_parallel(items, store, workers=args.workers,
+                                          scheduler=args.scheduler)
+            else:
+                results = geo.pipeline.ingest(items, store)
+            with closing(results):  # Ctrl-C: a Dask cluster closes with it
+                for result in tqdm(results, unit="article", disable=not bar, file=sys.stderr,
+                                   total=estimate_articles(paths) if bar else None,
+                                   smoothing=0.1):
+                    counts[result.status] = counts.get(result.status, 0) + 1
+                    path = shown(result.path)
+                    if result.status == "ok":
+                        n_places, n_cas, n_claims = result.counts
+                        line = (f"ok         {path}  [{result.article_id}] {n_places} places, "
+                                f"{n_cas} casualty figures, {n_claims} claims")
+                    elif result.status == "duplicate":
+                        line = (f"duplicate  {path}  [{result.article_id}] skipped: "
+                                f"{shown(result.reason)}")
+                    elif result.status == "renamed":  # its id held another text: both kept
+                        n_places, n_cas, n_claims = result.counts
+                        line = (f"renamed    {path}  [{result.article_id}] "
+                                f"{shown(result.reason)}; {n_places} places, "
+                                f"{n_cas} casualty figures, {n_claims} claims")
+                    else:
+                        errors.add(result.path, f"error      {path}  {shown(result.reason)}")
+                        continue
+                    tqdm.write(line, file=sys.stdout)
     except KeyboardInterrupt:
         # each article is one transaction: the one being written was rolled back
         errors.close()
@@ -219,32 +278,42 @@ def cmd_ingest(args) -> int:
               f"{counts['error']} error so far; rerun to store the rest", file=sys.stderr)
         return 130
     errors.close()
-    print(f"{counts['ok']} ok, {counts['duplicate']} duplicate, {counts['error']} error")
+    renamed = f", {counts['renamed']} renamed" if counts.get("renamed") else ""
+    print(f"{counts['ok']} ok{renamed}, {counts['duplicate']} duplicate, "
+          f"{counts['error']} error")
     return 1 if counts["error"] or empty else 0
 
 
 def cmd_extract(args) -> int:
     from geo.read import ArticleError, read_articles
-    from geo.pipeline import extract
+    from geo.pipeline import default_extractor, failure_reason
 
     paths, empty = _with_articles(args.paths)
     failed = int(empty)
     errors = ErrorReport("extract", lambda line: print(line, file=sys.stderr))
-    try:
+
+    def articles():  # reading errors are reported in turn; the articles go on to the extractor
+        nonlocal failed
         for item in read_articles(paths, date=args.date, source=args.source,
                                   follow_links=args.follow_links):
             if isinstance(item, ArticleError):
                 errors.add(item.path, f"error: {item.path}: {item.reason}")
                 failed += 1
-                continue
-            try:
-                extraction = extract(item)
-            except Exception as err:  # report and go on with the batch
+            else:
+                yield item
+
+    try:
+        stream = articles()
+        first = next(stream, None)  # the model loads only if there is an article
+        pending = [] if first is None else default_extractor().extract_many(
+            chain([first], stream), batch_size=BATCH_SIZE_EXTRACT)
+        for item, result in pending:
+            if isinstance(result, Exception):  # report and go on with the batch
                 where = item.path or item.id
-                errors.add(where, f"error: {where}: {type(err).__name__}: {err}")
+                errors.add(where, f"error: {where}: {failure_reason(result)}")
                 failed += 1
                 continue
-            print(json.dumps(extraction.to_json(with_text=args.with_text), ensure_ascii=False),
+            print(json.dumps(result.to_json(with_text=args.with_text), ensure_ascii=False),
                   flush=True)
     except KeyboardInterrupt:
         errors.close()

@@ -3,15 +3,26 @@
 ``extract`` touches no store and no network; ``ingest`` is ``extract`` plus one store
 transaction per article. The heavy objects (spaCy pipeline, gazetteer, boundaries, party
 table) load once per process through ``default_extractor()``.
+
+``Extractor.extract_many`` is the batch path: the texts go through ``nlp.pipe`` a batch at a
+time (the model's matrix work shared by the batch), the rest article by article, each
+article's outcome in input order; it gives exactly what ``extract`` gives article by article.
+``ingest`` uses it; ``geo.parallel`` runs it on a Dask cluster and stores the results through
+the same writer (``store_outcomes``), so every path stores the same rows in the same order.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from itertools import islice
+from typing import Iterable, Iterator, Optional, Union
 
 from geo.records import Article, Extraction, Place
 
+# Articles per nlp.pipe call: enough for the model's batched matrix work, small enough that a
+# batch of parsed docs (the memory held at once) stays a few MB.
+BATCH_SIZE = 16
 
 class ExtractionError(Exception):
     """An article could not be processed; the batch goes on without it."""
@@ -28,14 +39,46 @@ class Extractor:
     fallback_geocoder: object = None
 
     def extract(self, article: Article) -> Extraction:
-        from geo.events import extract_events
-        from geo.places import find_places
+        self.check_length(article)
+        return self.finish(article, self.nlp(article.text))
 
+    def extract_many(self, articles: Iterable[Article], batch_size: int = BATCH_SIZE,
+                     ) -> Iterator[tuple[Article, Union[Extraction, Exception]]]:
+        """``(article, Extraction or the exception it raised)`` for each article, in input order.
+
+        The same result as ``extract`` per article: the texts of ``batch_size`` articles go
+        through ``nlp.pipe`` together, then places and events are found doc by doc. At most one
+        batch is held at a time (``articles`` may be an endless stream). If the batch's parse
+        fails, its articles are parsed one by one, so only the article at fault fails."""
+        it = iter(articles)
+        while batch := list(islice(it, max(1, batch_size))):
+            fits = [a for a in batch if len(a.text) <= self.nlp.max_length]
+            try:
+                docs = dict(zip(map(id, fits), self.nlp.pipe([a.text for a in fits],
+                                                             batch_size=len(fits) or 1)))
+            except Exception:  # noqa: BLE001 - parse the batch article by article instead
+                docs = {}
+            for article in batch:
+                try:
+                    self.check_length(article)
+                    doc = docs.get(id(article))
+                    yield article, self.finish(article, self.nlp(article.text) if doc is None
+                                               else doc)
+                except Exception as err:  # one bad article must not stop the batch
+                    yield article, err
+            del docs, fits, batch
+
+    def check_length(self, article: Article) -> None:
         if len(article.text) > self.nlp.max_length:
             raise ExtractionError(
                 f"text too long for the NLP pipeline ({len(article.text):,} characters > "
                 f"{self.nlp.max_length:,})")
-        doc = self.nlp(article.text)
+
+    def finish(self, article: Article, doc) -> Extraction:
+        """Places, figures and claims of ``article`` from its parsed ``doc``."""
+        from geo.events import extract_events
+        from geo.places import find_places
+
         places = find_places(doc, article, gazetteer=self.gazetteer, regions=self.regions,
                              parties=self.parties)
         attach_sentences(places, doc)
@@ -120,37 +163,116 @@ class IngestResult:
     """One line of the ingest summary."""
     path: str
     article_id: Optional[str]
-    status: str  # "ok" | "duplicate" | "error"
+    status: str  # "ok" | "renamed" | "duplicate" | "error"
     reason: str = ""
     title: Optional[str] = None
     counts: tuple[int, int, int] = (0, 0, 0)  # places, casualties, claims
 
 
-def ingest(items: Iterable, store, extractor: Optional[Extractor] = None) -> Iterator[IngestResult]:
+def failure_reason(err: BaseException) -> str:
+    """The one-line reason an article failed, as the ingest summary prints it."""
+    return f"{type(err).__name__}: {err}"
+
+
+# What an extraction stage gives back for each article it was given, in order: the Extraction,
+# or the reason it failed (a string: it crosses process boundaries as it is).
+Outcome = Union[Extraction, str]
+Outcomes = list[tuple[Article, Outcome]]
+
+# Results held back behind articles still being extracted (reading errors, duplicates); past
+# this many the stage is drained, so a long run of them never piles up in memory.
+MAX_WAITING = 256
+
+
+class BatchStage:
+    """The in-process extraction stage: articles are parsed ``batch_size`` at a time."""
+
+    def __init__(self, extractor: Optional[Extractor] = None, batch_size: int = BATCH_SIZE):
+        self.extractor, self.batch_size = extractor, max(1, batch_size)
+        self.buffer: list[Article] = []
+
+    def put(self, article: Article) -> Outcomes:
+        """Take ``article``; return the outcomes finished meanwhile (in input order)."""
+        self.buffer.append(article)
+        return self.drain() if len(self.buffer) >= self.batch_size else []
+
+    def drain(self) -> Outcomes:
+        """Finish every article taken; their outcomes in input order."""
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return []
+        if self.extractor is None:  # loads on the first article, never for none
+            self.extractor = default_extractor()
+        return [(article, result if isinstance(result, Extraction) else failure_reason(result))
+                for article, result in self.extractor.extract_many(batch, len(batch))]
+
+
+def ingest(items: Iterable, store, extractor: Optional[Extractor] = None,
+           batch_size: int = BATCH_SIZE) -> Iterator[IngestResult]:
     """Extract and store each article; errors are reported per item and never stop the batch.
 
     ``items`` yields Article or ArticleError (from ``geo.read.articles.read_articles``).
-    """
+    Articles are parsed ``batch_size`` at a time (``Extractor.extract_many``); each is stored
+    in its own transaction, in input order. The extractor loads on the first article to
+    extract (``default_extractor()`` when none is given)."""
+    return store_outcomes(items, store, BatchStage(extractor, batch_size))
+
+
+def store_outcomes(items: Iterable, store, stage) -> Iterator[IngestResult]:
+    """The one writer: ``items`` (Article | ArticleError) in, one IngestResult per item out, in
+    input order. Reading errors and articles already stored skip ``stage`` (an object with
+    ``put(article)`` and ``drain()``, both returning finished ``(article, outcome)`` pairs in
+    the order given); the others are stored as their outcomes come back, one transaction
+    each, in input order: the store ends as a serial run leaves it. A duplicate within the
+    input is caught when it is written, after its twin."""
     from geo.read import ArticleError
 
+    waiting: deque = deque()  # [item, IngestResult or None] in input order, not yet reported
+    in_flight: deque = deque()  # the entries of ``waiting`` given to the stage
+
+    def settle(outcomes: Outcomes) -> None:
+        for article, outcome in outcomes:
+            entry = in_flight.popleft()
+            if entry[0] is not article:
+                raise RuntimeError("the extraction stage returned articles out of order")
+            entry[:] = [None, _write(article, outcome, store)]
+
+    store.check_writable()  # a read-only store: one StoreError before anything is extracted
     for item in items:
         if isinstance(item, ArticleError):
-            yield IngestResult(path=str(item.path), article_id=None, status="error",
-                               reason=item.reason)
-            continue
-        path = str(item.path or item.id)
-        if store.has(item.id):
-            yield IngestResult(path, item.id, "duplicate", "already in the store", item.title)
-            continue
-        try:
-            extraction = extract(item, extractor)
-            status = store.add(extraction)
-        except Exception as err:  # one bad article must not stop the batch
-            yield IngestResult(path, item.id, "error", f"{type(err).__name__}: {err}", item.title)
-            continue
-        yield IngestResult(path, item.id, status, "", item.title,
-                           (len(extraction.places), len(extraction.casualties),
-                            len(extraction.claims)))
+            waiting.append([None, IngestResult(path=str(item.path), article_id=None,
+                                               status="error", reason=item.reason)])
+        elif (same := store.find_same(item)) is not None:
+            # identity is the content: the same text under any id or file name is stored once
+            waiting.append([None, IngestResult(str(item.path or item.id), same, "duplicate",
+                                               f"same text as stored article {same}",
+                                               item.title)])
+        else:
+            entry = [item, None]
+            waiting.append(entry)
+            in_flight.append(entry)
+            settle(stage.put(item))
+        if len(waiting) > MAX_WAITING and in_flight:
+            settle(stage.drain())
+        while waiting and waiting[0][1] is not None:
+            yield waiting.popleft()[1]
+    settle(stage.drain())
+    while waiting:
+        yield waiting.popleft()[1]
+
+
+def _write(article: Article, outcome: Outcome, store) -> IngestResult:
+    path = str(article.path or article.id)
+    if isinstance(outcome, str):
+        return IngestResult(path, article.id, "error", outcome, article.title)
+    try:  # add() tells a duplicate (same text) and a renamed id collision (other text) itself
+        status = store.add(outcome)
+    except Exception as err:  # one bad article must not stop the batch
+        return IngestResult(path, article.id, "error", failure_reason(err), article.title)
+    counts = (0, 0, 0) if status == "duplicate" else \
+        (len(outcome.places), len(outcome.casualties), len(outcome.claims))
+    return IngestResult(path, getattr(status, "article_id", None) or article.id, str(status),
+                        getattr(status, "reason", "") or "", article.title, counts)
 
 
 def ingest_if_empty(store, folder, extractor_factory=default_extractor) -> list[IngestResult]:

@@ -415,3 +415,49 @@ def test_export_rejects_a_bad_filter(tmp_path, capsys):
         main(["export", "--format", "csv", "-o", str(tmp_path / "x.csv"),
               "--min-precision", "street"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_ingest_workers_and_scheduler_go_to_the_dask_ingest(tmp_path, monkeypatch, capsys):
+    """--workers/--scheduler hand the same stream and store to geo.parallel (tested on a real
+    LocalCluster in test_parallel.py); the report is the serial one."""
+    import geo.parallel
+    import geo.pipeline
+
+    calls = []
+
+    def fake(items, store, workers=None, scheduler=None, **kwargs):
+        calls.append((workers, scheduler))
+        yield from geo.pipeline.ingest(items, store)
+
+    monkeypatch.setattr(geo.parallel, "ingest_parallel", fake)
+    (tmp_path / "a.txt").write_text("Shelling in Donetsk\n\nShelling killed 3 civilians in Donetsk.\n")
+    db = str(tmp_path / "s.sqlite")
+    assert main(["ingest", str(tmp_path / "a.txt"), "--db", db, "--quiet", "--workers", "2"]) == 0
+    assert main(["ingest", str(tmp_path / "a.txt"), "--db", db, "--quiet",
+                 "--scheduler", "tcp://127.0.0.1:8786"]) == 0
+    assert calls == [(2, None), (None, "tcp://127.0.0.1:8786")]
+    out = capsys.readouterr().out
+    assert "1 ok, 0 duplicate, 0 error" in out and "0 ok, 1 duplicate, 0 error" in out
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_ingest_workers_must_be_a_positive_number(tmp_path, value, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["ingest", str(tmp_path), "--workers", value])
+    assert exit_.value.code == 2 and "expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_no_progress_bar_unless_stderr_is_a_terminal(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("Title\n\nNothing happened in Donetsk.\n")
+    assert main(["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.sqlite")]) == 0
+    assert "article/s" not in capsys.readouterr().err  # captured: not a terminal
+
+
+def test_the_progress_bar_total_is_estimated_without_parsing(tmp_path):
+    from geo.cli import estimate_articles
+
+    (tmp_path / "feed.jsonl").write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n')
+    (tmp_path / "one.txt").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    assert estimate_articles([str(tmp_path)]) == 4
+    assert estimate_articles([str(tmp_path / "missing")]) is None

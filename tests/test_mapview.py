@@ -517,7 +517,7 @@ def test_legend_lists_the_parties_present_only():
     assert "1 item without coordinates not shown" in legend
     assert "claim" in legend and "casualty figure" in legend and "place mentioned" in legend
     assert "one marker per party and spot" in legend  # the two Armenian figures: one circle
-    assert "pixels apart" in legend  # Yerevan: a place and a claim share the spot
+    assert "drawn apart around it" in legend  # Yerevan: a place and a claim share the spot
 
 
 def test_legend_html_escapes_names():
@@ -551,27 +551,27 @@ def _party_frame(n: int) -> pd.DataFrame:
                           precision="city")])
 
 
-def test_legend_and_layer_control_open_with_few_parties_collapsed_with_many():
+def test_the_legend_starts_unfolded_the_layer_control_collapses_with_many_parties():
     page = render()  # the seed: 4 parties
     assert not legend_starts_collapsed(page) and not layer_control_collapsed(page)
     for n, collapsed in ((5, False), (6, False), (7, True), (20, True)):
         page = render(_party_frame(n))
-        assert legend_starts_collapsed(page) is collapsed, n
+        assert not legend_starts_collapsed(page), n  # issue 14: the key is never hidden
         assert layer_control_collapsed(page) is collapsed, n
         legend = legend_content(page)
-        # collapsed or not, the parties are all in the legend (shown on click)
         assert all(f"P{k}" in legend.upper() for k in range(n))
+        # many parties: laid out in two columns in a snapshot (map.css), scrolled otherwise
+        assert ("geo-parties-many" in legend) is (n > 16), n
     # the toggle: click and Enter/Space on the header flip the class, the arrow, aria-expanded
     assert 'L.DomEvent.on(head, "click keydown"' in page
     assert 'L.DomUtil.addClass(div, "geo-collapsed")' in page
     assert 'head.setAttribute("aria-expanded"' in page
 
 
-def test_hostile_party_names_stay_escaped_in_a_collapsed_legend():
+def test_hostile_party_names_stay_escaped_in_a_long_legend():
     hostile = [FakeParty(f"p{k}", f"<img src=x onerror=alert({k})>{{{{ 7*7 }}}}", "#123456")
                for k in range(8)]
     page = render(_party_frame(8), parties=FakeParties(hostile))
-    assert legend_starts_collapsed(page)
     assert "<img src=x" not in page and "{{ 7*7 }}" not in page
     assert r"\u0026lt;img src=x onerror=alert(3)\u0026gt;" in legend_content(page)
 
@@ -883,8 +883,8 @@ def test_title_box_is_escaped_and_opens_the_legend():
     page = render(many, title=HOSTILE_TITLE, subtitle=HOSTILE_JINJA)
     assert "geo-title" in page and HOSTILE_TITLE not in page
     assert "X" + os.getcwd() not in page and r"\u007b% if 1 %\u007dIFX" in page
-    assert "show(false)" in page  # a snapshot's key starts open, even with many parties
-    assert "show(true)" in render(many)
+    assert "show(false)" in page  # the key starts open, even with many parties
+    assert "show(false)" in render(many)
 
 
 def test_popups_can_travel_apart_from_the_page(tmp_path):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from geo.store import StoreError, open_store
+from geo.store.schema import SCHEMA_VERSION
 from tests.conftest import admin_connection, database_url, drop_database, random_name
 from tests.test_store import make_extraction
 
@@ -25,7 +26,7 @@ def test_open_store_gives_the_postgis_store(postgis_url, monkeypatch):
 
     monkeypatch.setenv("GEO_DB", postgis_url)
     with open_store() as s:  # $GEO_DB, as the dashboard and the CLI read it
-        assert isinstance(s, PostGISStore) and s.schema_version == 4
+        assert isinstance(s, PostGISStore) and s.schema_version == SCHEMA_VERSION
     sqlalchemy_style = postgis_url.replace("postgresql://", "postgresql+psycopg://")
     with open_store(sqlalchemy_style) as s:
         assert isinstance(s, PostGISStore)
@@ -61,7 +62,7 @@ def test_a_new_database_is_created_with_postgis():
     name = random_name()
     try:
         with open_store(database_url(name)) as s:  # like a new SQLite file
-            assert s.schema_version == 4 and s.add(make_extraction()) == "ok"
+            assert s.schema_version == SCHEMA_VERSION and s.add(make_extraction()) == "ok"
             assert s._conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'"
                                    ).fetchone()
         with open_store(database_url(name)) as s:
@@ -93,17 +94,19 @@ def test_an_older_schema_is_migrated(postgis_url):
         # what a version-3 database lacked
         s._conn.execute("ALTER TABLE casualties DROP COLUMN figure_kind")
         s._conn.execute("ALTER TABLE articles DROP COLUMN signature")
+        for table in ("places", "casualties", "claims"):  # (tests/test_store_sentences.py)
+            s._conn.execute(f"ALTER TABLE {table} DROP COLUMN sentence_len")
         s._conn.execute("DELETE FROM schema_version")
         s._conn.execute("INSERT INTO schema_version (version) VALUES (3)")
     with open_store(postgis_url) as s:
-        assert s.schema_version == 4
+        assert s.schema_version == SCHEMA_VERSION
         assert s.get_extraction("old").casualties[0].figure_kind is None
         assert s.article("old")["signature"]  # computed for the articles stored before
         assert s.signatures(["old"])["old"] == s.article("old")["signature"]
         assert s.add(make_extraction("new")) == "ok"
     with open_store(postgis_url) as s:  # reopening migrates nothing twice
-        assert s._conn.execute("SELECT COUNT(*) FROM schema_version WHERE version = 4"
-                               ).fetchone()[0] == 1
+        assert s._conn.execute("SELECT COUNT(*) FROM schema_version WHERE version = %s",
+                               (SCHEMA_VERSION,)).fetchone()[0] == 1
 
 
 def test_readers_never_see_half_an_article_and_are_not_blocked(postgis_url):
@@ -132,6 +135,47 @@ def test_two_writers_store_one_article_once(postgis_url):
     finally:
         for s in stores:
             s.close()
+
+
+def _race(postgis_url, extractions):
+    """``add`` of each extraction, each from its own store (connection), all at once."""
+    stores = [open_store(postgis_url) for _ in extractions]
+    start = threading.Barrier(len(stores))
+    results = {}
+
+    def write(i):
+        start.wait()
+        results[i] = stores[i].add(extractions[i])
+
+    try:
+        threads = [threading.Thread(target=write, args=(i,)) for i in range(len(stores))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return [results[i] for i in range(len(stores))], stores[0].articles()
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_two_writers_of_one_text_under_two_ids_store_it_once(postgis_url):
+    for round_ in range(3):
+        ex = make_extraction(f"r{round_}")
+        copy = make_extraction(f"r{round_}")
+        copy.article.id = f"copy-{round_}"
+        results, articles = _race(postgis_url, [ex, copy])
+        assert sorted(results) == ["duplicate", "ok"]
+        assert len(articles) == round_ + 1
+
+
+def test_two_writers_of_two_texts_under_one_id_keep_both(postgis_url):
+    ex, other = make_extraction("same"), make_extraction("same")
+    other.article.text += " Another paragraph."
+    results, articles = _race(postgis_url, [ex, other])
+    assert sorted(results) == ["ok", "renamed"] and len(articles) == 2
+    renamed = next(r for r in results if r == "renamed")
+    assert set(articles["id"]) == {"same", renamed.article_id}
 
 
 def _fill(store):

@@ -18,7 +18,7 @@ STAGES = {
     "geo.config": 0, "geo.records": 0, "geo.parties": 0, "geo.fingerprints": 0, "geo.nlp": 0, "geo.lazy": 0,
     "geo.read": 1,
     "geo.places": 2, "geo.events": 2,
-    "geo.pipeline": 3,
+    "geo.pipeline": 3, "geo.parallel": 3,
     "geo.store": 4,
     "geo.report": 5,
     "geo.render": 6,

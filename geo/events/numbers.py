@@ -193,7 +193,7 @@ def number_value(words: list[str]) -> Optional[int]:
 def _is_time_number(token: Token) -> bool:
     doc, i = token.doc, token.i
     text = token.text.replace(",", "")
-    if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100 and "," not in token.text:
+    if text.isdecimal() and len(text) == 4 and 1900 <= int(text) <= 2100 and "," not in token.text:
         return True
     nxt = doc[i + 1].lower_.rstrip(".") if i + 1 < len(doc) else ""
     prev = doc[i - 1].lower_.rstrip(".") if i > 0 else ""
@@ -201,7 +201,7 @@ def _is_time_number(token: Token) -> bool:
         return True
     if nxt == "-" and doc[i + 2:i + 3].text.lower() in TIME_UNITS:
         return True  # "the five-year conflict", "a 24-hour truce"
-    return text.isdigit() and (nxt in MONTH_WORDS or prev in MONTH_WORDS)
+    return text.isdecimal() and (nxt in MONTH_WORDS or prev in MONTH_WORDS)
 
 
 def _entity_has_unit(token: Token) -> bool:
@@ -255,7 +255,7 @@ def _is_num(token: Token) -> bool:
 def _dash_range(text: str) -> Optional[tuple[int, int]]:
     for dash in "–—-":
         left, sep, right = text.partition(dash)
-        if sep and left.replace(",", "").isdigit() and right.replace(",", "").isdigit():
+        if sep and left.replace(",", "").isdecimal() and right.replace(",", "").isdecimal():
             low, high = int(left.replace(",", "")), int(right.replace(",", ""))
             return (low, high) if high <= MAX_COUNT else None
     return None

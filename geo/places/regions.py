@@ -281,10 +281,13 @@ def _locate(pts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
         return found
     # 'intersects' queries the polygons' cached STRtree ('within' would index the points) and
     # counts points exactly on a border as inside.
-    hits = gpd.sjoin(pts, polygons, how="inner", predicate="intersects")
-    first = (pd.DataFrame({"left": hits.index.to_numpy(), "right": hits["index_right"].to_numpy()})
-             .sort_values(["left", "right"]).drop_duplicates("left"))
-    found[first["left"].to_numpy()] = first["right"].to_numpy()
+    # The spatial index's bulk query, as sjoin does inside but without building frames (3x
+    # faster for the handful of points of one article: bench/README.md "Ingest speed").
+    left, right = polygons.sindex.query(pts.geometry.values, predicate="intersects")
+    order = np.lexsort((right, left))
+    left, right = left[order], right[order]
+    first = np.r_[True, left[1:] != left[:-1]] if len(left) else np.zeros(0, dtype=bool)
+    found[left[first]] = right[first]
     return found
 
 

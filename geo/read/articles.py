@@ -13,6 +13,7 @@ text, per article, so one long item of a feed does not reject its neighbours.
 """
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
@@ -119,19 +120,30 @@ def _walk(root: Path, follow_links: bool = False) -> Iterator[Union[Path, Articl
     for folder, subfolders, files in os.walk(root, onerror=unlistable, followlinks=follow_links):
         here = Path(folder)
         subfolders[:] = [n for n in subfolders if not n.startswith(".")]
+        file_names = set(files)  # a set: a folder of 100,000 files is not walked in O(n^2)
         for name in subfolders + files:
             path = here / name
-            if name in files and (name.startswith(".") or is_meta_file(path)):
+            is_file = name in file_names
+            if is_file and (name.startswith(".") or is_meta_file(path)):
                 continue
             if path.is_symlink() and not follow_links:
-                errors.append(ArticleError(str(path), "symbolic link not followed "
-                                           "(--follow-links reads what links point to)"))
-            elif name in files:
+                errors.append(ArticleError(str(path), _LINK_NOT_FOLLOWED))
+            elif is_file:
                 found.append(path)
     yield from sorted(found + errors, key=lambda x: str(x if isinstance(x, Path) else x.path))
 
 
 _SYSTEM_TREES = ("/proc", "/sys", "/dev")
+
+
+def _not_a_regular_file(mode: int) -> Optional[str]:
+    """Why a file of this ``st_mode`` is refused (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder"
+            if stat.S_ISDIR(mode) else "not a regular file")
+    return f"not a regular file ({kind})" if kind.startswith("a ") else kind
 
 
 def _not_an_article_file(path: Path) -> Optional[str]:
@@ -140,13 +152,34 @@ def _not_an_article_file(path: Path) -> Optional[str]:
     resolved = str(path.resolve())
     if any(resolved == t or resolved.startswith(t + "/") for t in _SYSTEM_TREES):
         return f"a system file ({resolved}), not an article"
-    mode = path.stat().st_mode
-    if stat.S_ISREG(mode):
-        return None
-    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder"
-            if stat.S_ISDIR(mode) else "not a regular file")
-    return f"not a regular file ({kind})" if kind.startswith("a ") else kind
+    return _not_a_regular_file(path.stat().st_mode)
+
+
+_LINK_NOT_FOLLOWED = "symbolic link not followed (--follow-links reads what links point to)"
+
+
+def _open_regular(path: Path, follow: bool):
+    """``path`` opened for reading, checked on the open file itself: a file swapped for a link
+    (when links are not followed) or for a FIFO/device between the folder walk and the read
+    is refused, never read or waited on (O_NOFOLLOW, O_NONBLOCK, then fstat)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP and not follow:
+            raise ArticleReadError(_LINK_NOT_FOLLOWED) from None
+        raise
+    try:
+        refused = _not_a_regular_file(os.fstat(fd).st_mode)
+    except OSError:
+        os.close(fd)
+        raise
+    if refused:
+        os.close(fd)
+        raise ArticleReadError(refused)
+    return os.fdopen(fd, "rb")
 
 
 def has_article_files(path: Union[str, Path]) -> bool:
@@ -159,32 +192,39 @@ def has_article_files(path: Union[str, Path]) -> bool:
 
 
 def _read_file(path: Path, lookup: MetaLookup, fallback: dict, max_bytes: int,
-               max_feed_bytes: int) -> Iterator:
+               max_feed_bytes: int, follow: bool = True) -> Iterator:
+    """The items of one file. ``follow``: whether ``path`` may be a symbolic link (a path the
+    user named) or not (a file found in a folder without ``--follow-links``)."""
     name = str(path)
     suffix = _suffix(name)
     if suffix not in SUFFIXES:
         yield ArticleError(name, f"unsupported file type {suffix or '(no extension)'!r}")
         return
     try:
+        if not follow and path.is_symlink():  # replaced by a link since the folder walk
+            yield ArticleError(name, _LINK_NOT_FOLLOWED)
+            return
         refused = _not_an_article_file(path)
         if refused:
             yield ArticleError(name, refused)
             return
         meta = lookup.get(path)
-        size = path.stat().st_size
         limit = _file_limit(suffix, max_bytes, max_feed_bytes)
-        if size > limit:  # checked before reading: a huge file is never loaded
-            yield ArticleError(name, too_large(size, limit))
-            return
-        if suffix == ".jsonl":  # a feed: streamed, max_bytes applies per line
-            with path.open("rb") as fh:
+        with _open_regular(path, follow) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:  # checked before reading: a huge file is never loaded
+                yield ArticleError(name, too_large(size, limit))
+                return
+            if suffix == ".jsonl":  # a feed: streamed, max_bytes applies per line
                 yield from parse_jsonl_lines(fh, name, fallback, max_bytes)
-            return
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)  # the file may have grown since stat()
+                return
+            data = fh.read(limit + 1)  # the file may have grown since fstat()
         if len(data) > limit:
             yield ArticleError(name, too_large(len(data), limit))
             return
+    except ArticleReadError as err:
+        yield ArticleError(name, err.reason)
+        return
     except OSError as err:
         yield ArticleError(name, f"cannot read: {err.strerror or err}")
         return
@@ -216,6 +256,9 @@ def read_articles(paths: Union[str, Path, Iterable[Union[str, Path]]], date: Any
                 files: Iterable[Union[Path, ArticleError]] = _walk(p, follow_links)
             elif p.exists():
                 files = [p]
+            elif p.is_symlink():
+                yield ArticleError(str(p), "symbolic link to nothing (dangling, or a loop)")
+                continue
             else:
                 yield ArticleError(str(p), "no such file or directory")
                 continue
@@ -223,8 +266,11 @@ def read_articles(paths: Union[str, Path, Iterable[Union[str, Path]]], date: Any
                 if isinstance(f, ArticleError):
                     yield f
                     continue
+                # a path named by the user is read even if it is a link; one found in a folder
+                # only with follow_links
+                follow = follow_links or f is p
                 yield from _guarded(str(f), _read_file(f, lookup, fallback, max_bytes,
-                                                       max_feed_bytes))
+                                                       max_feed_bytes, follow))
                 while lookup.errors:
                     yield lookup.errors.pop(0)
         except OSError as err:  # e.g. a folder that cannot be listed

@@ -1,4 +1,4 @@
-"""Bytes -> text: UTF-8 and UTF-16 (with or without a byte order mark), legacy encodings
+"""Bytes -> text: UTF-8, UTF-16 and UTF-32 (with or without a byte order mark), legacy encodings
 guessed by charset_normalizer, binary and empty input refused, lone surrogates replaced.
 
 Warnings (a legacy encoding, a missing byte order mark, replaced surrogates) name the file.
@@ -56,13 +56,49 @@ def _utf16_without_bom(data: bytes) -> Optional[str]:
     return encoding if ctrl <= max(2, half // 50) else None
 
 
+def _utf32_without_bom(data: bytes) -> Optional[str]:
+    """'utf-32-le'/'utf-32-be' when ``data`` looks like BOM-less UTF-32 text: a whole number of
+    4-byte units whose three high bytes are nearly all NUL (Latin and most other scripts) and
+    whose low byte is nearly never NUL."""
+    sample = data[:8192]
+    n = len(sample) - len(sample) % 4
+    if n < 16 or len(data) % 4:
+        return None
+    units = n // 4
+    for encoding, low, high in (("utf-32-le", 0, (2, 3)), ("utf-32-be", 3, (0, 1))):
+        if sample[low:n:4].count(0) > units // 50:
+            continue
+        if all(sample[h:n:4].count(0) >= 0.95 * units for h in high):
+            return encoding
+    return None
+
+
 def decode_bytes(data: bytes, name: Optional[str] = None) -> str:
-    """UTF-8 (BOM stripped); UTF-16 with a BOM, or without one when it is plainly UTF-16 text
-    (NULs at alternate positions); else charset_normalizer's guess when it is confident; else
-    ``ArticleReadError``. Raises for binary and empty input too. ``name`` is used in warnings."""
+    """UTF-8 (BOM stripped); UTF-32 and UTF-16 with a BOM, or without one when it is plainly
+    such text (NULs at three of four, or alternate, positions); else charset_normalizer's guess
+    when it is confident; else ``ArticleReadError``. Raises for binary and empty input too.
+    ``name`` is used in warnings."""
     where = name or "input"
     if not data.strip():
         raise ArticleReadError("empty")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's BOM
+        try:
+            text = data.decode("utf-32")
+        except UnicodeDecodeError as err:
+            raise ArticleReadError(f"not valid UTF-32: {err.reason}") from err
+        if not text.strip():
+            raise ArticleReadError("empty")
+        return text
+    encoding = _utf32_without_bom(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise ArticleReadError(
+                f"looks like UTF-32 without a byte order mark, but does not decode as {encoding} "
+                f"({err.reason})") from err
+        log.warning("%s: no byte order mark: decoded as %s", where, encoding)
+        return text
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NULs, so check before binary
         try:
             return data.decode("utf-16")

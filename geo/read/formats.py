@@ -40,12 +40,24 @@ class _FrontMatterAlias(Exception):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Refuses aliases, so an alias bomb is never expanded."""
+    """Refuses aliases, so an alias bomb is never expanded. A timestamp that is no date
+    (``date: 2020-13-01``, ``0000-00-00``) stays a string, which the metadata check drops
+    with a warning, instead of failing the whole file."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise _FrontMatterAlias()
         return super().compose_node(parent, index)
+
+    def construct_lenient_timestamp(self, node):
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                               _NoAliasLoader.construct_lenient_timestamp)
 
 
 class _FrontMatterHandler(YAMLHandler):

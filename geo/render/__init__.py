@@ -18,20 +18,22 @@ _API = {
     "export": "geo.render.exports", "export_bytes": "geo.render.exports",
     "EXPORT_MIME": "geo.render.exports", "FORMATS": "geo.render.exports",
     "BrowserNotFound": "geo.render.exports", "find_chromium": "geo.render.exports",
-    "CHROMIUM_ARGS": "geo.render.exports",
+    "CHROMIUM_ARGS": "geo.render.exports", "NothingToExport": "geo.render.exports",
+    "mappable": "geo.render.exports",
     "ensure_static_assets": "geo.render.assets", "write_static": "geo.render.assets",
     "ensure_static_basemap": "geo.render.basemap",
     "write_static_popups": "geo.render.markers",
 }
-__all__ = ["BrowserNotFound", "CHROMIUM_ARGS", "EXPORT_MIME", "FORMATS", "build_map",
-           "ensure_static_assets", "ensure_static_basemap", "export", "export_bytes",
-           "find_chromium", "write_static", "write_static_popups"]
+__all__ = ["BrowserNotFound", "CHROMIUM_ARGS", "EXPORT_MIME", "FORMATS", "NothingToExport",
+           "build_map", "ensure_static_assets", "ensure_static_basemap", "export",
+           "export_bytes", "find_chromium", "mappable", "write_static", "write_static_popups"]
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from geo.render.assets import ensure_static_assets, write_static
     from geo.render.basemap import ensure_static_basemap
-    from geo.render.exports import (CHROMIUM_ARGS, EXPORT_MIME, FORMATS, BrowserNotFound, export,
-                                    export_bytes, find_chromium)
+    from geo.render.exports import (CHROMIUM_ARGS, EXPORT_MIME, FORMATS, BrowserNotFound,
+                                    NothingToExport, export, export_bytes, find_chromium,
+                                    mappable)
     from geo.render.markers import write_static_popups
     from geo.render.page import build_map
 

@@ -11,6 +11,7 @@ import html
 import os
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -36,19 +37,66 @@ class BrowserNotFound(RuntimeError):
     """No Chromium (or no playwright) to render the PNG with."""
 
 
+class NothingToExport(ValueError):
+    """The selection is empty (a map: no item with coordinates): nothing is written, since a
+    blank map or an empty table would look like a result."""
+
+
+def mappable(frame: Optional[pd.DataFrame]) -> int:
+    """How many rows of a map frame the map can draw (a known kind, valid coordinates)."""
+    if frame is None or len(frame) == 0 or not {"kind", "lat", "lon"} <= set(frame.columns):
+        return 0
+    lat = pd.to_numeric(frame["lat"], errors="coerce")
+    lon = pd.to_numeric(frame["lon"], errors="coerce")
+    return int((frame["kind"].isin(["place", "casualty", "claim"]) & lat.between(-90, 90)
+                & lon.between(-180, 180)).sum())
+
+
+def _day(value: Optional[str]) -> Optional[str]:
+    try:
+        return date.fromisoformat(str(value)[:10]).strftime("%-d %b %Y")
+    except ValueError:
+        return None
+
+
+def period_text(frame: Optional[pd.DataFrame], period: Optional[tuple] = None) -> str:
+    """The period a map shows, for its title: ``period`` (from, to) when the dates were
+    chosen, else the first and last date of the items in ``frame`` ('12 Oct 2020 - 30 Oct
+    2020'; one day alone; 'undated items' when none has a date)."""
+    first, last = period if period else (None, None)
+    if not (first or last) and frame is not None and len(frame):
+        days = pd.Series(dtype=object)
+        for col in ("date", "article_date"):
+            if col in frame.columns:
+                days = pd.concat([days, frame[col].dropna().astype(str).str[:10]])
+        days = sorted(d for d in days if _day(d))
+        first, last = (days[0], days[-1]) if days else (None, None)
+        if not days:
+            return "undated items"
+    a, b = _day(first) if first else "...", _day(last) if last else "..."
+    return a if a == b else f"{a} \u2013 {b}"
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 def export_html(frame: pd.DataFrame, path: Optional[_PathArg] = None, title: str = "Conflict map",
-                **map_kwargs: Any) -> str:
+                period: Optional[tuple] = None, **map_kwargs: Any) -> str:
     """A standalone HTML page of the map with Leaflet inlined; written to ``path`` if given.
-    ``map_kwargs`` go to ``build_map`` (parties, basemap, regions, online_tiles...)."""
+    Its title box states the period (``period`` = (from, to) when dates were chosen, else the
+    items' first and last date) and the export's date. ``map_kwargs`` go to ``build_map``
+    (parties, basemap, regions, online_tiles, subtitle, snapshot...). Raises NothingToExport
+    when no item has coordinates."""
     # folium is heavy: imported when a map is made, not for a CSV export
     from geo.render.page import build_map
 
     if "asset_mode" in map_kwargs:
         raise TypeError("export_html always inlines the assets; do not pass asset_mode")
+    if not mappable(frame):
+        raise NothingToExport("nothing to export: no item with a place matches the selection")
     # the title is shown over the map too (with ``subtitle``: the filter summary)
-    fmap = build_map(frame, asset_mode="inline", title=title, **map_kwargs)
+    fmap = build_map(frame, asset_mode="inline", title=title,
+                     period=period_text(frame, period), exported=date.today().isoformat(),
+                     **map_kwargs)
     root = fmap.get_root()
     root.title = html.escape(title)
     page = root.render()
@@ -218,13 +266,16 @@ def export_gpkg(frame: pd.DataFrame, path: _PathArg, layer: str = GPKG_LAYER) ->
 
 def export(frame: pd.DataFrame, fmt: str, path: _PathArg, **kwargs: Any) -> Path:
     """Write ``frame`` as ``fmt`` (html, png, csv, geojson, gpkg) to ``path``. ``kwargs``: map options
-    (parties, basemap, regions, online_tiles...) for html/png, plus width/height for png."""
+    (parties, basemap, regions, online_tiles, period...) for html/png, plus width/height for
+    png. An empty selection writes nothing: NothingToExport."""
     fmt = fmt.lower().lstrip(".")
     path = Path(path)
     if fmt not in FORMATS:
         raise ValueError(f"fmt: expected one of {FORMATS}, got {fmt!r}")
     if fmt in ("csv", "geojson", "gpkg") and kwargs:
         raise TypeError(f"{fmt} export takes no options, got {sorted(kwargs)}")
+    if frame is None or len(frame) == 0:
+        raise NothingToExport("nothing to export: nothing matches the selection")
     if fmt == "csv":
         return export_csv(frame, path)
     if fmt == "geojson":
@@ -235,7 +286,7 @@ def export(frame: pd.DataFrame, fmt: str, path: _PathArg, **kwargs: Any) -> Path
         export_html(frame, path, **kwargs)
         return path
     size = {k: kwargs.pop(k) for k in ("width", "height") if k in kwargs}
-    page = export_html(frame, None, **kwargs)
+    page = export_html(frame, None, snapshot=True, **kwargs)  # a figure: no buttons
     return export_png(page, path, allow_network=bool(kwargs.get("online_tiles")), **size)
 
 

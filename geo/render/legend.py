@@ -12,8 +12,10 @@ from geo.render.areas import AreaLegend
 from geo.render.escaping import js_string
 from geo.render.styles import OUTCOME_COLORS, PLACE_COLOR, bubble_html
 
-# With more parties than this, the legend and the layer control start collapsed (open on click)
+# With more parties than this, the layer control starts collapsed (open on click); the map
+# key always starts unfolded (its body scrolls), and a snapshot lays them out in two columns
 MAX_EXPANDED_PARTIES = 6
+MANY_PARTIES = 16
 
 
 class LegendControl(MacroElement):
@@ -94,8 +96,10 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
                    "to zoom in</div>")
     if parties_present:
         out.append('<b style="display:block;margin-top:4px">Parties</b>')
-        for name, color in parties_present:
-            out.append(key(dot(11, color, color), html.escape(name)))
+        many = " geo-parties-many" if len(parties_present) > MANY_PARTIES else ""
+        out.append(f'<div class="geo-parties{many}">'
+                   + "".join(key(dot(11, color, color), html.escape(name))
+                             for name, color in parties_present) + "</div>")
     outcomes = [o for o in OUTCOME_COLORS if o in set(outcomes_present)]
     if outcomes:
         out.append('<b style="display:block;margin-top:4px">Outline = outcome</b>')
@@ -115,7 +119,8 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
         out.append('<div class="geo-note">one marker per party and spot: circles add up its '
                    "figures, bubbles show how many claims</div>")
     if offset:
-        out.append('<div class="geo-note">markers sharing a spot drawn a few pixels apart</div>')
+        out.append('<div class="geo-note">markers sharing a spot drawn apart around it '
+                   "(round a country's centre point: country-level)</div>")
     if unmapped:
         out.append(f'<div class="geo-note">{unmapped} item{"s" if unmapped != 1 else ""} '
                    "without coordinates not shown</div>")
@@ -129,7 +134,8 @@ def legend_html(parties_present: list[tuple[str, str]], kinds_present: set[str],
 
 
 class TitleBox(MacroElement):
-    """A title over the map (exports: what the view shows). Text escaped, sent as js_string."""
+    """A title over the map (exports: what the view shows): the title, the period shown, the
+    filters and the export's date, each escaped and sent as a js_string."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -140,9 +146,15 @@ class TitleBox(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, title: str, subtitle: str = ""):
+    def __init__(self, title: str, subtitle: str = "", period: str = "", exported: str = ""):
         super().__init__()
         self._name = "TitleBox"
-        sub = f'<div class="geo-subtitle">{html.escape(subtitle)}</div>' if subtitle else ""
-        self.content_js = js_string(f"<b>{html.escape(title)}</b>{sub}")
+        lines = [f"<b>{html.escape(title)}</b>"]
+        if period:
+            lines.append(f'<div class="geo-period">{html.escape(period)}</div>')
+        if subtitle:
+            lines.append(f'<div class="geo-subtitle">{html.escape(subtitle)}</div>')
+        if exported:
+            lines.append(f'<div class="geo-exported">Exported {html.escape(exported)}</div>')
+        self.content_js = js_string("".join(lines))
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo.records import KINDS
 from geo.render.popups import newest_first
+from geo.render.styles import aggregate_casualty_style
 from geo.report import clean
 
 # Points that stand for a whole country or a named region (the item says "in Ukraine", "in
@@ -111,7 +112,12 @@ def map_items(rows: Iterable[Mapping], group_places: bool = True,
     return items, unmapped
 
 
-SPREAD_MAX_PX = 28  # no marker is ever drawn further than this from its true spot
+SPREAD_MAX_PX = 28  # no marker of a town is ever drawn further than this from its true spot
+# At a country's or region's centre point (one point for every item the article places only
+# in "Syria"), markers may be big and many: they go round a ring wide enough for each to be
+# seen and clicked, up to this far
+COARSE_SPREAD_MAX_PX = 72
+SPREAD_GAP_PX = 4  # between neighbours on a country-level ring
 _RING_MAX = 12  # more markers than this at one spot: a sunflower inside the same radius
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
@@ -121,17 +127,42 @@ def ring_radius_px(n: int) -> float:
     return float(min(SPREAD_MAX_PX, 10 + 2 * n))
 
 
+def marker_radius_px(item: MapItem) -> float:
+    """About how far a marker reaches from its centre on screen."""
+    if item.kind == "casualty":
+        return float(aggregate_casualty_style(item.rows, "#000000")["radius"])
+    return 11.0 if item.kind == "claim" else 5.0  # a claim's bubble, a place's dot
+
+
+def _coarse_ring(ring: list[MapItem]) -> None:
+    """Markers round a country-level spot, each given an arc as wide as it is (no two
+    overlap unless the ring would exceed COARSE_SPREAD_MAX_PX), clockwise from the top."""
+    widths = [2 * marker_radius_px(it) + SPREAD_GAP_PX for it in ring]
+    total = sum(widths)
+    radius = min(max(ring_radius_px(len(ring)), total / (2 * math.pi)), COARSE_SPREAD_MAX_PX)
+    done = 0.0
+    for item, width in zip(ring, widths):
+        angle = -math.pi / 2 + 2 * math.pi * (done + width / 2) / total
+        done += width
+        item.offset_px = (int(radius * math.cos(angle)), int(radius * math.sin(angle)))
+
+
 def spread(items: list[MapItem]) -> None:
     """Draw markers that share a spot a few pixels apart, so each stays visible and clickable.
 
     Offsets are in screen pixels (applied by Leaflet: the markers stay together at every zoom
     and never drift from the spot on the map); the coordinates are left untouched. The first
     place dot keeps the exact spot, the other markers sit on a ring around it - or a sunflower
-    for many - of radius at most SPREAD_MAX_PX. Deterministic: ordered by kind, then party."""
+    for many - of radius at most SPREAD_MAX_PX; at a country's or region's centre point on a
+    ring as wide as the markers need (``_coarse_ring``). Deterministic: ordered by kind, then
+    party."""
     spots: dict[tuple[float, float], list[MapItem]] = {}
-    for item in items:
+    coarse_spots = set()
+    for item, coarse in zip(items, coarse_flags(items)):
         spots.setdefault(spot_key(item.lat, item.lon), []).append(item)
-    for group in spots.values():
+        if coarse:
+            coarse_spots.add(spot_key(item.lat, item.lon))
+    for spot, group in spots.items():
         for item in group:
             item.offset_of, item.offset_px = len(group), (0, 0)
         if len(group) < 2:
@@ -139,6 +170,9 @@ def spread(items: list[MapItem]) -> None:
         group.sort(key=lambda it: (KINDS.index(it.kind), it.party is None, str(it.party),
                                    str(it.row.get("place") or "")))
         ring = group[1:] if group[0].kind == "place" else group
+        if spot in coarse_spots:
+            _coarse_ring(ring)
+            continue
         n = len(ring)
         radius = ring_radius_px(n)
         for k, item in enumerate(ring):

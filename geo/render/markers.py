@@ -26,7 +26,7 @@ from geo.render.escaping import RawHtml, css_class, html_label, js_string
 from geo.render.mapitems import CLUSTER_KINDS, MapItem, coarse_flags, spot_key
 from geo.render.legend import MAX_EXPANDED_PARTIES
 from geo.render.popups import (MAX_AGGREGATE_ITEMS, aggregate_tooltip, casualty_aggregate_popup,
-                               claim_aggregate_popup, place_popup)
+                               claim_aggregate_popup, coarse_level, coarse_note, place_popup)
 from geo.render.styles import (COARSE_PLACE_STYLE, MIXED_OUTLINE, PLACE_COLOR, PLACE_STYLE,
                                aggregate_casualty_style, bubble_html, leaflet_style)
 from geo.report import PartyNames, clean, figure_count
@@ -78,6 +78,9 @@ def marker_record(item: MapItem, names: PartyNames, coarse: bool = False,
                       popup=claim_aggregate_popup(item.rows, names, cap))
     if coarse:
         record["fixed"] = 1  # a country or region: never clustered with towns
+        # say so first: the spot is the country's centre, not where it happened
+        record["popup"] = coarse_note(item.rows) + record["popup"]
+        record["tooltip"] += f" ({coarse_level(item.rows)}-level)"
     return record
 
 

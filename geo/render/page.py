@@ -8,6 +8,7 @@ style sheet is map.css, a file of this package."""
 from __future__ import annotations
 
 import functools
+import html
 from importlib import resources
 from typing import Any, Callable, Mapping, Optional
 
@@ -22,10 +23,10 @@ from geo.render.areas import area_layer
 from geo.render.assets import inline_assets
 from geo.render.assets import static_urls as static_urls_of_leaflet
 from geo.render.basemap import add_basemap, as_basemap
-from geo.render.escaping import RawHtml
+from geo.render.escaping import RawHtml, js_string
 from geo.render.mapitems import (MapItem, coarse_flags, frame_rows, map_items, may_cluster,
                                  spread, view_bounds)
-from geo.render.legend import MAX_EXPANDED_PARTIES, LegendControl, TitleBox, legend_html
+from geo.render.legend import LegendControl, TitleBox, legend_html
 from geo.render.markers import MarkersStart, add_markers
 from geo.render.popups import LARGE_MAP_POPUP_ITEMS, LARGE_MAP_ROWS, MAX_AGGREGATE_ITEMS
 from geo.report import PartyNames, clean
@@ -35,6 +36,51 @@ WORLD_CENTER, WORLD_ZOOM = (25.0, 10.0), 2
 MAX_FIT_ZOOM = 10
 _CDN = {"leaflet_js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
         "leaflet_css": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"}
+TILE_HOSTS = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
+BOUNDARIES_CREDIT = "Boundaries: Natural Earth"
+
+
+def content_security_policy(asset_mode: str, online_tiles: bool = False) -> str:
+    """The page's Content-Security-Policy: scripts and styles only inline (and, in the
+    dashboard, from its own server): never a remote script; no request anywhere but the
+    dashboard's own server (basemap, popups) and, when turned on, the OpenStreetMap tiles."""
+    own = {"inline": "", "static": " 'self'", "cdn": " https://cdn.jsdelivr.net"}[asset_mode]
+    tiles = f" {TILE_HOSTS}" if online_tiles else ""
+    connect = "'self'" if asset_mode == "static" else "'none'"
+    return (f"default-src 'none'; script-src 'unsafe-inline'{own}; "
+            f"style-src 'unsafe-inline'{own}; img-src data: blob:{own}{tiles}; "
+            f"font-src data:{own}; connect-src {connect}; base-uri 'none'; "
+            "form-action 'none'; object-src 'none'")
+
+
+class Snapshot(MacroElement):
+    """Marks the map a snapshot (``geo-snapshot`` on its container; map.css): no zoom or
+    layer buttons, the whole map key unfolded, for a figure (the PNG export)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().classList.add("geo-snapshot");
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Snapshot"
+
+
+class Credit(MacroElement):
+    """A line in the map's attribution (bottom right), as text."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Credit"
+        self.text_js = js_string(html.escape(text))
 
 
 class FitView(MacroElement):
@@ -86,7 +132,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
               group_places: bool = True, width: Any = "100%", height: Any = "100%",
               title: Optional[str] = None, subtitle: str = "", areas=None,
               areas_title: str = "Casualties per province", areas_note: str = "",
-              store_popups: Optional[Callable[[list[str]], str]] = None) -> folium.Map:
+              store_popups: Optional[Callable[[list[str]], str]] = None,
+              period: str = "", exported: str = "", snapshot: bool = False) -> folium.Map:
     """The folium map of ``frame`` (columns ``records.MAP_COLUMNS``).
 
     parties: a PartyTable (names, colours); ``default_parties()`` when None.
@@ -97,14 +144,17 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
         ``assets.ensure_static_assets``; pass its result as ``static_urls``), "inline"
         (standalone file; does not work inside st_folium) or "cdn".
     group_places: one marker per distinct place instead of one per mention.
-    title, subtitle: a title box over the map (exports: the filter summary).
+    title, subtitle: a title box over the map (exports: the filter summary), with ``period``
+        (the dates shown) and ``exported`` (the export's date) under them.
+    snapshot: a figure (the PNG): no zoom or layer buttons, the map key unfolded whole.
     areas: casualties per province or region (``geo.report.area_totals``): a choropleth layer.
     store_popups: keeps the popups out of the page (``write_static_popups``: the dashboard,
         where they are fetched after the first paint); exports carry them inline.
     """
     if asset_mode not in ASSET_MODES:
         raise ValueError(f"asset_mode: expected one of {ASSET_MODES}, got {asset_mode!r}")
-    names = PartyNames(default_parties() if parties is None else parties)
+    # a colour per party that none of the others shown shares (the table's repeat)
+    names = PartyNames(default_parties() if parties is None else parties).shown(frame)
     rows = frame_rows(frame)
     items, unmapped = map_items(rows, group_places=group_places)
     spread(items)
@@ -114,8 +164,10 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
                       zoom_snap=0.25)  # fractional zoom: fit the items snugly
     fmap.get_root().header.add_child(RawHtml(f"<style>\n{map_css()}</style>"), name="geo_map_css")
     set_assets(fmap, asset_mode, static_urls)
-    if online_tiles:
+    if online_tiles:  # brings its own attribution (OpenStreetMap contributors)
         folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
+    if basemap is not False:
+        Credit(BOUNDARIES_CREDIT).add_to(fmap)
     codes = {r.get("country_code") for r in rows if r.get("kind") in KINDS}
     region_names = {r.get("place") for r in rows if r.get("precision") == "region"}
     # In the dashboard the world's outlines are a static file the page fetches (see
@@ -137,15 +189,21 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
                                              for it in items),
                               outcomes_present=outcomes, coarse=any(coarse_flags(items)),
                               areas=area_key, clusters=may_cluster(items)),
-                  # a titled map is an export (a snapshot): its key must be readable as is
-                  collapsed=len(present) > MAX_EXPANDED_PARTIES and not title).add_to(fmap)
+                  ).add_to(fmap)  # starts unfolded; its body scrolls when long (map.css)
     if title:
-        TitleBox(title, subtitle).add_to(fmap)
+        TitleBox(title, subtitle, period, exported).add_to(fmap)
+    if snapshot:
+        Snapshot().add_to(fmap)
     bounds = view_bounds(items)
     if bounds:
         FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
     if layers:
         MarkersStart().add_to(fmap)
+    # first in the head: it governs every script after it
+    csp = content_security_policy(asset_mode, online_tiles)
+    fmap.get_root().header.add_child(RawHtml(
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">'),
+        name="geo_csp", index=0)
     return fmap
 
 

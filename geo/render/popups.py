@@ -260,6 +260,23 @@ def claim_aggregate_popup(rows: list[Mapping], names: PartyNames,
     return head + _HR.join([""] + entries) + _more(rows, cap)
 
 
+def coarse_level(rows: Iterable[Mapping]) -> str:
+    """'region' when the rows are placed at a named region only, else 'country'."""
+    return ("region" if any(clean(r.get("precision")) == "region" for r in rows)
+            else "country")
+
+
+def coarse_note(rows: list[Mapping]) -> str:
+    """The first line of a country- or region-level marker's popup: where it is drawn and
+    why (escaped)."""
+    level = coarse_level(rows)
+    place = commonest_place_name(rows)
+    where = f" ({html.escape(place)})" if place else ""
+    return (f'<div class="geo-coarse-note"><b>{level.capitalize()}-level{where}:</b> drawn at '
+            f"the {level}'s centre point, since the article names no finer place; not where "
+            "it happened</div>")
+
+
 def _claimant(row: Mapping) -> Any:
     return clean(row.get("claimant")) or clean(row.get("party"))
 

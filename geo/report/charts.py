@@ -2,13 +2,46 @@
 each side's reported toll over time."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+import math
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
 import pandas as pd
 
 from geo.report.labels import PartyNames, figure_counts
 from geo.report.tolls import chart_frame
+
+
+# Time axes: (longest span in days, tick interval, step, label format): every label carries
+# the year, and ticks are never closer than their labels' unit (no "12 Oct" twice)
+TIME_TICKS = ((10, "day", 1, "%-d %b %Y"), (21, "day", 2, "%-d %b %Y"),
+              (70, "week", 1, "%-d %b %Y"), (140, "week", 2, "%-d %b %Y"),
+              (400, "month", 1, "%b %Y"), (800, "month", 3, "%b %Y"),
+              (1600, "month", 6, "%b %Y"))
+HEADROOM = 1.12  # the top of a value axis is this much above the highest value
+
+
+def time_axis(first: Any, last: Any) -> dict:
+    """Scale and axis of a time axis from ``first`` to ``last`` (dates, at least one day
+    apart on the axis): ``{"scale": {...}, "axis": {...}}`` as altair/vega-lite options.
+    Ticks at whole days, weeks, months or years, labels with the year."""
+    lo, hi = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    if hi <= lo:  # one day: a day either side, or the axis has no width
+        lo, hi = lo - timedelta(days=1), hi + timedelta(days=1)
+    days = (hi - lo).days
+    interval, step, fmt = next(((i, st, f) for span, i, st, f in TIME_TICKS if days <= span),
+                               ("year", max(1, math.ceil(days / 365 / 8)), "%Y"))
+    return {"scale": {"domain": [lo.isoformat(), hi.isoformat()], "padding": 14},
+            "axis": {"format": fmt, "tickCount": {"interval": interval, "step": step},
+                     "labelOverlap": True, "labelSeparation": 6,
+                     "labelAngle": 0, "grid": True}}
+
+
+def value_scale(highest: Any) -> dict:
+    """A value axis from 0 with room above the highest value: no point on its top edge or
+    drawn above the axis."""
+    top = float(highest) if highest is not None and pd.notna(highest) else 0.0
+    return {"domain": [0, max(top * HEADROOM, 1.0)], "nice": True, "zero": True}
 
 
 def tolls_charts(result: list, parties=None, outcome: str = "killed", height: int = 180,
@@ -26,15 +59,15 @@ def tolls_charts(result: list, parties=None, outcome: str = "killed", height: in
     victims = data["series"].str.split(": ").str[-1].str.rsplit(" ", n=1).str[0]
     data["line"] = data["reporter"] + ": " + victims  # "Armenia reports: military"
     biggest = data.groupby("victims")["toll"].max().sort_values(ascending=False)
-    days = alt.Scale(domain=[data["date"].min().isoformat(), data["date"].max().isoformat()],
-                     padding=12)
+    time = time_axis(data["date"].min(), data["date"].max())
     charts = []
     for side in biggest.index[:most]:
         rows = data[data["victims"].eq(side)]
         chart = (alt.Chart(rows).mark_line(interpolate="step-after", point=True).encode(
-            x=alt.X("date:T", title=None, scale=days,
-                    axis=alt.Axis(format="%d %b %Y", tickMinStep=24 * 3600 * 1000)),
-            y=alt.Y("toll:Q", title=f"reported {outcome}"),
+            x=alt.X("date:T", title=None, scale=alt.Scale(**time["scale"]),
+                    axis=alt.Axis(**time["axis"])),
+            y=alt.Y("toll:Q", title=f"reported {outcome}",
+                    scale=alt.Scale(**value_scale(rows["toll"].max()))),
             color=alt.Color("line:N", title="Who reports", legend=alt.Legend(labelLimit=280)),
             tooltip=[alt.Tooltip("date:T"), "line:N", "toll:Q", "kind:N", "how:N",
                      alt.Tooltip("sources:Q", title="independent sources"), "flag:N"])
@@ -45,8 +78,9 @@ def tolls_charts(result: list, parties=None, outcome: str = "killed", height: in
 
 def timeline_data(frame: pd.DataFrame, parties=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(casualties per day per victims' party, claims per day per claimant), dated rows only,
-    cumulative tolls left out: columns ``date`` (datetime), ``party`` (name), ``color``, ``value``."""
-    names = PartyNames(parties)
+    cumulative tolls left out: columns ``date`` (datetime), ``party`` (name), ``color``, ``value``.
+    Colours as the map of ``frame`` gives them (one per party, none shared)."""
+    names = PartyNames(parties).shown(frame)
     dated = frame[frame["date"].notna()]
     if "figure_kind" in dated.columns:  # a toll since the war began is not that day's count
         dated = dated[dated["figure_kind"].ne("cumulative") | dated["kind"].ne("casualty")]
@@ -81,11 +115,16 @@ def timeline_chart(frame: pd.DataFrame, parties=None, height: int = 150):
                       scale=alt.Scale(domain=legend["party"].tolist(),
                                       range=legend["color"].tolist()))
     span = alt.selection_interval(encodings=["x"], name="span")
-    x = alt.X("date:T", title=None)
+    days = pd.concat([casualties["date"], claims["date"]]).dropna()
+    time = time_axis(days.min(), days.max()) if len(days) else {"scale": {}, "axis": {}}
+    x = alt.X("date:T", title=None, scale=alt.Scale(**time["scale"]),
+              axis=alt.Axis(**time["axis"]))
 
     def bars(data, title):
+        highest = data.groupby("date")["value"].sum().max() if len(data) else 0
         return (alt.Chart(data).mark_bar().encode(
-            x=x, y=alt.Y("sum(value):Q", title=title, stack="zero"), color=color,
+            x=x, y=alt.Y("sum(value):Q", title=title, stack="zero",
+                         scale=alt.Scale(**value_scale(highest))), color=color,
             tooltip=[alt.Tooltip("date:T"), "party:N", alt.Tooltip("sum(value):Q", title=title)])
             .properties(height=height, width="container"))
 

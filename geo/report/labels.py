@@ -6,6 +6,8 @@ Plain text: whoever puts a phrase into HTML escapes it there.
 """
 from __future__ import annotations
 
+import colorsys
+import functools
 import re
 from typing import Any, Mapping, Optional
 
@@ -36,10 +38,22 @@ def as_int(value: Any) -> Optional[int]:
 
 
 class PartyNames:
-    """Display names and colours, from a PartyTable when there is one."""
+    """Display names and colours, from a PartyTable when there is one; ``colors`` overrides
+    the table's colour of some parties (``distinct``: the parties shown together)."""
 
-    def __init__(self, table=None):
+    def __init__(self, table=None, colors: Optional[Mapping[str, str]] = None):
         self.table = table
+        self.colors = dict(colors or {})
+
+    def distinct(self, weights: Mapping[str, int]) -> "PartyNames":
+        """These names, with a colour per party of ``weights`` that no other of them shares
+        (``distinct_colors``)."""
+        return PartyNames(self.table, distinct_colors(weights, self.table))
+
+    def shown(self, frame: Optional[pd.DataFrame]) -> "PartyNames":
+        """These names, coloured for the parties of ``frame`` drawn together (a map, a chart
+        of it): no two alike. The same frame gives the same colours."""
+        return self.distinct(party_weights(frame))
 
     def name(self, pid: Any, default: str = "Unattributed") -> str:
         pid = clean(pid)
@@ -52,6 +66,8 @@ class PartyNames:
         pid = clean(pid)
         if pid is None:
             return UNATTRIBUTED_COLOR
+        if pid in self.colors:
+            return self.colors[pid]
         color = None
         if self.table is not None:
             try:
@@ -62,6 +78,112 @@ class PartyNames:
         # PartyTable's own, so a party gets the same colour on the map and in the tables.
         return (color if isinstance(color, str) and _HEX.match(color)
                 else fallback_color(str(pid)))
+
+
+# --- a colour per party, unique among the parties shown together --------------------------
+# The table's colours repeat (the CSV gives Ukraine and Israel one blue; the countries it does
+# not colour get one of 16 by a hash): drawn together, such parties would be one party.
+# Distinct colours, most distinguishable first (Okabe-Ito, Tol bright/muted, Kelly), tried in
+# this order when a party's own colour is taken.
+DISTINCT_PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+    "#332288", "#88CCEE", "#117733", "#999933", "#882255", "#AA4499", "#44AA99", "#DDCC77",
+    "#CC6677", "#E41A1C", "#A6761D", "#66A61E", "#7570B3", "#F781BF", "#8DD3C7", "#B15928",
+    "#FB9A99", "#6A3D9A", "#FFD92F", "#B2DF8A", "#8C510A", "#C51B7D", "#01665E", "#FDBF6F",
+    "#4D9221", "#BF812D", "#762A83", "#35978F", "#80CDC1")
+# Two colours closer than this (CIE76 delta E in Lab) read as one on a map
+MIN_COLOR_DISTANCE = 20.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _lab(color: str) -> tuple[float, float, float]:
+    """CIE Lab (D65) of a #rrggbb colour."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(color[k:k + 2], 16) / 255) for k in (1, 3, 5))
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+           0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def color_distance(a: str, b: str) -> float:
+    """How different two #rrggbb colours look (CIE76 delta E: ~2 just noticeable)."""
+    return sum((x - y) ** 2 for x, y in zip(_lab(a), _lab(b))) ** 0.5
+
+
+@functools.cache
+def _color_pool() -> tuple[str, ...]:
+    """Candidates once the palette is spent: hues round the wheel, at several lightnesses
+    and saturations."""
+    pool = []
+    for saturation in (0.75, 0.4):
+        for lightness in (0.45, 0.3, 0.65, 0.55, 0.38):
+            for step in range(36):
+                r, g, b = colorsys.hls_to_rgb(step / 36, lightness, saturation)
+                pool.append(f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}")
+    return tuple(dict.fromkeys(DISTINCT_PALETTE + tuple(pool)))
+
+
+def distinct_colors(weights: Mapping[str, int], table=None) -> dict[str, str]:
+    """{party id: #rrggbb} for the parties of ``weights`` (id -> how many items it has), no
+    two alike (``MIN_COLOR_DISTANCE``), none like the unattributed grey. Deterministic: the
+    parties whose colour the table sets keep it first, then by weight, then by id; a party
+    whose colour is taken gets the first palette colour far enough from those given, else
+    the candidate farthest from them."""
+    base = PartyNames(table)
+    own = {pid: base.color(pid).upper() for pid in weights if clean(pid) is not None}
+
+    def set_by_table(pid: str) -> bool:
+        return own[pid] != fallback_color(str(pid)).upper()
+    order = sorted(own, key=lambda p: (not set_by_table(p), -int(weights[p] or 0), str(p)))
+    taken = {UNATTRIBUTED_COLOR.upper()}
+    out: dict[str, str] = {}
+    # first every party that can keep its own colour does (so a party moved aside never
+    # takes the colour of one that comes later), then the others get new ones
+    for pid in order:
+        if own[pid] not in taken and all(color_distance(own[pid], t) >= MIN_COLOR_DISTANCE
+                                          for t in taken):
+            out[pid] = base.color(pid)  # the table's spelling
+            taken.add(own[pid])
+    pool = {c: min(color_distance(c, t) for t in taken) for c in _color_pool()}  # -> nearest
+    for pid in order:
+        if pid in out:
+            continue
+        free = [c for c in pool if c not in taken]
+        color = next((c for c in free if pool[c] >= MIN_COLOR_DISTANCE), None)
+        if color is None:  # hundreds of parties: the farthest left (the first on a tie)
+            color = max(free, key=pool.__getitem__) if free else _unused(taken)
+        out[pid] = color
+        taken.add(color)
+        for c in pool:
+            pool[c] = min(pool[c], color_distance(c, color))
+    return {pid: out[pid] for pid in order}
+
+
+def _unused(taken: set[str]) -> str:
+    """Some #rrggbb not in ``taken`` (only when the pool of candidates is spent)."""
+    value = 0x101010
+    while f"#{value:06X}" in taken:
+        value += 0x010203
+    return f"#{value:06X}"
+
+
+def party_weights(frame: Optional[pd.DataFrame]) -> dict[str, int]:
+    """{party id: number of casualty figures and claims it is the victims' side, the party or
+    the claimant of} in a frame: the parties a map or chart of it colours."""
+    if frame is None or len(frame) == 0 or "kind" not in frame.columns:
+        return {}
+    counts: dict[str, int] = {}
+    rows = frame[frame["kind"].isin(["casualty", "claim"])]
+    columns = [rows[c] for c in ("party",) if c in rows.columns]
+    if "claimant" in rows.columns:
+        columns.append(rows.loc[rows["kind"].eq("claim"), "claimant"])
+    for column in columns:
+        for pid, n in column.dropna().astype(str).value_counts(sort=False).items():
+            counts[pid] = counts.get(pid, 0) + int(n)
+    return counts
 
 
 _VICTIM_NOUNS = {"civilian": ("civilian", "civilians"), "military": ("soldier", "soldiers"),

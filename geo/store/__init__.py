@@ -2,7 +2,7 @@
 interface (``Store``) that the commands and the dashboard use, ``open_store()`` to open the
 database ``--db`` / ``$GEO_DB`` names: SQLite for a path (``geo.store.sqlite``), PostgreSQL +
 PostGIS for a ``postgresql://`` URL (``geo.store.postgis``)."""
-from geo.store.base import SchemaVersionError, Store, StoreError
+from geo.store.base import Added, SchemaVersionError, Store, StoreError
 from geo.store.location import open_store, resolve_db
 
-__all__ = ["SchemaVersionError", "Store", "StoreError", "open_store", "resolve_db"]
+__all__ = ["Added", "SchemaVersionError", "Store", "StoreError", "open_store", "resolve_db"]

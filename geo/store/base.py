@@ -8,7 +8,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import pandas as pd
 
-from geo.records import Extraction
+from geo.records import Article, Extraction
 
 
 class StoreError(Exception):
@@ -19,12 +19,55 @@ class SchemaVersionError(StoreError):
     pass
 
 
+class Added(str):
+    """``Store.add``'s answer: the status, a string ("ok", "renamed" or "duplicate", compared as
+    before), with ``article_id``: the id the article is stored under ("renamed": a derived id,
+    ``<id>~<8 hex of its content hash>``, because its id holds another text) or, for a
+    duplicate, the id of the stored copy; ``reason`` says so in words for the ingest summary."""
+
+    article_id: str
+    reason: str
+
+    def __new__(cls, status: str, article_id: str, reason: str = "") -> "Added":
+        added = super().__new__(cls, status)
+        added.article_id, added.reason = article_id, reason
+        return added
+
+    def __reduce__(self):  # crosses process boundaries (geo.parallel) as it is
+        return (Added, (str(self), self.article_id, self.reason))
+
+
 class Store(ABC):
     """What the commands and the dashboard need from a store."""
 
+    # Set by an implementation opened read-only (``open_store(..., read_only=True)``, or a
+    # file or folder it may not write): reading works, every write raises ``StoreError``.
+    read_only: bool = False
+    read_only_reason: str = ""
+
     @abstractmethod
-    def add(self, extraction: Extraction) -> str:
-        """'ok' or 'duplicate' (same article id already stored: nothing changes)."""
+    def add(self, extraction: Extraction) -> Added:
+        """Store the article and its items in one transaction. An article's identity is its
+        content (``geo.fingerprints.content_hash`` of the text) and its source:
+
+        * "duplicate": the same text (of the same source, or where either has none) is
+          stored already, under any id: nothing changes (``article_id``: the stored copy's);
+        * "renamed": the article's id holds another text: it is stored under a derived id
+          (``<id>~<8 hex of its hash>``, ``article_id``), the other article is kept;
+        * "ok": stored under its own id.
+
+        A read-only store raises ``StoreError`` at once."""
+
+    @abstractmethod
+    def find_same(self, article: Article) -> Optional[str]:
+        """The id of the stored article with the same content as ``article`` (``add`` would
+        call it a duplicate), whatever its id or file name; None when there is none. The
+        ingest asks before extracting."""
+
+    def check_writable(self) -> None:
+        """``StoreError`` when the store was opened read-only (say it before any work)."""
+        if self.read_only:
+            raise StoreError(self.read_only_reason or "the store is open read-only")
 
     @abstractmethod
     def has(self, article_id: str) -> bool: ...

@@ -4,7 +4,7 @@ PostGIS store gives its item tables a ``rowid`` column too)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -68,7 +68,8 @@ MAP_SELECTS = {
                NULL AS outcome, {_NO_COUNTS},
                NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
-               p.sentence, p.sentence_start, p."start" AS "start", p."end" AS "end"
+               p.sentence, p.sentence_start, p.sentence_len,
+               p."start" AS "start", p."end" AS "end"
         FROM places p JOIN articles a ON a.id = p.article_id
         {_place_fix("lower(p.name), lower(COALESCE(p.resolved_name, p.name))", "p.article_id")}
         WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL""",
@@ -80,7 +81,8 @@ MAP_SELECTS = {
                c.outcome, c.count_best, c.count_low, c.count_high,
                c.qualifier, c.victim, c.vague_word, c.figure_kind,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
-               c.sentence, c.sentence_start, c."start" AS "start", c."end" AS "end"
+               c.sentence, c.sentence_start, c.sentence_len,
+               c."start" AS "start", c."end" AS "end"
         FROM casualties c JOIN articles a ON a.id = c.article_id
         {_place_fix("lower(c.place)", "c.article_id")}
         {_party_fix("casualty", "c")}""",
@@ -93,7 +95,8 @@ MAP_SELECTS = {
                NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
                k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
                k.target, k.text AS claim_text,
-               k.sentence, k.sentence_start, k."start" AS "start", k."end" AS "end"
+               k.sentence, k.sentence_start, k.sentence_len,
+               k."start" AS "start", k."end" AS "end"
         FROM claims k JOIN articles a ON a.id = k.article_id
         {_place_fix("lower(k.place)", "k.article_id")}
         {_party_fix("claim", "k")}""",
@@ -170,6 +173,44 @@ def _day(value) -> str:
     day = value.isoformat() if isinstance(value, date) else str(value)[:10]
     date.fromisoformat(day)  # ValueError for anything but YYYY-MM-DD
     return day
+
+
+def with_sentences(frame: pd.DataFrame,
+                   texts: Callable[[list[str]], dict[str, str]]) -> pd.DataFrame:
+    """``frame`` (as read, with ``sentence_len``) with each item's sentence: the stored one,
+    or ``sentence_len`` characters of its article's text from ``sentence_start``
+    (``geo.store.rows.stored_item``). ``texts(ids)`` gives the texts of those articles, read
+    once; the rows of one sentence share one string (2,000 places in one long sentence are
+    not 2,000 copies of it in memory)."""
+    if frame.empty or "sentence_len" not in frame:
+        return frame
+    todo = frame["sentence"].isna() & frame["sentence_len"].notna() \
+        & frame["sentence_start"].notna()
+    if not todo.any():
+        return frame
+    rows = frame.loc[todo, ["article_id", "sentence_start", "sentence_len"]]
+    text_of = texts(sorted(set(rows["article_id"])))
+    shared: dict[tuple, Optional[str]] = {}
+    out = []
+    for key in zip(rows["article_id"], rows["sentence_start"].astype(int),
+                   rows["sentence_len"].astype(int)):
+        if key not in shared:
+            text = text_of.get(key[0])
+            shared[key] = None if text is None else text[key[1]:key[1] + key[2]]
+        out.append(shared[key])
+    frame = frame.copy()
+    frame["sentence"] = frame["sentence"].astype(object)
+    frame.loc[todo, "sentence"] = pd.Series(out, index=rows.index, dtype=object)
+    return frame
+
+
+def texts_sql(n: int) -> str:
+    """The texts of ``n`` articles (``?`` marks: their ids)."""
+    return f"SELECT id, text FROM articles WHERE id IN ({_marks(range(n))})"
+
+
+# Article ids per ``texts_sql`` statement (SQLite allows 32,766 parameters since 3.32).
+TEXTS_BATCH = 500
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,17 +33,23 @@ def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
     return str(Path(value).expanduser())
 
 
-def open_store(url_or_path: Union[str, os.PathLike, None] = None) -> Store:
+def open_store(url_or_path: Union[str, os.PathLike, None] = None, *,
+               read_only: bool = False) -> Store:
     """The store at ``url_or_path`` (see ``resolve_db``), opened (and created or migrated):
     SQLite for a path, PostgreSQL + PostGIS for a ``postgresql://USER@HOST[:PORT]/DB`` URL
     (the database is created when it does not exist; ``StoreError`` with what to do when the
-    server cannot be reached or has no PostGIS)."""
+    server cannot be reached or has no PostGIS). A damaged SQLite file, or another
+    application's, is refused with ``StoreError``.
+
+    ``read_only``: read it as it is (nothing created or migrated; every write raises
+    ``StoreError``, ``Store.check_writable`` says so before any work). A SQLite store whose
+    file or folder the user may not write is opened read-only anyway."""
     location = resolve_db(url_or_path)
     if is_server_url(location):
         from geo.store.postgis import PostGISStore
 
-        return PostGISStore(location)
-    return SQLiteStore(location)
+        return PostGISStore(location, read_only=read_only)
+    return SQLiteStore(location, read_only=read_only)
 
 
 def is_server_url(location: str) -> bool:

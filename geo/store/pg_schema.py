@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS places (
     name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     lat DOUBLE PRECISION, lon DOUBLE PRECISION, precision TEXT, country_code TEXT,
     admin1 TEXT, region TEXT, resolved_name TEXT, gazetteer_id TEXT,
-    confidence DOUBLE PRECISION, sentence TEXT, sentence_start INTEGER,
+    confidence DOUBLE PRECISION, sentence TEXT, sentence_start INTEGER, sentence_len INTEGER,
     {_POINT},
     PRIMARY KEY (article_id, idx)
 );
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS casualties (
     reported_by_text TEXT, place TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION,
     date TEXT COLLATE "C",
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    figure_kind TEXT,
+    figure_kind TEXT, sentence_len INTEGER,
     {_POINT},
     PRIMARY KEY (article_id, idx)
 );
@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS claims (
     claimant TEXT, stance TEXT NOT NULL, target TEXT, text TEXT NOT NULL,
     place TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, date TEXT COLLATE "C",
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    sentence_len INTEGER,
     {_POINT},
     PRIMARY KEY (article_id, idx)
 );
@@ -78,6 +79,7 @@ CREATE TABLE IF NOT EXISTS party_fixes (
     UNIQUE (kind, article_id, idx)
 );
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS articles_content ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
 CREATE INDEX IF NOT EXISTS places_geom ON places USING GIST (geom);
 CREATE INDEX IF NOT EXISTS casualties_article ON casualties(article_id);

@@ -16,16 +16,18 @@ from typing import Any, Iterable, Optional, Sequence
 
 import pandas as pd
 
-from geo.records import Extraction
-from geo.store.base import SchemaVersionError, Store, StoreError
-from geo.store.items_sql import map_items_query, typed, valid_kinds
+from geo.records import Article, Extraction
+from geo.store.base import Added, SchemaVersionError, Store, StoreError
+from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
+                                 with_sentences)
 from geo.store.pg_schema import PG_SCHEMA, POSTGIS_EXTENSION
 from geo.store.rows import (ARTICLE_INSERT_SQL, ARTICLES_SQL, BUMP_SQL, CORRECTIONS_SQL,
-                            DATE_RANGE_SQL, ITEM_TABLES, PARTIES_SQL, PARTY_FIX_UPSERT_SQL,
-                            PLACE_FIX_INSERT_SQL, SOURCES_SQL, VERSION_SQL, article_items_sql,
-                            article_values, article_view, checked_place_fix, extraction_of,
-                            fix_table, item_inserts, parties_of, party_table, stored_signature,
-                            utc_now, wanted_signatures)
+                            DATE_RANGE_SQL, FIND_SAME_SQL, HAS_SQL, ITEM_TABLES, PARTIES_SQL,
+                            PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL, SOURCES_SQL, VERSION_SQL,
+                            article_items_sql, article_values, article_view, backfill,
+                            checked_place_fix, extraction_of, fix_table, identity_answer,
+                            item_inserts, parties_of, party_table, same_params, utc_now,
+                            wanted_signatures)
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, insert_sql
 
 try:  # the SQLite store works without it
@@ -40,6 +42,9 @@ CONNECT_TIMEOUT_S = 5
 # Held while the schema is created or migrated, so two processes opening a new database at
 # once do not both create it.
 SCHEMA_LOCK_KEY = 0x67656F5F73746F72  # "geo_stor"
+# Held by ``add`` on an article's content hash, then on its id (two-key advisory locks: a key
+# space apart from the schema lock's).
+IDENTITY_LOCK_CLASS = 0x67656F69  # "geoi"
 INSTALL_HINT = ("install PostGIS on the server (Debian: postgresql-15-postgis-3, which "
                 "scripts/install.sh installs)")
 
@@ -102,15 +107,25 @@ def _create_database(conninfo: str, label: str) -> Any:
 
 
 class PostGISStore(Store):
-    def __init__(self, url: str):
+    def __init__(self, url: str, read_only: bool = False):
+        """Connect, and create or migrate the schema; ``read_only``: every transaction of
+        this connection is READ ONLY, nothing is created or migrated, writes raise
+        ``StoreError``."""
         if psycopg is None:
             raise StoreError("the PostGIS store needs psycopg: pip install -r requirements.txt")
         self.url = pg_conninfo(url)
         self.label = server_label(self.url)
+        self.read_only = read_only
+        self.read_only_reason = (f"database {self.label} was opened read-only: nothing can be "
+                                 "stored or corrected in it") if read_only else ""
         self._lock = threading.RLock()
         self._conn = _connect(self.url, self.label)
         try:
-            self._init_schema()
+            if read_only:
+                self._conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                self._check_read_only_schema()
+            else:
+                self._init_schema()
         except psycopg.Error as err:
             self._conn.close()
             raise StoreError(f"cannot open database {self.label}: {one_line(err)}") from err
@@ -134,6 +149,29 @@ class PostGISStore(Store):
                 f"database {self.label} has schema version {version}, newer than this "
                 f"code's {SCHEMA_VERSION}: upgrade the code")
 
+    def _check_read_only_schema(self) -> None:
+        version = self._current_version()
+        self._check_version(version)
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.read_only_reason}; it is " + (
+                    "not a conflict-map store yet" if version is None else
+                    f"of schema version {version}, older than this code's {SCHEMA_VERSION}")
+                + ": open it once writable to create or migrate it")
+
+    def _check_not_foreign(self) -> None:
+        """A schema without our version table but with tables of our names is another
+        application's: refused, never written into."""
+        names = ("articles", "places", "casualties", "claims", "counters", "place_fixes",
+                 "party_fixes")
+        found = [n for n in names
+                 if self._conn.execute("SELECT to_regclass(%s)", (n,)).fetchone()[0]]
+        if found:
+            raise StoreError(
+                f"database {self.label} is not a conflict-map store: it has tables named "
+                f"{', '.join(found)} but no schema_version; nothing was changed in it: use "
+                "another database (or schema, with options=-csearch_path=...)")
+
     def _init_schema(self) -> None:
         version = self._current_version()
         if version == SCHEMA_VERSION:
@@ -145,13 +183,15 @@ class PostGISStore(Store):
             self._check_version(version)
             if version == SCHEMA_VERSION:
                 return
+            if version is None:
+                self._check_not_foreign()
             self._ensure_postgis()
             self._conn.execute(PG_SCHEMA)
             if version is not None:  # an older database: migrate it in place
                 for step in range(version + 1, SCHEMA_VERSION + 1):
                     for stmt in MIGRATIONS.get(step, ()):
                         self._conn.execute(stmt)
-                self._backfill_signatures()
+                backfill(self._rows, version)
             self._conn.execute("INSERT INTO schema_version (version) VALUES (%s)",
                                (SCHEMA_VERSION,))
 
@@ -172,12 +212,10 @@ class PostGISStore(Store):
                              f"({one_line(err)}): ask a superuser to run "
                              f"CREATE EXTENSION {POSTGIS_EXTENSION} in it") from err
 
-    def _backfill_signatures(self) -> None:
-        rows = self._conn.execute(
-            "SELECT id, text, boilerplate FROM articles WHERE signature IS NULL").fetchall()
-        for article_id, text, boilerplate in rows:
-            self._conn.execute("UPDATE articles SET signature = %s WHERE id = %s",
-                               (stored_signature(text, boilerplate), article_id))
+    def _rows(self, sql: str, params: tuple = ()) -> list:
+        """Shared SQL (``?``) run on this connection: its rows (none for an UPDATE)."""
+        cur = self._conn.execute(pg_sql(sql), params)
+        return cur.fetchall() if cur.description else []
 
     @property
     def schema_version(self) -> int:
@@ -186,28 +224,46 @@ class PostGISStore(Store):
 
     # -- writing --------------------------------------------------------------------------
 
-    def add(self, extraction: Extraction) -> str:
+    def add(self, extraction: Extraction) -> Added:
+        """See ``Store.add``: "ok", "renamed" (stored under a derived id) or "duplicate".
+        Writers of one text, or of one id, take turns (advisory locks on both, in that
+        order): two workers never store one text twice, nor lose one of two texts of one id."""
         a = extraction.article
         if not a.id:
             raise StoreError("article has no id")
+        self.check_writable()
+        params = same_params(a)
         with self._lock:
             try:
                 with self._conn.transaction(), self._conn.cursor() as cur:
-                    if self._has(a.id):
-                        return "duplicate"
-                    # ON CONFLICT: another writer may have stored it since; wait for it, skip
+                    for key in (params[0], a.id):
+                        cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                    (IDENTITY_LOCK_CLASS, key))
+                    row = cur.execute(pg_sql(FIND_SAME_SQL), params).fetchone()
+                    answer = identity_answer(a, row and row[0], self._has)
+                    if answer == "duplicate":
+                        return answer
+                    # ON CONFLICT: a derived id another text took meanwhile (8 hex alike)
                     cur.execute(pg_sql(ARTICLE_INSERT_SQL) + " ON CONFLICT (id) DO NOTHING",
-                                article_values(a))
+                                article_values(a, answer.article_id))
                     if cur.rowcount == 0:
-                        return "duplicate"
-                    for sql, rows in groupby(item_inserts(extraction, _pg_insert),
+                        raise StoreError(f"could not store article {a.id}: another writer "
+                                         f"took id {answer.article_id} meanwhile; try again")
+                    for sql, rows in groupby(item_inserts(extraction, _pg_insert,
+                                                          answer.article_id),
                                              key=lambda statement: statement[0]):
                         cur.executemany(sql, [values for _, values in rows])
                     cur.execute(BUMP_SQL)
             except (psycopg.Error, TypeError, ValueError) as err:
                 # the transaction is rolled back: never a half-written article
                 raise StoreError(f"could not store article {a.id}: {one_line(err)}") from err
-        return "ok"
+        return answer
+
+    def find_same(self, article: Article) -> Optional[str]:
+        """See ``Store.find_same``: the stored copy's id, or None."""
+        with self._lock:
+            row = self._conn.execute(pg_sql(FIND_SAME_SQL), same_params(article)).fetchone()
+        return None if row is None else row[0]
 
     def delete(self, article_id: str) -> bool:
         """Remove an article and its items (ON DELETE CASCADE). True when it existed."""
@@ -218,6 +274,7 @@ class PostGISStore(Store):
                returning: bool = False) -> Any:
         """One statement in its own transaction; the change counter moves only when a row
         changed. Returns the row count, or with ``returning`` the first value returned."""
+        self.check_writable()
         with self._lock:
             try:
                 with self._conn.transaction():
@@ -283,8 +340,7 @@ class PostGISStore(Store):
                                  f"{one_line(err)}") from err
 
     def _has(self, article_id: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM articles WHERE id = %s",
-                                  (article_id,)).fetchone() is not None
+        return self._conn.execute(pg_sql(HAS_SQL), (article_id,)).fetchone() is not None
 
     def has(self, article_id: str) -> bool:
         with self._lock:
@@ -303,7 +359,15 @@ class PostGISStore(Store):
         sql, params = map_items_query(valid_kinds(kinds), date_from=date_from, date_to=date_to,
                                       include_undated=include_undated, parties=parties,
                                       bbox=bbox)
-        return typed(self._frame(pg_sql(sql), tuple(params)))
+        return typed(with_sentences(self._frame(pg_sql(sql), tuple(params)), self._texts))
+
+    def _texts(self, article_ids: list[str]) -> dict[str, str]:
+        out = {}
+        with self._lock:
+            for i in range(0, len(article_ids), TEXTS_BATCH):
+                ids = article_ids[i:i + TEXTS_BATCH]
+                out.update(self._conn.execute(pg_sql(texts_sql(len(ids))), ids).fetchall())
+        return out
 
     def articles(self) -> pd.DataFrame:
         return self._frame(ARTICLES_SQL)

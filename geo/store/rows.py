@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator, Optional
 from geo.fingerprints import content_hash, text_signature
 from geo.parties import load_parties
 from geo.records import PRECISIONS, Article, Casualty, Claim, Extraction, Place
+from geo.store.base import Added
 from geo.store.schema import CASUALTY_COLUMNS, CLAIM_COLUMNS, PLACE_COLUMNS
 
 # (table, stored fields, record class, Extraction attribute) of each item kind
@@ -64,6 +65,15 @@ DATE_RANGE_SQL = """
         SELECT date AS d FROM articles UNION ALL SELECT date FROM casualties
         UNION ALL SELECT date FROM claims) AS dates WHERE d IS NOT NULL"""
 
+# An article's identity: the hash of its normalised text and its source. The same text with
+# no source on either side is the same article too (a copy read without its metadata sidecar);
+# a copy of the same source is preferred. Parameters: hash, source x3.
+FIND_SAME_SQL = """
+    SELECT id FROM articles WHERE content_hash = ?
+    AND (source IS NULL OR CAST(? AS TEXT) IS NULL OR source = ?)
+    ORDER BY CASE WHEN source = ? THEN 0 ELSE 1 END, id LIMIT 1"""
+HAS_SQL = "SELECT 1 FROM articles WHERE id = ?"
+
 BUMP_SQL = "UPDATE counters SET value = value + 1 WHERE name = 'changes'"
 VERSION_SQL = "SELECT value FROM counters WHERE name = 'changes'"
 
@@ -73,27 +83,89 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def article_values(article: Article) -> tuple:
-    """The values of ``ARTICLE_INSERT_SQL`` for ``article``."""
-    return (article.id, article.title, article.date, article.source, article.url, article.path,
-            article.text, json.dumps([list(s) for s in article.boilerplate]),
+def article_values(article: Article, article_id: Optional[str] = None) -> tuple:
+    """The values of ``ARTICLE_INSERT_SQL`` for ``article`` (stored as ``article_id``, default
+    its own id)."""
+    return (article_id or article.id, article.title, article.date, article.source, article.url,
+            article.path, article.text, json.dumps([list(s) for s in article.boilerplate]),
             content_hash(article.text), utc_now(), text_signature(article.text, article.boilerplate))
 
 
-def item_inserts(extraction: Extraction, insert_sql) -> Iterator[tuple[str, list]]:
-    """(statement, values) of every item of ``extraction``: its article id and index, then the
-    stored fields. ``insert_sql(table, cols)`` writes the statement in the backend's dialect."""
-    article_id = extraction.article.id
+def same_params(article: Article) -> tuple:
+    """The parameters of ``FIND_SAME_SQL`` for ``article``."""
+    return (content_hash(article.text),) + (article.source or None,) * 3
+
+
+def identity_answer(article: Article, same: Optional[str], taken) -> Added:
+    """What ``add`` does with ``article``, inside its write transaction: "duplicate" of
+    ``same`` (the stored copy, ``FIND_SAME_SQL``), "renamed" to a derived id when its id is
+    ``taken(id)`` by another text, else "ok" under its own id."""
+    if same is not None:
+        return Added("duplicate", same, f"same text as stored article {same}")
+    if not taken(article.id):
+        return Added("ok", article.id)
+    new_id = derived_id(article.id, content_hash(article.text), taken)
+    return Added("renamed", new_id,
+                 f"id {article.id} holds another text: stored as {new_id}, both kept")
+
+
+def derived_id(article_id: str, digest: str, taken) -> str:
+    """``<article_id>~<first 8 hex of digest>``, with ``-2``, ``-3``... while ``taken``."""
+    base = f"{article_id}~{digest[:8]}"
+    candidate, n = base, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def item_inserts(extraction: Extraction, insert_sql,
+                 article_id: Optional[str] = None) -> Iterator[tuple[str, list]]:
+    """(statement, values) of every item of ``extraction``: its article id (``article_id``,
+    default the article's own) and index, then the stored fields. ``insert_sql(table, cols)``
+    writes the statement in the backend's dialect."""
+    article_id = article_id or extraction.article.id
+    text = extraction.article.text
     for table, cols, _, attr in ITEM_TABLES:
-        sql = insert_sql(table, cols)
+        sql = insert_sql(table, cols + STORED_EXTRA)
         for idx, item in enumerate(getattr(extraction, attr)):
-            yield sql, [article_id, idx, *(getattr(item, c) for c in cols)]
+            values = {c: getattr(item, c) for c in cols}
+            yield sql, [article_id, idx, *stored_item(values, text).values()]
+
+
+# Stored beside each item's record fields: the length of its sentence in the article's text.
+STORED_EXTRA = ("sentence_len",)
+
+
+def stored_item(values: dict, text: str) -> dict:
+    """An item's stored values (its record fields, then ``STORED_EXTRA``): a sentence that
+    is the article's text from ``sentence_start`` is stored as its length, not again (a
+    2,000-place list sentence would be stored 2,000 times); any other is kept as it is."""
+    sentence, start = values.get("sentence"), values.get("sentence_start")
+    length = None
+    if sentence is not None and start is not None and 0 <= start and \
+            text[start:start + len(sentence)] == sentence:
+        values = {**values, "sentence": None}
+        length = len(sentence)
+    return {**values, "sentence_len": length}
 
 
 def article_items_sql(table: str, cols: tuple[str, ...]) -> str:
-    """The stored items of one article (one ``?``: its id), in their order."""
-    names = ", ".join(f'"{c}"' for c in cols)
+    """The stored items of one article (one ``?``: its id), in their order: ``cols``, then
+    ``STORED_EXTRA`` (``item_rows`` turns them back into the record's fields)."""
+    names = ", ".join(f'"{c}"' for c in cols + STORED_EXTRA)
     return f"SELECT {names} FROM {table} WHERE article_id = ? ORDER BY idx"
+
+
+def item_row(row: dict, text: str) -> dict:
+    """A stored item row (``article_items_sql``) as its record's fields: the sentence taken
+    from the article's ``text`` where only its length was stored."""
+    row = dict(row)
+    length = row.pop("sentence_len", None)
+    if row.get("sentence") is None and length is not None and row.get("sentence_start") is not None:
+        start = row["sentence_start"]
+        row["sentence"] = text[start:start + length]
+    return row
 
 
 def stored_spans(stored: Optional[str]) -> list[tuple]:
@@ -106,13 +178,39 @@ def stored_signature(text: str, boilerplate: Optional[str]) -> str:
     return text_signature(text, stored_spans(boilerplate))
 
 
+# What a migration computes in Python for the articles stored before: (the schema version
+# that brought the column, the column, its value from the stored text and boilerplate).
+# Version 5 made the content hash the identity: every stored hash is computed again with
+# today's ``content_hash`` (older stores may hold none, or one of another normalisation).
+BACKFILLS = ((4, "signature", stored_signature),
+             (5, "content_hash", lambda text, boilerplate: content_hash(text)))
+BACKFILL_BATCH = 500
+
+
+def backfill(execute, from_version: int) -> None:
+    """Fill the ``BACKFILLS`` columns a database of ``from_version`` lacks. ``execute(sql,
+    params)`` runs one statement (``?`` placeholders) and returns its rows; articles are read
+    ``BACKFILL_BATCH`` at a time, so a large store is never held in memory."""
+    wanted = [(col, value) for since, col, value in BACKFILLS if from_version < since]
+    if not wanted:
+        return
+    sets = ", ".join(f"{col} = ?" for col, _ in wanted)
+    last = ""
+    while rows := execute("SELECT id, text, boilerplate FROM articles WHERE id > ?"
+                          f" ORDER BY id LIMIT {BACKFILL_BATCH}", (last,)):
+        for article_id, text, boilerplate in rows:
+            execute(f"UPDATE articles SET {sets} WHERE id = ?",
+                    tuple(value(text, boilerplate) for _, value in wanted) + (article_id,))
+        last = rows[-1][0]
+
+
 def article_view(row: dict, items: dict[str, list[dict]]) -> dict:
     """``Store.article``'s answer: the article row, its boilerplate as spans, and its items
     (``items``: table name -> rows as dicts)."""
     out = dict(row)
     out["boilerplate"] = stored_spans(out.get("boilerplate"))
     for table, *_ in ITEM_TABLES:
-        out[table] = items.get(table, [])
+        out[table] = [item_row(r, out["text"]) for r in items.get(table, [])]
     return out
 
 

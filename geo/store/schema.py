@@ -2,7 +2,7 @@
 version and migrations (both backends run them), and the stored fields of each item kind."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 # Statements that bring a database of version N-1 to version N (``SQLiteStore`` and
 # ``PostGISStore`` run them; new tables come from the schema itself, which runs first). Write
 # them in SQL both accept: ADD COLUMN with TEXT, INTEGER or DOUBLE PRECISION (not REAL, which
@@ -13,6 +13,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE places ADD COLUMN sentence_start INTEGER"),
     4: ("ALTER TABLE casualties ADD COLUMN figure_kind TEXT",
         "ALTER TABLE articles ADD COLUMN signature TEXT"),
+    # 5: an article's identity is its content: content_hash recomputed for every stored
+    # article (``geo.store.rows.BACKFILLS``) and indexed (the index is in the schema)
+    5: (),
+    # 6: an item's sentence is stored once, in its article's text: ``sentence_len`` characters
+    # from ``sentence_start`` (``sentence`` is kept only when it is not that substring)
+    6: tuple(stmt for table in ("places", "casualties", "claims") for stmt in (
+        f"ALTER TABLE {table} ADD COLUMN sentence_len INTEGER",
+        f"""UPDATE {table} SET sentence_len = length(sentence), sentence = NULL
+            WHERE sentence IS NOT NULL AND sentence_start IS NOT NULL
+            AND substr((SELECT a.text FROM articles a WHERE a.id = {table}.article_id),
+                       sentence_start + 1, length(sentence)) = sentence""")),
 }
 
 STORE_SCHEMA = """
@@ -29,13 +40,15 @@ CREATE TABLE IF NOT EXISTS articles (
     ingested_at TEXT NOT NULL,
     signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.report.tolls)
 );
+-- Items: ``sentence`` is NULL when the sentence is ``sentence_len`` characters of the article's
+-- text from ``sentence_start``: stored once, in the article (``geo.store.rows.stored_item``).
 CREATE TABLE IF NOT EXISTS places (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
     name TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     lat REAL, lon REAL, precision TEXT, country_code TEXT, admin1 TEXT, region TEXT,
     resolved_name TEXT, gazetteer_id TEXT, confidence REAL,
-    sentence TEXT, sentence_start INTEGER,
+    sentence TEXT, sentence_start INTEGER, sentence_len INTEGER,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS casualties (
@@ -45,7 +58,7 @@ CREATE TABLE IF NOT EXISTS casualties (
     qualifier TEXT, vague_word TEXT, victim TEXT, party TEXT, reported_by TEXT,
     reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    figure_kind TEXT,
+    figure_kind TEXT, sentence_len INTEGER,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS claims (
@@ -54,6 +67,7 @@ CREATE TABLE IF NOT EXISTS claims (
     claimant TEXT, stance TEXT NOT NULL, target TEXT, text TEXT NOT NULL,
     place TEXT, lat REAL, lon REAL, date TEXT,
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    sentence_len INTEGER,
     PRIMARY KEY (article_id, idx)
 );
 -- A user's corrections, kept apart from what the extractor found (which stays as it was):
@@ -78,6 +92,7 @@ CREATE TABLE IF NOT EXISTS party_fixes (
     UNIQUE (kind, article_id, idx)
 );
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS articles_content ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
 CREATE INDEX IF NOT EXISTS casualties_article ON casualties(article_id);
 CREATE INDEX IF NOT EXISTS casualties_date ON casualties(date);

@@ -11,43 +11,60 @@ from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
-from geo.records import Extraction
-from geo.store.base import SchemaVersionError, Store, StoreError
-from geo.store.items_sql import map_items_query, typed, valid_kinds
+from geo.records import Article, Extraction
+from geo.store.base import Added, SchemaVersionError, Store, StoreError
+from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
+                                 with_sentences)
 from geo.store.rows import (ARTICLE_INSERT_SQL, ARTICLES_SQL, BUMP_SQL, CORRECTIONS_SQL,
-                            DATE_RANGE_SQL, ITEM_TABLES, PARTIES_SQL, PARTY_FIX_UPSERT_SQL,
-                            PLACE_FIX_INSERT_SQL, SOURCES_SQL, VERSION_SQL, article_items_sql,
-                            article_values, article_view, checked_place_fix, extraction_of,
-                            fix_table, item_inserts, parties_of, party_table, stored_signature,
-                            utc_now, wanted_signatures)
+                            DATE_RANGE_SQL, FIND_SAME_SQL, HAS_SQL, ITEM_TABLES, PARTIES_SQL,
+                            PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL, SOURCES_SQL, STORED_EXTRA,
+                            VERSION_SQL,
+                            article_items_sql, article_values, article_view, backfill,
+                            checked_place_fix, extraction_of, fix_table, identity_answer,
+                            item_inserts, parties_of, party_table, same_params, utc_now,
+                            wanted_signatures)
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, STORE_SCHEMA, insert_sql
+from geo.store.sqlite_file import check_header, check_tables, open_error, opening, quick_check
 
 BUSY_TIMEOUT_MS = 10_000
 
 
 class SQLiteStore(Store):
-    def __init__(self, path: str):
+    def __init__(self, path: str, read_only: bool = False):
+        """Open (create, migrate) the store at ``path``. A damaged file or another
+        application's SQLite file is refused (``StoreError``) and left as it was; a store the
+        user may not write, or ``read_only``, is opened read-only (``geo.store.sqlite_file``)."""
         self.path = path
-        if path != ":memory:":
+        check_header(path)
+        way = opening(path, read_only)
+        self.read_only, self.read_only_reason = way.read_only, way.reason
+        self._checked = path == ":memory:"  # quick_check done (before the first write)
+        if path != ":memory:" and not way.read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (one transaction per article).
             # check_same_thread=False + a lock: Streamlit shares one cached store across threads.
-            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+            self._conn = sqlite3.connect(way.target, isolation_level=None, uri=way.uri,
+                                         check_same_thread=False,
                                          timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as err:
             raise StoreError(f"cannot open database {path}: {err}") from err
         self._lock = threading.RLock()
         self._conn.row_factory = sqlite3.Row
         try:
+            check_tables(self._conn, path)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.journal_mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
-            self._init_schema()
+            if self.read_only:
+                self.journal_mode = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
+                self._check_read_only_schema()
+            else:
+                self.journal_mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
+                self._init_schema()
         except sqlite3.Error as err:
             self._conn.close()
-            raise StoreError(f"cannot open database {path}: {err}") from err
+            raise open_error(path, err) from err
         except BaseException:
             self._conn.close()
             raise
@@ -63,14 +80,30 @@ class SQLiteStore(Store):
         except sqlite3.OperationalError:  # no such table: a new database
             return None
 
-    def _init_schema(self) -> None:
-        version = self._current_version()
-        if version == SCHEMA_VERSION:
-            return  # the usual case: no write lock taken just to open the store
+    def _check_version(self, version: Optional[int]) -> None:
         if version is not None and version > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"database {self.path} has schema version {version}, newer than this "
                 f"code's {SCHEMA_VERSION}: upgrade the code")
+
+    def _check_read_only_schema(self) -> None:
+        """A read-only store is read as it is: it must be of this code's schema."""
+        version = self._current_version()
+        self._check_version(version)
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.read_only_reason}; it is " + (
+                    "empty" if version is None else f"of schema version {version}, older "
+                    f"than this code's {SCHEMA_VERSION}") + ": open it once writable to "
+                "create or migrate it")
+
+    def _init_schema(self) -> None:
+        version = self._current_version()
+        if version == SCHEMA_VERSION:
+            return  # the usual case: no write lock taken just to open the store
+        self._check_version(version)
+        if version is not None:  # a migration writes: check the file first
+            self._check_before_write()
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -86,24 +119,23 @@ class SQLiteStore(Store):
                     for step in range(version + 1, SCHEMA_VERSION + 1):
                         for stmt in MIGRATIONS.get(step, ()):
                             self._conn.execute(stmt)
-                    self._backfill_signatures()
+                    backfill(lambda sql, params: self._conn.execute(sql, params).fetchall(),
+                             version)
                     self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
                                        (SCHEMA_VERSION,))
-                elif version > SCHEMA_VERSION:
-                    raise SchemaVersionError(
-                        f"database {self.path} has schema version {version}, newer than this "
-                        f"code's {SCHEMA_VERSION}: upgrade the code")
+                self._check_version(version)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
 
-    def _backfill_signatures(self) -> None:
-        rows = self._conn.execute(
-            "SELECT id, text, boilerplate FROM articles WHERE signature IS NULL").fetchall()
-        for row in rows:
-            self._conn.execute("UPDATE articles SET signature = ? WHERE id = ?",
-                               (stored_signature(row["text"], row["boilerplate"]), row["id"]))
+    def _check_before_write(self) -> None:
+        """Refuse a write to a read-only store; check the file once before the first write."""
+        self.check_writable()
+        if not self._checked:
+            with self._lock:
+                quick_check(self._conn, self.path)
+            self._checked = True
 
     @property
     def schema_version(self) -> int:
@@ -111,21 +143,24 @@ class SQLiteStore(Store):
 
     # -- writing --------------------------------------------------------------------------
 
-    def add(self, extraction: Extraction) -> str:
+    def add(self, extraction: Extraction) -> Added:
+        """See ``Store.add``: "ok", "renamed" (stored under a derived id) or "duplicate"."""
         a = extraction.article
         if not a.id:
             raise StoreError("article has no id")
+        self._check_before_write()
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as err:
                 raise StoreError(f"cannot start a write transaction: {err}") from err
             try:
-                if self._has(a.id):
+                answer = identity_answer(a, self._find_same(a), self._has)
+                if answer == "duplicate":
                     self._conn.execute("ROLLBACK")
-                    return "duplicate"
-                self._conn.execute(ARTICLE_INSERT_SQL, article_values(a))
-                for sql, values in item_inserts(extraction, insert_sql):
+                    return answer
+                self._conn.execute(ARTICLE_INSERT_SQL, article_values(a, answer.article_id))
+                for sql, values in item_inserts(extraction, insert_sql, answer.article_id):
                     self._conn.execute(sql, values)
                 self._bump()
                 self._conn.execute("COMMIT")
@@ -135,7 +170,16 @@ class SQLiteStore(Store):
                 if isinstance(err, (sqlite3.Error, TypeError, ValueError)):
                     raise StoreError(f"could not store article {a.id}: {err}") from err
                 raise
-        return "ok"
+        return answer
+
+    def _find_same(self, article: Article) -> Optional[str]:
+        row = self._conn.execute(FIND_SAME_SQL, same_params(article)).fetchone()
+        return None if row is None else row[0]
+
+    def find_same(self, article: Article) -> Optional[str]:
+        """See ``Store.find_same``: the stored copy's id, or None."""
+        with self._lock:
+            return self._find_same(article)
 
     def delete(self, article_id: str) -> bool:
         """Remove an article and its items (ON DELETE CASCADE). True when it existed."""
@@ -147,6 +191,7 @@ class SQLiteStore(Store):
                failure: str = "could not save the correction") -> sqlite3.Cursor:
         """One statement in its own transaction; the change counter moves only when a row
         changed."""
+        self._check_before_write()
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -213,8 +258,7 @@ class SQLiteStore(Store):
     # -- reading --------------------------------------------------------------------------
 
     def _has(self, article_id: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM articles WHERE id = ?",
-                                  (article_id,)).fetchone() is not None
+        return self._conn.execute(HAS_SQL, (article_id,)).fetchone() is not None
 
     def has(self, article_id: str) -> bool:
         with self._lock:
@@ -238,7 +282,15 @@ class SQLiteStore(Store):
                                       bbox=bbox)
         with self._lock:
             frame = pd.read_sql_query(sql, self._conn, params=params)
-        return typed(frame)
+        return typed(with_sentences(frame, self._texts))
+
+    def _texts(self, article_ids: list[str]) -> dict[str, str]:
+        out = {}
+        with self._lock:
+            for i in range(0, len(article_ids), TEXTS_BATCH):
+                ids = article_ids[i:i + TEXTS_BATCH]
+                out.update((r[0], r[1]) for r in self._conn.execute(texts_sql(len(ids)), ids))
+        return out
 
     def articles(self) -> pd.DataFrame:
         with self._lock:
@@ -252,7 +304,7 @@ class SQLiteStore(Store):
                                      (article_id,)).fetchone()
             if row is None:
                 return None
-            items = {table: [dict(zip(cols, r)) for r in self._conn.execute(
+            items = {table: [dict(zip(cols + STORED_EXTRA, r)) for r in self._conn.execute(
                          article_items_sql(table, cols), (article_id,)).fetchall()]
                      for table, cols, *_ in ITEM_TABLES}
         return article_view(dict(row), items)
