@@ -73,6 +73,19 @@ def _utf32_without_bom(data: bytes) -> Optional[str]:
     return None
 
 
+def _decode_without_bom(data: bytes, encoding: str, where: str) -> str:
+    """Text that plainly is UTF-16/32 (``encoding``, e.g. 'utf-16-le') though it has no BOM."""
+    family = encoding[:6].upper()  # 'UTF-16' / 'UTF-32'
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise ArticleReadError(
+            f"looks like {family} without a byte order mark, but does not decode as {encoding} "
+            f"({err.reason})") from err
+    log.warning("%s: no byte order mark: decoded as %s", where, encoding)
+    return text
+
+
 def decode_bytes(data: bytes, name: Optional[str] = None) -> str:
     """UTF-8 (BOM stripped); UTF-32 and UTF-16 with a BOM, or without one when it is plainly
     such text (NULs at three of four, or alternate, positions); else charset_normalizer's guess
@@ -91,14 +104,7 @@ def decode_bytes(data: bytes, name: Optional[str] = None) -> str:
         return text
     encoding = _utf32_without_bom(data)
     if encoding is not None:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as err:
-            raise ArticleReadError(
-                f"looks like UTF-32 without a byte order mark, but does not decode as {encoding} "
-                f"({err.reason})") from err
-        log.warning("%s: no byte order mark: decoded as %s", where, encoding)
-        return text
+        return _decode_without_bom(data, encoding, where)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NULs, so check before binary
         try:
             return data.decode("utf-16")
@@ -106,14 +112,7 @@ def decode_bytes(data: bytes, name: Optional[str] = None) -> str:
             raise ArticleReadError(f"not valid UTF-16: {err.reason}") from err
     encoding = _utf16_without_bom(data)
     if encoding is not None:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as err:
-            raise ArticleReadError(
-                f"looks like UTF-16 without a byte order mark, but does not decode as {encoding} "
-                f"({err.reason})") from err
-        log.warning("%s: no byte order mark: decoded as %s", where, encoding)
-        return text
+        return _decode_without_bom(data, encoding, where)
     if _looks_binary(data):
         raise ArticleReadError("binary file")
     try:

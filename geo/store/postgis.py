@@ -12,22 +12,19 @@ import threading
 import warnings
 from functools import partial
 from itertools import groupby
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Optional
 
 import pandas as pd
 
 from geo.records import Article, Extraction
-from geo.store.base import Added, SchemaVersionError, Store, StoreError
-from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
-                                 with_sentences)
+from geo.store.base import Added, SchemaVersionError, StoreError
+from geo.store.connection import ConnectionStore
 from geo.store.pg_schema import PG_SCHEMA, POSTGIS_EXTENSION
-from geo.store.rows import (ARTICLE_INSERT_SQL, ARTICLES_SQL, BUMP_SQL, CORRECTIONS_SQL,
-                            DATE_RANGE_SQL, FIND_SAME_SQL, HAS_SQL, ITEM_TABLES, PARTIES_SQL,
-                            PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL, SOURCES_SQL, VERSION_SQL,
+from geo.store.rows import (ARTICLE_INSERT_SQL, BUMP_SQL, CORRECTIONS_SQL, FIND_SAME_SQL,
+                            ITEM_TABLES, PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL,
                             article_items_sql, article_values, article_view, backfill,
-                            checked_place_fix, extraction_of, fix_table, identity_answer,
-                            item_inserts, parties_of, party_table, same_params, utc_now,
-                            wanted_signatures)
+                            checked_place_fix, fix_table, identity_answer, item_inserts,
+                            party_table, same_params, utc_now)
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, insert_sql
 
 try:  # the SQLite store works without it
@@ -106,7 +103,7 @@ def _create_database(conninfo: str, label: str) -> Any:
                          "database") from err
 
 
-class PostGISStore(Store):
+class PostGISStore(ConnectionStore):
     def __init__(self, url: str, read_only: bool = False):
         """Connect, and create or migrate the schema; ``read_only``: every transaction of
         this connection is READ ONLY, nothing is created or migrated, writes raise
@@ -323,11 +320,9 @@ class PostGISStore(Store):
         table, number = fix_table(correction_id)
         return self._write(f"DELETE FROM {table} WHERE id = %s", (number,)) > 0
 
-    def version(self) -> int:
-        with self._lock:
-            return self._conn.execute(VERSION_SQL).fetchone()[0]
-
     # -- reading --------------------------------------------------------------------------
+
+    _sql = staticmethod(pg_sql)
 
     def _frame(self, sql: str, params: Optional[tuple] = None) -> pd.DataFrame:
         """``sql``'s rows as pandas reads them from SQLite (same conversion, same dtypes)."""
@@ -339,39 +334,6 @@ class PostGISStore(Store):
                 raise StoreError(f"could not read the store {self.label}: "
                                  f"{one_line(err)}") from err
 
-    def _has(self, article_id: str) -> bool:
-        return self._conn.execute(pg_sql(HAS_SQL), (article_id,)).fetchone() is not None
-
-    def has(self, article_id: str) -> bool:
-        with self._lock:
-            return self._has(article_id)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-
-    def query(self, kinds: Optional[Iterable[str]] = None, *, date_from: Optional[str] = None,
-              date_to: Optional[str] = None, include_undated: bool = True,
-              parties: Iterable[str] = (), bbox: Optional[Sequence[float]] = None
-              ) -> pd.DataFrame:
-        """As ``SQLiteStore.query``: every stored item of ``kinds`` as ``MAP_COLUMNS`` rows,
-        corrections applied; unfiltered unless the keywords push filters down."""
-        sql, params = map_items_query(valid_kinds(kinds), date_from=date_from, date_to=date_to,
-                                      include_undated=include_undated, parties=parties,
-                                      bbox=bbox)
-        return typed(with_sentences(self._frame(pg_sql(sql), tuple(params)), self._texts))
-
-    def _texts(self, article_ids: list[str]) -> dict[str, str]:
-        out = {}
-        with self._lock:
-            for i in range(0, len(article_ids), TEXTS_BATCH):
-                ids = article_ids[i:i + TEXTS_BATCH]
-                out.update(self._conn.execute(pg_sql(texts_sql(len(ids))), ids).fetchall())
-        return out
-
-    def articles(self) -> pd.DataFrame:
-        return self._frame(ARTICLES_SQL)
-
     def article(self, article_id: str) -> Optional[dict]:
         """The article with its text, boilerplate spans and items; None when not stored."""
         with self._lock, self._conn.cursor(row_factory=dict_row) as cur:
@@ -382,31 +344,6 @@ class PostGISStore(Store):
                                         (article_id,)).fetchall()
                      for table, cols, *_ in ITEM_TABLES}
         return article_view(row, items)
-
-    def get_extraction(self, article_id: str) -> Optional[Extraction]:
-        return extraction_of(self.article(article_id))
-
-    def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]:
-        """As ``SQLiteStore.parties_in_use``: victims' parties, claimants, targets, and the
-        sources that are parties."""
-        with self._lock:
-            ids = [r[0] for r in self._conn.execute(PARTIES_SQL)]
-            sources = [r[0] for r in self._conn.execute(SOURCES_SQL)]
-        return parties_of(ids, sources, known)
-
-    def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
-        with self._lock:
-            rows = self._conn.execute("SELECT id, signature FROM articles").fetchall()
-        return wanted_signatures(rows, article_ids)
-
-    def date_range(self) -> tuple[Optional[str], Optional[str]]:
-        with self._lock:
-            lo, hi = self._conn.execute(DATE_RANGE_SQL).fetchone()
-        return lo, hi
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
 
 
 __all__ = ["PostGISStore"]

@@ -7,29 +7,25 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 import pandas as pd
 
 from geo.records import Article, Extraction
-from geo.store.base import Added, SchemaVersionError, Store, StoreError
-from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
-                                 with_sentences)
-from geo.store.rows import (ARTICLE_INSERT_SQL, ARTICLES_SQL, BUMP_SQL, CORRECTIONS_SQL,
-                            DATE_RANGE_SQL, FIND_SAME_SQL, HAS_SQL, ITEM_TABLES, PARTIES_SQL,
-                            PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL, SOURCES_SQL, STORED_EXTRA,
-                            VERSION_SQL,
-                            article_items_sql, article_values, article_view, backfill,
-                            checked_place_fix, extraction_of, fix_table, identity_answer,
-                            item_inserts, parties_of, party_table, same_params, utc_now,
-                            wanted_signatures)
+from geo.store.base import Added, SchemaVersionError, StoreError
+from geo.store.connection import ConnectionStore
+from geo.store.rows import (ARTICLE_INSERT_SQL, BUMP_SQL, CORRECTIONS_SQL, FIND_SAME_SQL,
+                            ITEM_TABLES, PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL,
+                            STORED_EXTRA, article_items_sql, article_values, article_view,
+                            backfill, checked_place_fix, fix_table, identity_answer,
+                            item_inserts, party_table, same_params, utc_now)
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, STORE_SCHEMA, insert_sql
 from geo.store.sqlite_file import check_header, check_tables, open_error, opening, quick_check
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class SQLiteStore(Store):
+class SQLiteStore(ConnectionStore):
     def __init__(self, path: str, read_only: bool = False):
         """Open (create, migrate) the store at ``path``. A damaged file or another
         application's SQLite file is refused (``StoreError``) and left as it was; a store the
@@ -251,50 +247,11 @@ class SQLiteStore(Store):
     def _bump(self) -> None:
         self._conn.execute(BUMP_SQL)
 
-    def version(self) -> int:
+    # -- reading (the rest is ``ConnectionStore``'s) ---------------------------------------
+
+    def _frame(self, sql: str, params: Optional[tuple] = None) -> pd.DataFrame:
         with self._lock:
-            return self._conn.execute(VERSION_SQL).fetchone()[0]
-
-    # -- reading --------------------------------------------------------------------------
-
-    def _has(self, article_id: str) -> bool:
-        return self._conn.execute(HAS_SQL, (article_id,)).fetchone() is not None
-
-    def has(self, article_id: str) -> bool:
-        with self._lock:
-            return self._has(article_id)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-
-    def query(self, kinds: Optional[Iterable[str]] = None, *, date_from: Optional[str] = None,
-              date_to: Optional[str] = None, include_undated: bool = True,
-              parties: Iterable[str] = (), bbox: Optional[Sequence[float]] = None
-              ) -> pd.DataFrame:
-        """Every stored item of ``kinds`` ('place', 'casualty', 'claim'; None: all) as a frame
-        with exactly ``MAP_COLUMNS``: resolved place mentions, casualty figures and claims
-        (with or without coordinates), with their article's provenance and the user's
-        corrections applied. No filter: ``geo.report.filters.filter_frame`` decides what a
-        view shows; the keywords push filters down (``map_items_query``)."""
-        sql, params = map_items_query(valid_kinds(kinds), date_from=date_from, date_to=date_to,
-                                      include_undated=include_undated, parties=parties,
-                                      bbox=bbox)
-        with self._lock:
-            frame = pd.read_sql_query(sql, self._conn, params=params)
-        return typed(with_sentences(frame, self._texts))
-
-    def _texts(self, article_ids: list[str]) -> dict[str, str]:
-        out = {}
-        with self._lock:
-            for i in range(0, len(article_ids), TEXTS_BATCH):
-                ids = article_ids[i:i + TEXTS_BATCH]
-                out.update((r[0], r[1]) for r in self._conn.execute(texts_sql(len(ids)), ids))
-        return out
-
-    def articles(self) -> pd.DataFrame:
-        with self._lock:
-            return pd.read_sql_query(ARTICLES_SQL, self._conn)
+            return pd.read_sql_query(sql, self._conn, params=params)
 
     def article(self, article_id: str) -> Optional[dict]:
         """The article with its text, boilerplate spans and items (for the highlighted view);
@@ -308,39 +265,6 @@ class SQLiteStore(Store):
                          article_items_sql(table, cols), (article_id,)).fetchall()]
                      for table, cols, *_ in ITEM_TABLES}
         return article_view(dict(row), items)
-
-    def get_extraction(self, article_id: str) -> Optional[Extraction]:
-        return extraction_of(self.article(article_id))
-
-    def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]:
-        """The party ids the stored items name, for the party filter: victims' parties,
-        claimants, targets, and the sources (``reported_by``) that are parties.
-
-        ``reported_by`` holds a party id or, when the source names no party, a free-text
-        phrase ("activists", "local officials"): such a value counts only if it is in
-        ``known`` (party ids; default: the ids of ``geo.parties.load_parties()``) or is used
-        as a party elsewhere (a victims' party, claimant or target).
-        """
-        with self._lock:
-            ids = [r[0] for r in self._conn.execute(PARTIES_SQL)]
-            sources = [r[0] for r in self._conn.execute(SOURCES_SQL)]
-        return parties_of(ids, sources, known)
-
-    def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
-        """Article id -> rewrite signature (``geo.fingerprints``), for all or the given articles."""
-        with self._lock:
-            rows = self._conn.execute("SELECT id, signature FROM articles").fetchall()
-        return wanted_signatures(rows, article_ids)
-
-    def date_range(self) -> tuple[Optional[str], Optional[str]]:
-        """Earliest and latest date over articles and items; (None, None) when nothing is dated."""
-        with self._lock:
-            lo, hi = self._conn.execute(DATE_RANGE_SQL).fetchone()
-        return lo, hi
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
 
 
 __all__ = ["SQLiteStore"]
