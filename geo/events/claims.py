@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from geo.events.speakers import (STANCE_LEMMAS, Speaker, in_sentence, passive_report,
                                  resolve_pronoun, speaker_from, subject_of, subject_phrase)
+from geo.nlp import subtree
 from geo.records import Claim
 
 # "Armenia is furious at Turkey's involvement": an angry adjective with "at/with/over" accuses.
@@ -59,7 +60,7 @@ def _content(pred: Token) -> list[Token]:
         if child.dep_ in ("prep", "advcl") and child.i < pred.i:
             continue
         if child.dep_ in CONTENT_DEPS:
-            tokens.extend(child.subtree)
+            tokens.extend(subtree(child))
     return sorted(tokens, key=lambda t: t.i)
 
 
@@ -89,7 +90,7 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
     doc = pred.doc
     # a place where something happened ("troops were in eastern Ukraine") is not the target
     where = {t.i for t in content if t.dep_ == "prep" and t.lower_ in WHERE
-             for t in t.subtree}
+             for t in subtree(t)}
     inside = {t.i for t in content} - where
 
     def party_in(tokens) -> Optional[str]:
@@ -106,8 +107,8 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
     def subtree_without_clauses(tok: Token) -> list[Token]:
         """A noun phrase without its relative/complement clauses ("claims that ...")."""
         skip = {t.i for c in tok.children if c.dep_ in ("acl", "relcl", "ccomp")
-                for t in c.subtree}
-        return [t for t in tok.subtree if t.i not in skip]
+                for t in subtree(c)}
+        return [t for t in subtree(tok) if t.i not in skip]
 
     objects = [c for c in pred.children if c.dep_ in ("dobj", "dative")]
     clauses = [c for c in pred.children if c.dep_ in ("ccomp", "xcomp") and c.i > pred.i]
@@ -119,7 +120,7 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
                 owner = party_in([t for c in obj.children
                                   if c.dep_ in CLAIM_NOUN_SOURCES or (
                                       c.dep_ == "prep" and c.lower_ in ("by", "from", "of"))
-                                  for t in c.subtree])
+                                  for t in subtree(c)])
             if owner is not None:
                 return owner
             if obj is None or not any(c.dep_ in ("acl", "relcl", "ccomp")
@@ -130,12 +131,12 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
     candidates: list[list[Token]] = []
     if stance in OBJECT_FIRST:
         candidates += [subtree_without_clauses(o) for o in objects]
-        candidates += [list(p.subtree) for p in pred.children
+        candidates += [list(subtree(p)) for p in pred.children
                        if p.dep_ == "prep" and p.lower_ in ("on", "upon") and p.i > pred.i]
     for clause in clauses:
-        candidates += [list(c.subtree) for c in clause.children
+        candidates += [list(subtree(c)) for c in clause.children
                        if c.dep_ in ("nsubj", "nsubjpass")]
-        candidates += [list(c.subtree) for c in clause.children
+        candidates += [list(subtree(c)) for c in clause.children
                        if c.dep_ in ("dobj", "agent")]
     if stance not in OBJECT_FIRST:
         candidates += [subtree_without_clauses(o) for o in objects]
@@ -178,7 +179,7 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
             content = [t for t in _content(pred) if t.i not in speaking and in_sentence(t, sent)]
             target = _target(pred, stance, content, speaker.party, parties, previous_claimant)
             # the parse may run past a cut sentence (title line, ad marker): clip to it
-            tokens = [t for t in [*subject.subtree, *subject_phrase(subject, sent), pred, *content]
+            tokens = [t for t in [*subtree(subject), *subject_phrase(subject, sent), pred, *content]
                       if not t.is_space and sent.start <= t.i < sent.end]
             start_tok = min(t.i for t in tokens)
             end_tok = max(t.i for t in tokens) + 1

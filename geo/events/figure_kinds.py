@@ -24,6 +24,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 
 from geo.events.dates import latest_day, parse_iso
+from geo.nlp import subtree
 
 EVENT_NOUNS = ["attack", "strike", "airstrike", "air", "shelling", "bombardment", "explosion",
                "blast", "clash", "ambush", "raid", "bombing", "crash", "shootout", "firefight",
@@ -126,7 +127,7 @@ def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> 
     def without_other_clauses(head: Token) -> set[int]:
         idx = {head.i}
         for child in head.children:
-            sub = {t.i for t in child.subtree}
+            sub = {t.i for t in subtree(child)}
             if not (_separate(child) and not sub & keep):
                 idx |= sub
         return idx
@@ -141,7 +142,7 @@ def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> 
                 break
     # a participle heading a noun ("soldiers killed so far"): its clause is the noun's too
     if trigger.dep_ in ("acl", "amod") and inside(trigger.head):
-        idx |= {t.i for t in trigger.head.subtree}
+        idx |= {t.i for t in subtree(trigger.head)}
     return {i for i in idx if sent.start <= i < sent.end}
 
 
@@ -208,7 +209,7 @@ def figure_kind(trigger: Token, count_tokens: Iterable[Token], sent: Span, *,
     # "the toll of the attack on Ganja": one incident's toll, not the war's
     event_tolls = {i for label, i in found if label == "cumulative:toll" and _event_toll(doc[i])}
     if toll and not event_tolls:
-        event_tolls = {t.i for t in [trigger, *trigger.subtree]
+        event_tolls = {t.i for t in [trigger, *subtree(trigger)]
                        if t.lower_ in ("toll", "tally") and _event_toll(t)}
     found = [(label, i) for label, i in found if i not in event_tolls]
     labels = {label.split(":")[0] for label, _ in found}
@@ -230,6 +231,6 @@ def _event_toll(toll: Token) -> bool:
     for prep in toll.children:
         if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "in"):
             if any(t.lemma_.lower() in EVENT_NOUNS + ["violence", "unrest", "riot", "fire"]
-                   for t in prep.subtree):
+                   for t in subtree(prep)):
                 return True
     return False

@@ -13,6 +13,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from geo.events.victims import PERSON_NOUNS
+from geo.nlp import subtree
 
 STANCE_LEMMAS: dict[str, str] = {
     # denial
@@ -113,7 +114,7 @@ def subject_of(verb: Token, sent: Optional[Span] = None) -> Optional[Token]:
 
 def subject_phrase(token: Token, sent: Optional[Span] = None) -> Span:
     """The subject's phrase without relative clauses or trailing punctuation (inside ``sent``)."""
-    tokens = [t for t in token.subtree if (t.dep_ not in ("relcl", "punct") or t is token)
+    tokens = [t for t in subtree(token) if (t.dep_ not in ("relcl", "punct") or t is token)
               and not t.is_space and in_sentence(t, sent)]
     if sent is not None and token.i > sent.start and not in_sentence(token.head, sent):
         # an orphan subject: the sentence's opening noun phrase
@@ -154,7 +155,7 @@ def speaker_from(subject: Token, parties, sent: Optional[Span] = None) -> Speake
     span = subject_phrase(subject, sent)
     # "Rebels in Ukraine say": the place is not the speaker's party
     skip = {t.i for c in subject.children if c.dep_ == "prep" and c.lower_ in LOCATIVE
-            for t in c.subtree}
+            for t in subtree(c)}
     return Speaker(phrase_party(span, subject, parties, skip), span.text, span.start, span.end)
 
 
@@ -204,7 +205,7 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
         if anc.lemma_ in FIGURE_VERBS and anc.pos_ == "VERB" and child.dep_ == "dobj":
             # "Syrian state media gave a toll of 44", "X put the number at 60"
             subject = subject_of(anc, sent)
-            if subject is not None and token not in subject.subtree:
+            if subject is not None and token not in subtree(subject):
                 found = actor_or_none(speaker_from(subject, parties, sent), sent)
                 if found is not None:
                     return found
@@ -212,7 +213,7 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
             if anc.lemma_ == "claim" and child.dep_ in ("dobj", "nsubj", "nsubjpass"):
                 continue  # "claimed the attack that killed 17", "claimed 21 lives"
             agent = agent_of(anc, sent)  # "... were reported by the civil defence"
-            if agent is not None and token not in agent.subtree:
+            if agent is not None and token not in subtree(agent):
                 return actor_or_none(speaker_from(agent, parties, sent), sent)
             # "civilian reported killed": a bare participle introduces no speaker
             if anc.tag_ == "VBN" and not any(c.dep_ == "aux" for c in anc.children):
@@ -221,7 +222,7 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                 continue
             subject = subject_of(anc, sent)
             # the victims are no speaker ("Nine troops killed ..., says DPR's spokesman")
-            if subject is not None and token in subject.subtree:
+            if subject is not None and token in subtree(subject):
                 continue
             if subject is not None:
                 found = actor_or_none(resolve_pronoun(speaker_from(subject, parties, sent),

@@ -82,15 +82,18 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
         elif (ent.label_ in MISLABELS and _plausible_mislabel(span, gazetteer)
               and not names_a_person(span, surnames)):
             found.append((0, span, "mislabel"))
-    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    in_person = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    name_at = {i: e for e in names for i in range(e.start, e.end)}
     for span in phrase:
         if is_stop(span.text) or not _proper(span):
             continue
         if span.label_ == "CITY" and (names_a_person(span, surnames) or any(
-                e.start < span.end and span.start < e.end for e in persons)):
+                i in in_person for i in range(span.start, span.end))):
             continue  # 'Austin', 'Jackson' the person: the mislabel rule (with guards) decides
-        inside = [e for e in names
-                  if e.start <= span.start and span.end <= e.end and len(_trim(e) or e) > len(span)]
+        # entities never overlap: only the one holding the span's first token can hold it
+        holder = name_at.get(span.start)
+        inside = [holder] if (holder is not None and span.end <= holder.end
+                              and len(_trim(holder) or holder) > len(span)) else []
         if inside and not all(_leads(span, e) for e in inside):
             continue  # part of a longer name: an organisation, a title, a person
         found.append((1, span, "phrase"))
@@ -107,19 +110,19 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
     # Longest first, then by priority: a phrase 'Nagorno-Karabakh enclave' beats a shorter span.
     found.sort(key=lambda t: (-(t[1].end_char - t[1].start_char), -t[0], t[1].start_char))
     party_spans = _party_names(doc, parties)
-    taken: list[tuple[int, int]] = []
+    text = doc.text  # a property that joins every token: read once, not per mention
+    taken = bytearray(len(text))  # characters already in a mention: linear, not pairwise
     out: list[Mention] = []
     for _, span, source in found:
         s, e = span.start_char, span.end_char
-        if (any(s < te and ts < e for ts, te in taken) or modifier(doc.text, e)
+        if (any(taken[s:e]) or modifier(text, e)
                 or _inside_a_name(s, e, party_spans)):
             continue
         if article is not None and article.is_boilerplate(s, e):
             continue
-        taken.append((s, e))
-        out.append(Mention(s, e, doc.text[s:e], source, span.label_,
-                           doc.text[e:e + AFTER_CHARS],
-                           says_unit(doc.text, s, e)))
+        taken[s:e] = b"\x01" * (e - s)
+        out.append(Mention(s, e, text[s:e], source, span.label_,
+                           text[e:e + AFTER_CHARS], says_unit(text, s, e)))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -395,10 +398,15 @@ def names_a_person(span: Span, surnames: set[str]) -> bool:
 
 def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention],
                      places: list[Place], gazetteer: Gazetteer) -> list[Mention]:
-    anchors = [(p.lat, p.lon) for p in places if p.precision in ("city", "admin2")]
+    # one anchor per point: a list of 8,000 mentions of ten towns is ten anchors
+    anchors = list(dict.fromkeys((p.lat, p.lon) for p in places
+                                 if p.precision in ("city", "admin2")))
     if not anchors:
         return []
-    taken = [(m.start, m.end) for m in mentions]
+    text = doc.text
+    taken = bytearray(len(text))
+    for m in mentions:
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     surnames = surnames_of(doc)
     out = []
     for ent in doc.ents:
@@ -410,7 +418,7 @@ def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention
         if names_a_person(span, surnames):
             continue
         s, e = span.start_char, span.end_char
-        if any(s < te and ts < e for ts, te in taken):
+        if any(taken[s:e]):
             continue
         if article is not None and article.is_boilerplate(s, e):
             continue
@@ -418,8 +426,8 @@ def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention
                  if c.feature == "city" and not c.alternate]
         if any(haversine_km(c.lat, c.lon, lat, lon) <= NEARBY_KM
                for c in towns for lat, lon in anchors):
-            taken.append((s, e))
-            out.append(Mention(s, e, doc.text[s:e], "nearby", ent.label_,
-                               doc.text[e:e + AFTER_CHARS],
-                               says_unit(doc.text, s, e)))
+            taken[s:e] = b"\x01" * (e - s)
+            out.append(Mention(s, e, text[s:e], "nearby", ent.label_,
+                               text[e:e + AFTER_CHARS],
+                               says_unit(text, s, e)))
     return out
