@@ -341,8 +341,8 @@ def _sizes(c: Corpus, t: _Tags) -> None:
           "front matter just under 64 KB", stored=1)
     c.add("size/many_lines.txt", article(t()) + "\n" * 200_000, "size", "200,000 blank lines",
           stored=1)
-    # 2,000 words on one line; 20,000 took 28 s to extract (geo/events/figure_kinds.py
-    # clause_tokens is quadratic in the sentence's length): kept small here
+    # 2,000 words on one line (20,000 take about 6 s, linear since geo.nlp.subtree replaced
+    # spaCy's recursive Token.subtree; bench/bench_many_places.py): kept small for the suite
     c.add("size/long_title.txt", "Report " * 2_000 + "\n\n" + article(t()), "size",
           "a 14,000-character title line", stored=1)
 

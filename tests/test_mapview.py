@@ -24,7 +24,8 @@ from geo.render.markers import CLUSTER_PX, MarkerLayer, markers_js, write_static
 from geo.render.page import build_map, map_css
 from geo.render.popups import (aggregate_tooltip, casualty_aggregate_popup, casualty_popup,
                                claim_aggregate_popup, claim_popup, commonest_place_name,
-                               highlight_sentence, place_popup, tooltip_text)
+                               QUOTE_CONTEXT_CHARS, highlight_sentence, place_popup,
+                               tooltip_text)
 from geo.render.styles import (MIXED_OUTLINE, OUTCOME_COLORS, aggregate_casualty_style,
                                casualty_radius, casualty_style, radius_for_count)
 from geo.report.labels import PartyNames, figure_phrase
@@ -463,6 +464,21 @@ def test_aggregate_place_name_helper_is_not_called_main_place():
 ])
 def test_highlight_sentence(sentence, start, end, s0, needle, expected):
     assert highlight_sentence(sentence, start, end, s0, needle) == expected
+
+
+def test_highlight_sentence_quotes_a_window_of_a_huge_sentence():
+    # a sentence listing 8,000 villages: each popup quotes its own name and some context,
+    # not the whole 100 KB sentence
+    names = [f"Village{i:04d}" for i in range(8000)]
+    sentence = "Shelling hit " + ", ".join(names) + "."
+    start = sentence.index("Village4000")
+    out = highlight_sentence(sentence, 1000 + start, 1000 + start + 11, 1000)
+    assert "<mark>Village4000</mark>" in out
+    assert out.startswith("… ") and out.endswith(" …")
+    assert len(out) < 2 * QUOTE_CONTEXT_CHARS + 40
+    assert "Village3980" in out and "Village4020" in out  # context on both sides, whole words
+    assert not highlight_sentence(sentence).endswith(".")  # unmarked: its start, clipped
+    assert highlight_sentence(sentence).startswith("Shelling hit Village0000")
 
 
 @pytest.mark.parametrize("row, expected", [

@@ -31,9 +31,29 @@ def highlight_sentence(sentence: Any, start: Any = None, end: Any = None,
         if found >= 0:
             a, b = found, found + len(str(needle))
     if a is None:
-        return html.escape(sentence)
-    return (html.escape(sentence[:a]) + "<mark>" + html.escape(sentence[a:b]) + "</mark>"
-            + html.escape(sentence[b:]))
+        return html.escape(_clip(sentence, 0, QUOTE_CONTEXT_CHARS))
+    before = _clip(sentence[:a], len(sentence[:a]), len(sentence[:a]))
+    return (html.escape(before) + "<mark>" + html.escape(sentence[a:b]) + "</mark>"
+            + html.escape(_clip(sentence[b:], 0, 0)))
+
+
+# A popup quotes at most this many characters either side of the marked span: a sentence that
+# lists 8,000 villages (109 KB) would otherwise be copied into each of its 8,000 popups. The
+# whole sentence stays in the store and the data export (article, sentence_start, start, end).
+QUOTE_CONTEXT_CHARS = 300
+
+
+def _clip(text: str, a: int, b: int) -> str:
+    """``text`` kept to ``QUOTE_CONTEXT_CHARS`` before ``a`` and after ``b``, cut at a space,
+    with an ellipsis where something was left out."""
+    lo, hi = max(0, a - QUOTE_CONTEXT_CHARS), min(len(text), b + QUOTE_CONTEXT_CHARS)
+    if lo > 0:
+        space = text.find(" ", lo, a)
+        lo = space + 1 if space != -1 else lo
+    if hi < len(text):
+        space = text.rfind(" ", b, hi)
+        hi = space if space != -1 else hi
+    return ("… " if lo > 0 else "") + text[lo:hi] + (" …" if hi < len(text) else "")
 
 
 def _quote(inner_html: str) -> str:
@@ -108,7 +128,8 @@ def claim_popup(row: Mapping, names: PartyNames, show_place: bool = True) -> str
     claimant = clean(row.get("claimant")) or clean(row.get("party"))
     verb = _STANCE_VERBS.get(clean(row.get("stance")) or "claim", "says")
     who = html.escape(names.name(claimant, default="Unattributed source"))
-    text = esc(row.get("claim_text")) or esc(row.get("sentence"))
+    said = clean(row.get("claim_text")) or clean(row.get("sentence"))
+    text = html.escape(_clip(str(said), 0, QUOTE_CONTEXT_CHARS)) if said else ""
     head = f"<b>{who} {verb}:</b> \u201c{text}\u201d"
     target = clean(row.get("target"))
     about = f"<br>About: {html.escape(names.name(target))}" if target is not None else ""
