@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from threading import RLock
 from typing import Iterable, Iterator, Optional, Union
 
 from geo.records import Article, Extraction, Place
@@ -24,6 +25,17 @@ from geo.records import Article, Extraction, Place
 # Articles per nlp.pipe call: enough for the model's batched matrix work, small enough that a
 # batch of parsed docs (the memory held at once) stays a few MB.
 BATCH_SIZE = 16
+# Every kind of rule fires on this text (a figure of each kind, a quotation, a source, a
+# denial, an accusation, parties, places), so ``Extractor.warm_up`` builds all their matchers.
+WARM_UP_TEXT = (
+    "Shelling kills 12 civilians in Donetsk, officials say\n\n"
+    "KYIV, March 1 (Reuters) - Russian shelling killed 12 civilians and wounded at least 30 "
+    "people in Donetsk and Kharkiv on Monday, according to Ukraine's military. "
+    "\"Three soldiers were killed,\" the Interior Ministry said. Dozens of fighters died. "
+    "The death toll has risen to 1,500 since the war began in 2014, the UN said. "
+    "Some 30,000 people died in the war of the early 1990s. Two drones were downed. "
+    "Moscow denied the attack and accused Kyiv of staging it, and the rebels demanded talks. "
+    "A police officer was shot dead; the sixth journalist to be killed this year.")
 
 class ExtractionError(Exception):
     """An article could not be processed; the batch goes on without it."""
@@ -38,10 +50,13 @@ class Extractor:
     # Opt-in online geopy geocoder (GEO_GEOCODER=nominatim...) asked only for the mentions the
     # offline gazetteer left unresolved; None (the default) keeps extraction offline.
     fallback_geocoder: object = None
+    _warm: bool = field(default=False, init=False, repr=False, compare=False)
+    _lock: RLock = field(default_factory=RLock, init=False, repr=False, compare=False)
 
     def extract(self, article: Article) -> Extraction:
         self.check_length(article)
-        return self.finish(article, self.nlp(article.text))
+        with self._lock:
+            return self.finish(article, self.nlp(article.text))
 
     def extract_many(self, articles: Iterable[Article], batch_size: int = BATCH_SIZE,
                      ) -> Iterator[tuple[Article, Union[Extraction, Exception]]]:
@@ -53,21 +68,44 @@ class Extractor:
         fails, its articles are parsed one by one, so only the article at fault fails."""
         it = iter(articles)
         while batch := list(islice(it, max(1, batch_size))):
+            yield from zip(batch, self._batch(batch))
+
+    def _batch(self, batch: list[Article]) -> list[Union[Extraction, Exception]]:
+        """The batch's results, computed in a spaCy memory zone: the strings and lexemes it
+        adds to the shared vocabulary (every new name, number and typo of a news stream) are
+        freed when the zone closes, so memory stays flat over an endless stream. Nothing
+        spaCy made leaves the zone (an Extraction holds plain Python values), and the lock
+        keeps other threads' parsing out of it (a zone is process-wide)."""
+        self.warm_up()
+        with self._lock, self.nlp.memory_zone():
             fits = [a for a in batch if len(a.text) <= self.nlp.max_length]
             try:
                 docs = dict(zip(map(id, fits), self.nlp.pipe([a.text for a in fits],
                                                              batch_size=len(fits) or 1)))
             except Exception:  # noqa: BLE001 - parse the batch article by article instead
                 docs = {}
+            results: list[Union[Extraction, Exception]] = []
             for article in batch:
                 try:
                     self.check_length(article)
                     doc = docs.get(id(article))
-                    yield article, self.finish(article, self.nlp(article.text) if doc is None
-                                               else doc)
+                    results.append(self.finish(article, self.nlp(article.text) if doc is None
+                                               else doc))
                 except Exception as err:  # one bad article must not stop the batch
-                    yield article, err
-            del docs, fits, batch
+                    results.append(err)
+            return results
+
+    def warm_up(self) -> None:
+        """Extract ``WARM_UP_TEXT`` once, outside any memory zone, so that the matchers the
+        rules build on first use (and the labels they look up by hash) are built with lasting
+        strings, never with a zone's transient ones."""
+        with self._lock:
+            if self._warm:
+                return
+            title = WARM_UP_TEXT.split("\n")[0]
+            self.finish(Article(id="warm-up", text=WARM_UP_TEXT, title=title, date="2022-03-01"),
+                        self.nlp(WARM_UP_TEXT))
+            self._warm = True
 
     def check_length(self, article: Article) -> None:
         if len(article.text) > self.nlp.max_length:

@@ -55,6 +55,21 @@ def test_extract_many_gives_what_extract_gives_article_by_article():
         assert [x.to_json(with_text=True) for _, x in batched] == serial
 
 
+def test_a_stream_of_new_words_leaves_nothing_in_the_vocabulary():
+    """Each batch runs in a spaCy memory zone: the strings a stream brings (new names, typos)
+    are freed with it, and the rules still work after the zones closed."""
+    extractor = default_extractor()
+    first = _articles()[0]
+    expected = extractor.extract(first).to_json(with_text=True)
+    before = len(extractor.nlp.vocab.strings)
+    stream = (Article(id=f"s{k}", text=f"{first.text}\n\nFiled by Zqx{k}a and Wqy{k}b.",
+                      title=first.title, date=first.date) for k in range(12))
+    out = list(extractor.extract_many(stream, batch_size=4))
+    assert len(out) == 12 and all(isinstance(x, Extraction) and x.casualties for _, x in out)
+    assert len(extractor.nlp.vocab.strings) == before
+    assert extractor.extract(first).to_json(with_text=True) == expected
+
+
 def test_extract_many_reports_a_failure_in_its_place_and_goes_on():
     extractor = default_extractor()
     good = _articles()[:2]
