@@ -206,3 +206,124 @@ def test_two_ingests_and_a_reader_on_one_store(tmp_path):
     torn = {a: sorted(c) for a, c in seen.items() if c != {final[a]}}
     assert not torn, f"the reader saw articles without all their items: {torn}"
     assert _integrity(db) == [("ok",)]
+
+
+# --- 20 kills at random points of the writer (issue 13, item 2) --------------------------------
+
+# The writer alone, in a process of its own: the extractions are made once by the test (spaCy
+# would cost seconds per start), so each kill lands inside ``store_outcomes``/``Store.add``
+# (transactions, the content-hash lookup, item rows), where a kill can half-write an article.
+WRITER = """
+import pickle, sys
+from geo.pipeline import store_outcomes
+from geo.store import open_store
+
+class Precomputed:
+    def __init__(self, done): self.done = done
+    def put(self, article): return [(article, self.done[article.id])]
+    def drain(self): return []
+
+extractions = pickle.load(open(sys.argv[2], "rb"))
+done = {x.article.id: x for x in extractions}
+with open_store(sys.argv[1]) as store:
+    for result in store_outcomes([x.article for x in extractions], store, Precomputed(done)):
+        print(result.status, result.article_id, flush=True)
+"""
+KILLS = 20
+
+
+def _counts_in(url: str) -> dict[str, tuple[int, int, int]]:
+    """Each stored article's (places, casualties, claims), through the store's own reader."""
+    from geo.store import open_store
+
+    with open_store(url) as store:
+        out = {}
+        for article_id in store.articles()["id"]:
+            x = store.get_extraction(article_id)
+            out[article_id] = (len(x.places), len(x.casualties), len(x.claims))
+    return out
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgis"])
+def test_twenty_kills_at_random_points_lose_and_duplicate_nothing(backend, tmp_path, extractor,
+                                                                  request):
+    """20 writers killed at seeded random moments of their writing, each on a new store; after
+    each kill the store is whole (and passes SQLite's integrity check), and a rerun stores
+    exactly what is missing, the rest reported as duplicates."""
+    import pickle
+
+    from geo.records import Article
+
+    import dataclasses
+
+    made = [extractor.extract(Article(id=f"k{i:03d}", text=_article(i), title=f"T{i}",
+                                      date="2016-05-01")) for i in range(30)]
+    # four texts of each (a line added at the end keeps every span): 120 articles to write
+    extractions = [dataclasses.replace(x, article=dataclasses.replace(
+        x.article, id=f"{x.article.id}c{c}", text=f"{x.article.text}\nCopy {c}."))
+        for x in made for c in range(4)]
+    expected = {x.article.id: (len(x.places), len(x.casualties), len(x.claims))
+                for x in extractions}
+    blob = tmp_path / "extractions.pickle"
+    blob.write_bytes(pickle.dumps(extractions))
+    urls = iter(_fresh_stores(backend, tmp_path, request, KILLS + 1))
+
+    def writer(url: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", WRITER, url, str(blob)], cwd=ROOT,
+                                env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+
+    # when writing starts (the first result line) and ends, on a store of this backend
+    started = time.monotonic()
+    probe = writer(next(urls))
+    probe.stdout.readline()
+    first_write = time.monotonic() - started
+    for _ in probe.stdout:
+        pass
+    end = time.monotonic() - started  # the last result line
+    probe.communicate(timeout=TIMEOUT_S)
+    rng = random.Random(13)
+    partial = 0
+    for kill in range(KILLS):
+        url = next(urls)
+        proc = writer(url)
+        proc.stdout.readline()  # writing has begun: the kill falls at a random point of it
+        time.sleep(rng.uniform(0.0, end - first_write))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=TIMEOUT_S)
+        if backend == "sqlite":
+            assert _integrity(Path(url)) == [("ok",)], f"after kill {kill + 1}"
+        stored = _counts_in(url)
+        # every stored article is whole: its items as a fresh extraction gives, nothing else
+        assert stored == {a: expected[a] for a in stored}, f"after kill {kill + 1}"
+        partial += 0 < len(stored) < len(expected)
+        rerun = subprocess.run([sys.executable, "-c", WRITER, url, str(blob)], cwd=ROOT,
+                               env=_env(), capture_output=True, text=True, timeout=TIMEOUT_S,
+                               check=True)
+        statuses = dict(reversed(line.split()) for line in rerun.stdout.splitlines())
+        assert {a for a, s in statuses.items() if s == "ok"} == set(expected) - set(stored)
+        assert {a for a, s in statuses.items() if s == "duplicate"} == set(stored)
+        assert _counts_in(url) == expected, f"after the rerun of kill {kill + 1}"
+    assert partial >= KILLS // 2, f"only {partial} of {KILLS} kills fell inside the writing"
+
+
+def _fresh_stores(backend: str, tmp_path: Path, request, n: int) -> list[str]:
+    """``n`` new, empty stores: SQLite files, or PostGIS schemas of the session's database
+    (dropped with the test's own schema fixture's database at the end of the session)."""
+    if backend == "sqlite":
+        return [str(tmp_path / f"store{k}.sqlite") for k in range(n)]
+    from tests.conftest import admin_connection, database_url, random_name
+
+    database = request.getfixturevalue("postgis_database")
+    schemas = [random_name() for _ in range(n)]
+    with admin_connection(database) as conn:
+        for schema in schemas:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+
+    def drop():
+        with admin_connection(database) as conn:
+            for schema in schemas:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    request.addfinalizer(drop)
+    return [database_url(database, f"options=-csearch_path%3D{schema},public")
+            for schema in schemas]
