@@ -69,10 +69,13 @@ def test_active_voice(text, expected):
 
 
 def test_lists_share_the_outcome():
+    # (the rebels killed in a Ukrainian assault are the separatists: their attacker says so)
     assert figures("3 rebels, 2 civilians killed in Ukraine assault on Slavyansk: insurgents") \
-        == [("killed", 3, "exact", "military", None), ("killed", 2, "exact", "civilian", None)]
+        == [("killed", 3, "exact", "military", "pro-russian-separatists"),
+            ("killed", 2, "exact", "civilian", None)]
+    # (unnamed troops killed in a country are its own: ``land_forces``)
     assert figures("Five troops, 19 civilians, killed in east Ukraine: officials") == [
-        ("killed", 5, "exact", "military", None), ("killed", 19, "exact", "civilian", None)]
+        ("killed", 5, "exact", "military", "ukraine"), ("killed", 19, "exact", "civilian", None)]
     # the bare second figure shares the victims of the first
     assert figures("Three Ukrainian servicemen killed, 17 wounded in past 24 hours") == [
         ("killed", 3, "exact", "military", "ukraine"),
@@ -525,7 +528,7 @@ def test_lists_of_singular_victims(text, expected):
     ("Three militants, civilian killed in Ukraine's Donbass conflict zone",
      [("killed", 3, "exact", "military", None), ("killed", 1, "exact", "civilian", None)]),
     ("Five troops, civilian reported killed in Ukraine",
-     [("killed", 5, "exact", "military", None), ("killed", 1, "exact", "civilian", None)]),
+     [("killed", 5, "exact", "military", "ukraine"), ("killed", 1, "exact", "civilian", None)]),
     # plural after the comma: one count over both
     ("At least 34 Ukraine soldiers, civilians killed in 24 hours: officials",
      [("killed", 34, "at_least", "civilian", "ukraine")]),

@@ -16,7 +16,8 @@ from geo.events.outcomes import (ACTIVE_VERBS, AUX_WORDS, INCLUDING, MODALS,
                                  SINGLE_WORD_OUTCOMES, TRIGGER_FORMS, attributive_noun,
                                  figure_matcher, is_person_sg)
 from geo.events.speakers import STANCE_LEMMAS
-from geo.events.victims import NOT_VICTIMS, PERSON_NOUNS, plural_form, victim_category
+from geo.events.victims import (CIVILIAN, NOT_VICTIMS, PERSON_NOUNS, UNKNOWN, plural_form,
+                               victim_category)
 
 
 @dataclass
@@ -100,6 +101,9 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
             whole = counts_by_start.get(count_tok.i)
             victim = _noun_after(doc, whole.end if whole is not None else span.end)
             end = max(end, victim.i + 1) if victim is not None else end
+            if family == "object" and _next_outcome(doc, victim.i + 1 if victim is not None
+                                                    else (whole.end if whole else span.end)):
+                continue  # "Three people killed five injured": the count opens the next item
         elif family == "named":
             trigger = doc[_trigger_index(span, family)]
             victim = [t for t in span if t.ent_type_ == "PERSON" and t.i < trigger.i][-1]
@@ -160,6 +164,10 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
                 else (end - start) < (old.end - old.start)):  # the nearest outcome word
             best[key] = binding
     bindings = list(best.values())
+    # "three suicide bombers killed at least two people": of an active outcome verb with
+    # victims as its object, the counted subject is the attacker
+    bindings = [b for b in bindings if not (b.family == "subject"
+                                            and counts_attacker(b, bindings))]
     bindings += _singular_lists(doc, sent, [b for b in bindings if b.family == "singular"])
     for b in bindings:
         if b.family == "singular_object":
@@ -169,6 +177,17 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
                and b.family not in ("named", "prenominal") for i in range(b.start, b.end)}
     # a singular victim inside a counted figure ("One DPR militia fighter killed") is the same
     return [b for b in bindings if not (b.family.startswith("singular") and b.victim.i in counted)]
+
+
+def counts_attacker(b: Binding, bindings: list[Binding]) -> bool:
+    """Whether ``b`` counts the subject of an active outcome verb whose object another
+    binding counts ("three suicide bombers killed at least two people"): the attackers."""
+    if b.victim is not None and (b.victim.lemma_.lower() in CIVILIAN | UNKNOWN
+                                 or b.victim.lower_ in CIVILIAN | UNKNOWN):
+        return False  # "1 child killed 6 children ...": a comma-less list of victims
+    return b.count.end <= b.trigger.i and any(
+        o.family == "object" and o.trigger.i == b.trigger.i for o in bindings) and not any(
+        c.dep_ == "auxpass" for c in b.trigger.children)
 
 
 CLAUSE_OPENERS = {":", "-", "–", "—", ";", ",", "that"}
@@ -322,6 +341,17 @@ def _trigger_index(span: Span, family: str) -> int:
                     continue  # "Two wounded soldiers die": an adjective, not the outcome
                 return tok.i
     return span.end - 1
+
+
+def _next_outcome(doc: Doc, i: int) -> bool:
+    """A participle outcome right after a count phrase ending at ``i``, itself describing no
+    noun: in comma-less lists ("Three people killed five injured", "Child Killed 20 People
+    Injured") the count is that outcome's subject, not the object of the one before."""
+    if i >= len(doc):
+        return False
+    tok = doc[i]
+    return tok.lower_ in ("injured", "wounded", "hurt", "killed", "dead") \
+        and tok.tag_ in ("VBN", "VBD", "JJ", "NNP") and attributive_noun(tok) is None
 
 
 def _noun_after(doc: Doc, i: int) -> Optional[Token]:

@@ -29,7 +29,8 @@ from typing import Callable, Optional
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from geo.events.binding import Binding, bind_by_parse, bind_by_patterns, bind_lists
+from geo.events.binding import (Binding, bind_by_parse, bind_by_patterns, bind_lists,
+                                counts_attacker)
 from geo.events.figure_kinds import figure_kind
 from geo.events.numbers import find_counts
 from geo.events.outcomes import INCLUDING
@@ -73,6 +74,12 @@ def _victim_tokens(doc: Doc, binding: Binding) -> list[Token]:
         if (child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < v.i) or (
                 child.dep_ == "prep" and child.lower_ in ("of", "from")):
             tokens.extend(t for t in subtree(child) if t._.geo_cnt == "O")
+    if binding.count.end > v.i:  # a singular victim: its modifiers may be lost to the parse
+        k = v.i - 1  # "kills DPR military serviceman - agency"
+        while k >= 0 and v.i - k <= 3 and doc[k].pos_ in ("PROPN", "ADJ") and not (
+                doc[k].i == binding.trigger.i if binding.trigger is not None else False):
+            tokens.append(doc[k])
+            k -= 1
     return sorted(set(tokens), key=lambda t: t.i)
 
 
@@ -114,7 +121,7 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                     b.count.start < c.start for b in bindings):
                 continue  # "13 including two children, killed": a part of the bound figure
             binding = bind_by_parse(doc, c)
-            if binding is not None:
+            if binding is not None and not counts_attacker(binding, bindings):
                 bindings.append(binding)
         bindings.sort(key=lambda b: b.start)
         matches = [(doc.vocab.strings[m], doc[s + sent.start:e + sent.start])
@@ -195,6 +202,15 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                                     or b.victim.lower_ in NONSTATE_FORCES):
                     # "Ukraine says 300 separatists killed": the other side's fighters
                     party = nonstate_opponent(parties, reporter_party, lemma)
+            if party is None and b.victim is not None and victim == "military":
+                # "opposition forces killed a pilot", "20 soldiers killed by rebels": the
+                # victims are the attacker's enemy (``enemy_of_attacker``)
+                party = enemy_of_attacker(b, sent, parties, home_state)
+            if party is None and b.victim is not None and victim == "military":
+                # (not "four of its soldiers": someone else's, whoever "its" is)
+                possessed = any(t.tag_ == "PRP$" for t in vt)
+                party = None if possessed else held_by(b, sent, parties) or land_forces(
+                    b, sent, parties, home_state)
             if party is None and home_state and b.victim is not None and (
                     b.victim.lemma_.lower() in NONSTATE_FORCES
                     or b.victim.lower_ in NONSTATE_FORCES) and not (
@@ -202,6 +218,8 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 # "Two rebels killed in shelling" in a story set in Ukraine: the one non-state
                 # side fighting on that state's soil (none when several could be meant)
                 party = nonstate_opponent(parties, home_state, b.victim.lemma_.lower())
+            if party is None and home_state and victim == "military":
+                party = home_opposition(vt, parties, home_state)
             last_victim = (victim, party)
             c = b.count
             span = doc[b.start:b.end]
@@ -231,6 +249,127 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
         previous_start = sent.start_char
     found = merge_headline(found, headline, parties)
     return reconcile(found, parties, tolls, increments, own_places, listed)
+
+
+# Attackers named by a common noun: insurgents on the state's soil, or its own forces.
+REBEL_ATTACKERS = NONSTATE_FORCES | {"opposition", "insurgency", "jihadists"}
+STATE_ATTACKERS = {"army", "troops", "forces", "military", "soldiers", "units", "regime",
+                   "government", "aircraft", "warplanes", "jets", "aviation", "artillery",
+                   "pro-government", "pro-kiev", "pro-kyiv"}
+
+
+# The attack that inflicts an outcome: "killed in Ukrainian shelling", "X's attack kills".
+ATTACKS = {"attack", "shelling", "strike", "airstrike", "raid", "offensive", "bombardment",
+           "fire", "assault", "ambush", "bombing", "shell"}
+
+
+def _attacker(b: Binding, sent: Span) -> Optional[Token]:
+    """Who inflicts the outcome: the subject of an active outcome verb that has the victims
+    as its object ("opposition forces killed a pilot"), the agent of a passive one ("were
+    killed by rebels"), or the attack it happened in ("killed in Ukrainian shelling")."""
+    verb = b.trigger
+    if verb is None:
+        return None
+    inside = lambda t: sent.start <= t.i < sent.end  # noqa: E731
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj" and inside(c)), None)
+        if child.dep_ == "prep" and child.lower_ in ("in", "after", "during", "by") and any(
+                c.lemma_.lower() in ATTACKS for c in child.children if c.dep_ == "pobj"):
+            return next(c for c in child.children if c.dep_ == "pobj")
+    if verb.pos_ not in ("VERB", "AUX") or b.victim is None or b.victim.head.i != verb.i \
+            or b.victim.dep_ != "dobj":
+        return None
+    if verb.dep_ == "acl" and sent.start <= verb.head.i < verb.i:
+        return verb.head  # "the opposition killed 20 troops" parsed as a reduced relative
+    return next((c for c in verb.children if c.dep_ == "nsubj" and inside(c)), None)
+
+
+def enemy_of_attacker(b: Binding, sent: Span, parties, home_state: str) -> Optional[str]:
+    """The victims' side from their attacker in a story set in ``home_state``: the state's
+    soldiers killed by insurgents are the state's ("the opposition killed 20 army troops"),
+    insurgents killed by the state's forces are the one non-state side on its soil
+    (``nonstate_opponent``, none when several could be meant)."""
+    attacker = _attacker(b, sent)
+    if attacker is None:
+        return None
+    # the attacker's noun and what precedes it ("the Syrian army"), not its place ("rebels
+    # near Donetsk")
+    words = [t for t in subtree(attacker) if sent.start <= t.i <= attacker.i]
+    named = party_in(words, parties)
+    side = parties.side_of(named) if named else None
+    state_named = side is not None and parties.get(side) is not None \
+        and parties.get(side).country_code is not None
+    lemma, lower = b.victim.lemma_.lower(), b.victim.lower_
+    # "opposition forces", "rebel fighters", "the militants", "rebel shelling"
+    rebel = (named is not None and not state_named) or (named is None and any(
+        t.lower_ in REBEL_ATTACKERS or t.lemma_.lower() in REBEL_ATTACKERS for t in words))
+    if (lemma in STATE_FORCES or lower in STATE_FORCES) and rebel and home_state \
+            and side != parties.side_of(home_state):
+        return home_state
+    # a state's forces ("Ukrainian shelling", "the army", "government troops") kill the one
+    # non-state side on that state's soil (``nonstate_opponent``: none abroad or when
+    # several could be meant)
+    state = side if state_named else (home_state if named is None and not rebel and any(
+        t.lower_ in STATE_ATTACKERS for t in words) else None)
+    if state and (lemma in NONSTATE_FORCES or lower in NONSTATE_FORCES):
+        return nonstate_opponent(parties, state, lemma)
+    return None
+
+
+def home_opposition(words: list[Token], parties, home_state: str) -> Optional[str]:
+    """"38 opposition fighters killed" in a story set in Syria: the party the table calls that
+    country's opposition ("Syrian opposition"), if it has one."""
+    if not any(t.lower_ == "opposition" for t in words):
+        return None
+    home = parties.get(home_state)
+    for name in home.names if home is not None else []:
+        if len(name.split()) == 1 and name[:1].isupper():
+            found = parties.match(f"{name} opposition")
+            if found and parties.side_of(found) != parties.side_of(home_state):
+                return found
+    return None
+
+
+def held_by(b: Binding, sent: Span, parties) -> Optional[str]:
+    """"Nine militiamen killed in DPR south", "one militia killed in Donetsk Republic": rebel
+    fighters killed in the territory of a non-state party are that party's."""
+    lemma, lower = b.victim.lemma_.lower(), b.victim.lower_
+    if b.trigger is None or not (lemma in NONSTATE_FORCES or lower in NONSTATE_FORCES):
+        return None
+    for prep in b.trigger.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "at", "outside"):
+            # the place's own words ("in DPR south"), not what hangs off it ("in fighting
+            # with Nusra Front": the enemy)
+            named = party_in(_place_words(prep, sent), parties)
+            if named and parties.get(named) is not None \
+                    and parties.get(named).country_code is None:
+                return named
+    return None
+
+
+def land_forces(b: Binding, sent: Span, parties, home_state: Optional[str]) -> Optional[str]:
+    """"Two soldiers killed in east Ukraine": a state's soldiers, unnamed, killed in a country
+    (named at the outcome, else the country the article is set in) are that country's own."""
+    lemma, lower = b.victim.lemma_.lower(), b.victim.lower_
+    if b.trigger is None or not (lemma in STATE_FORCES or lower in STATE_FORCES):
+        return None
+    for prep in b.trigger.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "at", "outside"):
+            named = party_in(_place_words(prep, sent), parties)
+            if named and parties.get(named) is not None and parties.get(named).country_code:
+                return named
+    return home_state
+
+
+def _place_words(prep: Token, sent: Span) -> list[Token]:
+    """The words of the place a locative preposition names ("in DPR south", "in eastern
+    Ukraine", "in east Ukraine clashes"), without what hangs off it ("in fighting with Nusra
+    Front"); none for an attack, whose modifier is the attacker ("in Russian helicopter
+    attack")."""
+    words = [t for c in prep.children if c.dep_ == "pobj" for t in subtree(c)
+             if t.i <= c.i and sent.start <= t.i < sent.end]
+    return [] if any(t.lemma_.lower() in ATTACKS for t in words) else words
 
 
 def _restates(h: Casualty, c: Casualty, side) -> bool:

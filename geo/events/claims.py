@@ -38,6 +38,9 @@ def _stance(token: Token) -> Optional[str]:
     if token.pos_ not in ("VERB",):
         return None
     stance = STANCE_LEMMAS.get(token.lemma_)
+    if token.lemma_ == "claim" and any(c.dep_ == "dobj" and c.lemma_ == "life"
+                                       for c in token.children):
+        return None  # "fire has claimed 21 lives": a toll, nobody speaks
     if stance and passive_report(token):
         return None  # "Two soldiers reported killed": nobody speaks
     if stance == "call" and token.lemma_ == "call":

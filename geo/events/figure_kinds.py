@@ -139,6 +139,11 @@ def clause_tokens(trigger: Token, count_tokens: Iterable[Token], sent: Span) -> 
             head = head.head
             idx.add(head.i)
             if head.pos_ in ("VERB", "AUX"):
+                if head.i != verb.i:
+                    # "66 killed in 2014 along with 119 kidnapped": the verb the count hangs
+                    # from dates it too
+                    idx |= {t.i for c in head.children if c.dep_ == "prep"
+                            and c.lower_ in ("in", "on", "during") for t in subtree(c)}
                 break
     # a participle heading a noun ("soldiers killed so far"): its clause is the noun's too
     if trigger.dep_ in ("acl", "amod") and inside(trigger.head):
@@ -174,10 +179,13 @@ def _past_years(sent: Span, clause: set[int], article_year: Optional[int],
         return False
     base = parse_iso(article_date)
     dated = [e for e in sent.ents if e.label_ == "DATE" and any(t.i in clause for t in e)]
+    doc = sent.doc
     for ent in sent.ents:
         # the clause's own dates; with none, a date opening the sentence ("In September 2014
-        # ... an explosion that killed nearly 50") dates it
-        opening = not dated and ent.start - sent.start <= 3
+        # ... an explosion that killed nearly 50") dates it, and so does a date that a
+        # "when" clause of the figure follows ("including on June 19 when six were killed")
+        opening = not dated and (ent.start - sent.start <= 3 or (
+            ent.end < sent.end and doc[ent.end].lower_ == "when" and ent.end in clause))
         if ent.label_ not in ("DATE", "EVENT") or not (
                 any(t.i in clause for t in ent) or opening):
             continue

