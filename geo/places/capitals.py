@@ -62,25 +62,46 @@ def _capital_of(cands: list[Candidate]) -> Optional[Candidate]:
                  and (c.country_code, normalize(c.name)) in national_capitals()), None)
 
 
+def _big_sense(cands: list[Candidate]) -> Optional[Candidate]:
+    """The sense of a name that a reader takes for granted: a national capital, or a country,
+    a continent or a named region called so by its own name ('Lebanon', 'Middle East')."""
+    cap = _capital_of(cands)
+    if cap is not None:
+        return cap
+    return next((c for c in cands if not c.alternate
+                 and c.feature in ("country", "continent", "region")), None)
+
+
+def _a_small_namesake(c: Candidate, big: Candidate) -> bool:
+    """``c`` is a town named like ``big`` (a capital: smaller than it; a country or region: a
+    town abroad, 'Lebanon, Virginia', not 'Kuwait' the capital of Kuwait)."""
+    if c is big or c.feature != "city":
+        return False
+    if big.feature == "city":
+        return c.population < big.population
+    return c.country_code != big.country_code
+
+
 def capital_unless_the_text_says_otherwise(chosen, by_key, containers) -> None:
-    """'Damascus', 'Paris' mean the capitals unless the text says otherwise: a smaller
-    namesake stays only when it is written 'Paris, Texas', or lies in a state or near a town or
-    county of the article's other names ('Paris and Henry County'); the country's context alone
-    (a story that names the US) is not enough. Names that are capitals' names themselves give
-    no such support: US towns named after Paris and Damascus lie near each other."""
-    capitals = {k: _capital_of(by_key.get(k, [])) for k in chosen}
-    anchors = [c for k, (c, _) in chosen.items() if capitals[k] is None
+    """'Damascus', 'Paris', 'Lebanon', 'Middle East' mean the capitals, the country and the
+    region unless the text says otherwise: a smaller namesake town stays only when it is
+    written 'Paris, Texas', or lies in a state or near a town or county of the article's other
+    names ('Paris and Henry County'); the country's context alone (a story that names the US)
+    is not enough. Names that are themselves capitals', countries' or regions' names give no
+    such support: US towns named after Paris, Damascus, Lebanon and the Middle East lie near
+    each other (the Syrian war's 'Damascus', 'Lebanon' and 'Mount Hermon' in Virginia)."""
+    bigs = {k: _big_sense(by_key.get(k, [])) for k in chosen}
+    anchors = [c for k, (c, _) in chosen.items() if bigs[k] is None
                and c.feature in ("city", "admin1", "admin2")]
     for k, (c, conf) in list(chosen.items()):
-        cap = capitals[k]
-        if cap is None or c is cap or k in containers or c.feature != "city" \
-                or c.population >= cap.population:
+        big = bigs[k]
+        if big is None or k in containers or not _a_small_namesake(c, big):
             continue
         if any((a.feature == "admin1" and a.admin1_code and a.admin1_code == c.admin1_code)
                or (a.feature != "admin1" and haversine_km(a.lat, a.lon, c.lat, c.lon)
                    <= NAMESAKE_SUPPORT_KM) for a in anchors):
             continue
-        chosen[k] = (cap, conf)
+        chosen[k] = (big, conf)
 
 
 def state_in_a_list_of_states(chosen, by_key, mentions, keys) -> None:
@@ -97,3 +118,33 @@ def state_in_a_list_of_states(chosen, by_key, mentions, keys) -> None:
         if any(m.says_unit or _in_a_list_of_states(i, mentions, keys, chosen)
                for i, (kk, m) in enumerate(zip(keys, mentions)) if kk == k):
             chosen[k] = (unit, conf)
+
+
+# A town abroad that the article gives no neighbour: 'the hills of Mount Hermon' in a story
+# of Syria, Lebanon and the Golan is no village in Virginia. Only small towns, only when the
+# article is clearly about named countries (this many names resolved in them).
+LONE_TOWN_MAX_POPULATION = 100_000
+LONE_TOWN_FOCUS_NAMES = 3
+
+
+def lone_foreign_towns(chosen, containers) -> set[str]:
+    """Names resolved to a small town in a country the article does not name (as a country,
+    a province or a big city), where nothing else the article names lies, in an article about
+    other countries: a guess the text does not support, better unplaced than placed wrong."""
+    # the countries it names, as such or by a province or a big city ('Aleppo' is Syria)
+    named = {c.country_code for c, _ in chosen.values() if c.feature in ("country", "admin1")
+             or (c.feature == "city" and c.population >= LONE_TOWN_MAX_POPULATION)}
+    in_named = sum(1 for c, _ in chosen.values() if c.country_code in named)
+    if not named or in_named < LONE_TOWN_FOCUS_NAMES:
+        return set()
+    per_country: dict = {}
+    for k, (c, _) in chosen.items():
+        per_country.setdefault(c.country_code, []).append(k)
+    out = set()
+    for k, (c, _) in chosen.items():
+        if (c.feature == "city" and c.country_code not in named and k not in containers
+                and c.population < LONE_TOWN_MAX_POPULATION
+                and not c.gazetteer_id.startswith("curated:")
+                and len(per_country[c.country_code]) == 1):
+            out.add(k)
+    return out

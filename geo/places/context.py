@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from spacy.tokens import Doc
 
 from geo.places.gazetteer import Gazetteer
+from geo.places.geodesy import haversine_km
 from geo.places.mentions import (AFTER_CHARS, DETERMINER, Mention, modifier, names_a_person,
                                  says_unit, surnames_of)
 from geo.places.names import normalize
+from geo.places.variants import variant_candidates
 from geo.places.words import COMMON_WORDS, GENERIC, is_stop
 from geo.records import Article
 
@@ -43,10 +45,13 @@ GUESSED_LABELS = {"PRODUCT", "WORK_OF_ART", "LAW"}
 
 
 def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention],
-                     countries: set[str], gazetteer: Gazetteer, parties=None) -> list[Mention]:
-    """Names after a place cue (or before 'town', 'village', ...) that the gazetteer knows,
-    by name or by a transliteration variant, in ``countries`` (the article's). Each comes
-    restricted to those countries: 'Salma' in a Syrian story is no town in Kentucky."""
+                     countries: set[str], gazetteer: Gazetteer, parties=None,
+                     anchors: Sequence[tuple[float, float]] = ()) -> list[Mention]:
+    """Names after a place cue (or before 'town', 'village', ...) that the gazetteer knows
+    in ``countries`` (the article's), by name, or by a transliteration variant when that
+    town lies within VARIANT_NEAR_KM of a town of ``anchors`` (the article's placed towns:
+    'in Maarat al-Numan' in a story about Idlib). Each comes restricted to those countries:
+    'Salma' in a Syrian story is no town in Kentucky."""
     # The model knows English place names; it misses foreign ones. In an English-speaking
     # country the names after a cue are as often words ('King', 'Commerce', 'Hurricane': all
     # US towns; GeoVirus: 19 of 40 such names were no toponym).
@@ -54,10 +59,16 @@ def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mentio
     if not countries:
         return []
     text = doc.text
-    taken = [(m.start, m.end) for m in mentions]
-    taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in CONTEXT_LABELS
+    # characters already in a mention, an entity or a party name: a mask, not a list of
+    # spans checked pairwise per name (an article of 8,000 names costs linear time)
+    taken = bytearray(len(text))
+    spans = [(m.start, m.end) for m in mentions]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in CONTEXT_LABELS
               and not (e.label_ in GUESSED_LABELS and all(t.pos_ == "PROPN" for t in e))]
-    taken += [(m.start, m.end) for m in (parties.find(doc) if parties is not None else [])]
+    spans += [(m.start, m.end) for m in (parties.find(doc) if parties is not None else [])]
+    for s, e in spans:
+        taken[s:e] = b"\x01" * (e - s)
+    person_at = _person_at(doc)
     allowed = tuple(sorted(countries))
     surnames = surnames_of(doc)
     out: list[Mention] = []
@@ -79,19 +90,20 @@ def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mentio
                     continue  # 'Bab al-Maqam', 'Khan al-Sheeh': the article binds the next word
                 if _FACILITY_AFTER.match(text[e:e + 30]):
                     continue  # 'Busra Square', 'Salamiyeh National Hospital'
-                if _in_a_longer_person(doc, s, e):
+                if _in_a_longer_person(text, person_at, s, e):
                     continue  # 'James Regan
-                if (any(s < te and ts < e for ts, te in taken) or is_stop(name)
+                if (any(taken[s:e]) or is_stop(name)
                         or normalize(name) in COMMON_WORDS or modifier(text, e)):
                     continue
                 if article is not None and article.is_boilerplate(s, e):
                     continue
-                if not _known_in(gazetteer, name, countries):
+                if not (_known_in(gazetteer, name, countries)
+                        or _variant_near(gazetteer, name, countries, anchors)):
                     continue
                 span = doc.char_span(s, e, alignment_mode="expand")
                 if span is None or names_a_person(span, surnames) or not _a_bare_name(span):
                     continue
-                taken.append((s, e))
+                taken[s:e] = b"\x01" * (e - s)
                 out.append(Mention(s, e, name, "context", "", text[e:e + AFTER_CHARS],
                                    says_unit(text, s, e), countries=allowed))
                 cued = True  # the rest of a run after a place: 'in Kadin Salma Dourin'
@@ -109,16 +121,25 @@ _FACILITY_AFTER = re.compile(
     r"[Bb]ridge|[Dd]am|[Pp]rison|[Hh]otel|[Mm]arket|[Cc]hurch|[Gg]ate|[Aa]gency|[Nn]ews)\b")
 
 
-def _in_a_longer_person(doc: Doc, s: int, e: int) -> bool:
+def _person_at(doc: Doc) -> list:
+    """Per character of the text, the (start, end) of the PERSON entity holding it, else
+    None: one pass over the entities, then a lookup per name."""
+    at: list = [None] * len(doc.text)
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            at[ent.start_char:ent.end_char] = [(ent.start_char, ent.end_char)] * (
+                ent.end_char - ent.start_char)
+    return at
+
+
+def _in_a_longer_person(text: str, person_at: list, s: int, e: int) -> bool:
     """Part of a longer PERSON span that goes on with a plain name ('James Regan'); a
     PERSON span that is the name itself, or goes on with an 'al-' word, may be a place."""
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and ent.start_char <= s and e <= ent.end_char and (
-                ent.end_char - ent.start_char) > (e - s):
-            rest = doc.text[e:ent.end_char].strip()
-            if rest and not re.match(_ARTICLE, rest):
-                return True
-    return False
+    ent = person_at[s] if s < len(person_at) else None
+    if ent is None or not (ent[0] <= s and e <= ent[1]) or ent[1] - ent[0] <= e - s:
+        return False
+    rest = text[e:ent[1]].strip()
+    return bool(rest) and not re.match(_ARTICLE, rest)
 
 
 def _known_in(gazetteer: Gazetteer, name: str, countries: set[str]) -> bool:
@@ -126,6 +147,21 @@ def _known_in(gazetteer: Gazetteer, name: str, countries: set[str]) -> bool:
     # By its own or an alternate name only: a variant key after a mere cue placed too many
     # ordinary words (dev: placed-point precision 92.6 -> 79.8 %).
     return any(c.country_code in countries for c in gazetteer.candidates(bare))
+
+
+# A variant key alone after a cue placed many ordinary words (see ``_known_in``); a variant
+# whose town lies this near a town the article places is a spelling of that town.
+VARIANT_NEAR_KM = 100.0
+
+
+def _variant_near(gazetteer: Gazetteer, name: str, countries: set[str],
+                  anchors: Sequence[tuple[float, float]]) -> bool:
+    if not anchors:
+        return False
+    bare = GENERIC.sub("", DETERMINER.sub("", name)).strip() or name
+    return any(haversine_km(c.lat, c.lon, lat, lon) <= VARIANT_NEAR_KM
+               for c in variant_candidates(gazetteer, bare, countries)
+               if c.feature == "city" for lat, lon in anchors)
 
 
 def _a_bare_name(span) -> bool:

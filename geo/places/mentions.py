@@ -35,6 +35,7 @@ MISLABELS = {"ORG", "NORP", "PERSON"}
 NAME_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "FAC"}
 DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
 AFTER_CHARS = 8  # of text kept after a mention: enough for ', and ' between list items
+SEPARATORS = {",", "and", "or", "&"}  # between the items of a list
 
 
 @dataclass
@@ -60,7 +61,8 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
     phrase = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else None
     if phrase is None:
         phrase = matcher_for(doc.vocab, gazetteer).match(doc)
-    names = [e for e in doc.ents if e.label_ in NAME_LABELS]
+    # 'Kherson, Mykolaiv, Lviv' as one ORG is a list of places, no organisation's name
+    names = [e for e in doc.ents if e.label_ in NAME_LABELS and not is_place_list(e, gazetteer)]
 
     found: list[tuple[int, Span, str]] = []  # (priority, span, source)
     surnames = surnames_of(doc)
@@ -124,6 +126,22 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
         out.append(Mention(s, e, text[s:e], source, span.label_,
                            text[e:e + AFTER_CHARS], says_unit(text, s, e)))
     return sorted(out, key=lambda m: m.start)
+
+
+def is_place_list(ent: Span, gazetteer: Gazetteer) -> bool:
+    """An entity that is a comma list of names the gazetteer knows ('Kherson, Mykolaiv, Lviv'
+    as one ORG) is a list of places, not an organisation's name."""
+    parts, current = [], []
+    for t in ent:
+        if t.text in SEPARATORS or t.lower_ in SEPARATORS:
+            parts.append(current)
+            current = []
+        else:
+            current.append(t)
+    parts.append(current)
+    if len(parts) < 2 or not all(parts):
+        return False
+    return all(gazetteer.knows(ent.doc[p[0].i:p[-1].i + 1].text) for p in parts)
 
 
 def _party_names(doc: Doc, parties) -> list[tuple[int, int]]:
@@ -208,7 +226,9 @@ def _trim(span: Span) -> Optional[Span]:
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")):
+    # 'Hama and' (the model's GPE in 'Homs, Hama and Rastan'): a list word is no part of a name
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")
+                           or doc[end - 1].lower_ in ("and", "or")):
         end -= 1
     return Span(doc, start, end, label=span.label_) if end > start else None
 

@@ -21,12 +21,13 @@ from spacy.tokens import Doc
 from geo.places.gazetteer import Candidate, Context, Gazetteer, confidence, rank
 from geo.places.geodesy import haversine_km, haversine_km_array
 from geo.places.capitals import (capital_over_a_far_state,
-                                 capital_unless_the_text_says_otherwise,
+                                 capital_unless_the_text_says_otherwise, lone_foreign_towns,
                                  state_in_a_list_of_states)
 from geo.places.context import context_mentions
+from geo.places.lists import list_mentions
 from geo.places.mentions import DETERMINER, Mention, find_mentions, lookup, nearby_mentions
 from geo.places.names import normalize
-from geo.places.variants import variant_candidates
+from geo.places.variants import skeleton, variant_candidates
 from geo.places.words import GENERIC
 from geo.places.regions import Regions, bundled_regions, tag_places
 from geo.records import Article, Place
@@ -75,6 +76,21 @@ def _promote(ranked: list[tuple[float, Candidate]], c: Candidate) -> list[tuple[
         return ranked
     top = ranked[0][0] + CONTAINED_MARGIN
     return [(top, c)] + [(s, x) for s, x in ranked if x is not c]
+
+
+def _in_a_list_of_towns(prev: Optional[Mention], a: Mention, first) -> bool:
+    """``a`` follows a town with a comma and is a town itself: 'Kherson, Mykolaiv, Lviv' is a
+    list, Lviv no container of Mykolaiv ('Hadrut, Nagorno-Karabakh, Azerbaijan' still is)."""
+    if prev is None or not _contained_by(prev, a):
+        return False
+    for m in (prev, a):
+        k = normalize(m.text)
+        ranked = first.get(k)
+        # a town, or a province named after its main city ('Kharkiv'): news means the city
+        if not ranked or (ranked[0][1].feature not in LOCAL_FEATURES
+                          and (m.says_unit or _capital_pair(k, ranked) is None)):
+            return False
+    return True
 
 
 def _contained_by(a: Mention, b: Mention) -> bool:
@@ -173,7 +189,7 @@ def _capital_pair(key: str, ranked: list[tuple[float, Candidate]]
         if (c.feature == "city" and c.population >= CAPITAL_MIN_POPULATION
                 and (not c.alternate or c.population >= CAPITAL_EXONYM_POPULATION
                      or SequenceMatcher(None, normalize(c.name), name).ratio()
-                     >= CAPITAL_SPELLING)
+                     >= CAPITAL_SPELLING or skeleton(c.name) == skeleton(name))
                 and haversine_km(unit.lat, unit.lon, c.lat, c.lon) <= CAPITAL_KM):
             top = ranked[0][1]
             return (unit, c) if top is unit or top is c else None
@@ -267,6 +283,13 @@ def _focus(first, senses, k: str) -> set[str]:
             if senses.get(kk) != senses.get(k) and r[0][1].feature == "country"}
 
 
+def _placed_countries(first, senses, k: str) -> set[str]:
+    """Countries of the article's other names that are confidently towns or provinces."""
+    return {r[0][1].country_code for kk, r in first.items()
+            if senses.get(kk) != senses.get(k) and r[0][1].country_code
+            and r[0][1].feature in ("city", "admin1", "admin2") and confidence(r) >= 0.6}
+
+
 def _weight(contrib, country: str) -> int:
     return sum(countries.count(country) for countries, _ in contrib.values())
 
@@ -289,7 +312,10 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
                   for k in by_key
                   if all(m.countries for kk, m in zip(keys, mentions) if kk == k)}
     for k, allowed in restricted.items():
-        by_key[k] = [c for c in by_key[k] if c.country_code in allowed]
+        # a list item may be known by a variant spelling only: its list is its context
+        bare = GENERIC.sub("", DETERMINER.sub("", k)).strip() or k
+        by_key[k] = ([c for c in by_key[k] if c.country_code in allowed]
+                     or variant_candidates(gazetteer, bare, allowed))
 
     senses = {k: frozenset(c.gazetteer_id for c in cands) for k, cands in by_key.items()}
 
@@ -313,6 +339,10 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     # by a transliteration variant of their names ('Raqa', 'Deir Ezzor', 'Hassakeh').
     for k, m in zip(keys, mentions):
         focus = _focus(first, senses, k)
+        if not by_key[k]:
+            # A name unknown as written ('Raqa' beside 'Raqqa and Tabqa'): the countries of
+            # the towns placed around it are context enough for a variant spelling.
+            focus |= _placed_countries(first, senses, k)
         if not focus or k in restricted:
             continue
         cands = by_key[k]
@@ -337,8 +367,9 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     # 'Paris, Texas' / 'Hadrut, Azerbaijan': the name after the comma contains the one before;
     # it counts as much as three mentions elsewhere in the article.
     containers: dict[str, list[str]] = {}
-    for a, b in zip(mentions, mentions[1:]):
-        if _contained_by(a, b) and normalize(b.text) in first:
+    for prev, a, b in zip([None] + mentions, mentions, mentions[1:]):
+        if _contained_by(a, b) and normalize(b.text) in first and not _in_a_list_of_towns(
+                prev, a, first):
             containers.setdefault(normalize(a.text), []).append(normalize(b.text))
 
     # Pass 2: rank each name with what the *other* names say.
@@ -381,6 +412,8 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     capital_over_a_far_state(chosen, by_key, mentions, keys)
     state_in_a_list_of_states(chosen, by_key, mentions, keys)
     capital_unless_the_text_says_otherwise(chosen, by_key, containers)
+    for k in lone_foreign_towns(chosen, containers):
+        del chosen[k]
 
     counties = _place_counties(mentions, keys, by_key, chosen, counts, gazetteer)
 
@@ -426,8 +459,11 @@ def find_places(doc: Doc, article: Article, gazetteer: Gazetteer,
     mentions = find_mentions(doc, article, gazetteer, parties)
     places = resolve_mentions(mentions, gazetteer)
     extra = nearby_mentions(doc, article, mentions, places, gazetteer)
+    extra += list_mentions(doc, article, mentions + extra, places, gazetteer, parties)
+    towns = list(dict.fromkeys((p.lat, p.lon) for p in places
+                               if p.precision in ("city", "admin2")))
     extra += context_mentions(doc, article, mentions + extra, _article_countries(places),
-                              gazetteer, parties)
+                              gazetteer, parties, anchors=towns)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: m.start)
         places = resolve_mentions(mentions, gazetteer)
