@@ -36,7 +36,7 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from geo.fingerprints import is_rewrite
+from geo.fingerprints import is_rewrite, rewrite_neighbours
 
 WINDOW_DAYS = 3  # the same running total repeated within this many days is one report
 TOLL_KEY = ("party", "reported_by", "victim", "outcome")
@@ -250,16 +250,23 @@ def to_reports(frame: pd.DataFrame, signatures: Optional[dict] = None,
     return reports
 
 
-def _rewritten_by(report: Report, earlier: list[Report], signatures: dict) -> Optional[Report]:
-    """The earlier incident report whose figure ``report``'s article rewrites: an earlier
-    report from a rewrite of this article that this article does not repeat."""
+def _rewritten_by(report: Report, earlier: list[Report],
+                  neighbours: dict[str, frozenset[str]]) -> Optional[Report]:
+    """The earlier (non-cumulative) report whose figure ``report``'s article rewrites: one
+    report from a rewrite of this article that this article does not repeat. ``neighbours``:
+    each article's rewrites (``geo.fingerprints.rewrite_neighbours``)."""
     mine = {s.article_id for s in report.sources}
+    rewrites = set().union(*(neighbours.get(a, ()) for a in mine))
+    if not rewrites:
+        return None  # the common case, decided without looking at the earlier reports
     candidates = []
     for other in earlier:
+        if other.figure_kind == "cumulative":
+            continue
         theirs = {s.article_id for s in other.sources}
         if theirs & mine:
             continue  # this article repeats that figure too: a different incident
-        if any(is_rewrite(signatures.get(a), signatures.get(b)) for a in mine for b in theirs):
+        if theirs & rewrites:
             candidates.append(other)
     if len(candidates) > 1:
         same_place = [c for c in candidates if c.place == report.place]
@@ -286,6 +293,8 @@ def _day_order(report: Report) -> tuple:
 def _series(reports: list[Report], signatures: dict
             ) -> tuple[list[TollPoint], list[str], list[str]]:
     """The toll after each report, the flags raised, and the reports the last toll is made of."""
+    neighbours = rewrite_neighbours((s.article_id for r in reports for s in r.sources),
+                                    signatures)
     points: list[TollPoint] = []
     flags: list[str] = []
     base: Optional[int] = None  # the last cumulative figure
@@ -321,8 +330,8 @@ def _series(reports: list[Report], signatures: dict
             else:
                 how = "included"  # dated on or before a running total that came after it
         else:
-            replaced = (_rewritten_by(report, [r for r in added if r.figure_kind != "cumulative"],
-                                      signatures) if report.figure_kind == "incident" else None)
+            replaced = (_rewritten_by(report, added, neighbours)
+                        if report.figure_kind == "incident" else None)
             if replaced is not None:
                 added = [r for r in added if r is not replaced]
                 how = "replaced"
