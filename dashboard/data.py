@@ -10,6 +10,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from pathlib import Path
+
+from geo import config
 from geo.parties import PartyTable, load_parties
 from geo.pipeline import default_extractor
 from geo.places import load_regions
@@ -18,10 +21,43 @@ from geo.render import (build_map, ensure_static_assets, ensure_static_basemap, 
 from geo.report import (Filters, MapView, PartyNames, StoreItems, casualty_table, claims_table,
                         figures_by_reporter, figures_per_party, filter_frame, map_view,
                         place_candidates, read_items, timeline_chart, tolls_as_of)
-from geo.store import open_store
+from geo.store import open_store, resolve_db
 
 AREA_NOTE = ("figures placed at a town or province; country- and region-level ones are not "
              "counted in a province")
+
+
+# The bundled sample's own store, beside the user's (never written into it): built from
+# ``data/samples`` on the first start with no store given.
+DEMO_DB_NAME = "demo.sqlite"
+SAMPLES_DIR = config.DATA_DIR / "samples"
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    """Which store the page shows, and where the articles a user adds go."""
+    db: str  # the store shown
+    own: str  # the user's store: uploads go there (the demo store is never written by them)
+    demo: bool = False  # ``db`` is the demo store of the bundled sample
+
+
+def choose_store(asked: str | None) -> StoreChoice:
+    """The store to show: the one the user named (``--db``, else ``$GEO_DB``), even empty;
+    with neither, their default store when it holds articles, else the demo store."""
+    own = resolve_db(asked)
+    default = str(config.state_dir() / config.DEFAULT_DB_NAME)
+    named = asked not in (None, "") or config.db_location(None) != default
+    if named or has_articles(own):
+        return StoreChoice(own, own)
+    return StoreChoice(str(config.state_dir() / DEMO_DB_NAME), own, demo=True)
+
+
+def has_articles(db: str) -> bool:
+    """Whether the store at ``db`` exists and holds an article (nothing is created)."""
+    if "://" not in db and db != ":memory:" and not Path(db).exists():
+        return False
+    with open_store(db) as store:
+        return len(store) > 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +158,12 @@ def tables(db: str, version: int, filters: Filters) -> dict:
 def articles_table(db: str, version: int) -> pd.DataFrame:
     with open_store(db) as store:
         return store.articles()
+
+
+@st.cache_data(show_spinner=False)
+def binned_table(db: str, version: int) -> pd.DataFrame:
+    with open_store(db) as store:
+        return store.binned()
 
 
 @st.cache_data(show_spinner=False)

@@ -17,7 +17,9 @@ def as_text(value: object) -> str:
     return _MARKDOWN.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
-_STATUS_WORDS = {"ok": "stored", "duplicate": "already in the store", "error": "failed"}
+# "renamed": its id held another text, so it was stored as ``id~hash`` and both were kept
+_STATUS_WORDS = {"ok": "stored", "renamed": "stored under a new id (their id held another text)",
+                 "duplicate": "already in the store", "error": "failed"}
 
 
 def upload_summary(statuses: Iterable[str]) -> str:
@@ -25,6 +27,15 @@ def upload_summary(statuses: Iterable[str]) -> str:
     counts = Counter(statuses)
     order = [s for s in _STATUS_WORDS if s in counts] + sorted(set(counts) - set(_STATUS_WORDS))
     return ", ".join(f"{counts[s]} {_STATUS_WORDS.get(s, s)}" for s in order) or "nothing read"
+
+
+def demo_note(demo_db: str, own_db: str) -> str:
+    """What the demo store is, for the banner over it (Markdown; the paths shown as text)."""
+    return ("**Demo store**: the bundled sample articles, in a store of their own ("
+            + as_text(demo_db) + "). Your own store is " + as_text(own_db) + ": the articles "
+            "you add in the sidebar go there, never into the demo, and it opens instead of the "
+            "demo once it holds some. To open another store: "
+            "`streamlit run app.py -- --db PATH`.")
 
 
 def store_problem(db: str, err: Exception) -> None:

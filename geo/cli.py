@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo ingest|extract|export ...``.
+"""Command line: ``python -m geo ingest|extract|export|tolls|delete|bin|restore ...``.
 
 A thin layer: it parses arguments and calls ``geo.pipeline``, ``geo.store`` and ``geo.render.export``.
 
@@ -155,6 +155,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", help="toll as of this date YYYY-MM-DD")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--out", "-o", help="output file (default: standard output)")
+    # the bin: a delete is recoverable until the bin is emptied
+    p = sub.add_parser("delete", help="move articles (with their places, figures and claims) "
+                       "to the bin: out of every view, toll and export")
+    p.add_argument("ids", nargs="+", metavar="ID", help="article id (as `ingest` printed it)")
+    db_option(p)
+    p = sub.add_parser("restore", help="bring articles back from the bin")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    db_option(p)
+    p = sub.add_parser("bin", help="list the articles in the bin")
+    p.add_argument("--empty", action="store_true", help="delete them for good")
+    db_option(p)
     return parser
 
 
@@ -225,6 +236,7 @@ def cmd_ingest(args) -> int:
 
     import geo.pipeline
     from geo.read import read_articles
+    from geo.report import binned_note
     from geo.store import open_store, resolve_db
 
     _check_db(args.db)
@@ -242,6 +254,7 @@ def cmd_ingest(args) -> int:
     bar = not args.quiet and sys.stderr.isatty()  # rate and ETA, on a terminal only
     try:
         with open_store(args.db) as store:
+            binned = set(store.binned()["id"])  # their texts are skipped: say how to restore
             if args.workers or args.scheduler:
                 from geo.parallel import ingest_parallel
 
@@ -253,6 +266,7 @@ def cmd_ingest(args) -> int:
                 for result in tqdm(results, unit="article", disable=not bar, file=sys.stderr,
                                    total=estimate_articles(paths) if bar else None,
                                    smoothing=0.1):
+                    result = binned_note(result, binned)
                     counts[result.status] = counts.get(result.status, 0) + 1
                     path = shown(result.path)
                     if result.status == "ok":
@@ -335,12 +349,14 @@ def export_filters(args):
 
 def cmd_export(args) -> int:
     from geo.render import export
+    from geo.render.exports import check_target
     from geo.report import filter_frame, map_view, read_items
     from geo.store import open_store
 
     out = Path(args.out)
     if out.is_dir():
         raise OSError(f"--out {args.out} is a folder, expected a file name")
+    check_target(out)
     if not out.parent.is_dir():  # checked first: no query, no rendering for nothing
         raise OSError(f"cannot write {args.out}: folder {out.parent} does not exist")
     _check_db(args.db)
@@ -363,8 +379,10 @@ def cmd_export(args) -> int:
     options = {}
     if draw:  # the map the dashboard draws (geo.report.map_view)
         frame, areas = map_view(items, filters, regions, parties)
-        options = dict(parties=parties, regions=regions, title=args.title,
-                       subtitle=filters.summary(parties), areas=areas)
+        # the period is stated once, by the title box: not again in the filter summary
+        options = dict(parties=parties, regions=regions, title=args.title, areas=areas,
+                       period=(filters.date_from, filters.date_to),
+                       subtitle=filters.with_dates(None, None).summary(parties))
     else:  # the data: one row per item, as stored
         frame = filter_frame(items.items, filters)
     if frame.empty:  # a blank map or an empty table would look like a result
@@ -379,6 +397,7 @@ def cmd_export(args) -> int:
 def cmd_tolls(args) -> int:
     from datetime import date
 
+    from geo.render.exports import check_target
     from geo.report import read_items, tolls_as_of, tolls_frame
     from geo.store import open_store
 
@@ -397,10 +416,57 @@ def cmd_tolls(args) -> int:
     else:
         text = tolls_frame(result).to_csv(index=False)
     if args.out:
+        check_target(args.out)
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(text)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _stored(db: Optional[str]):
+    from geo.store import open_store
+
+    return open_store(db, create=False)  # the bin commands never make a new, empty store
+
+
+def _not_done(store, asked: list[str], done: list[str], why: str) -> int:
+    """Report each id of ``asked`` not in ``done`` (unknown, or ``why``); 1 if any."""
+    missed = [i for i in dict.fromkeys(asked) if i not in done]
+    for i in missed:
+        print(f"error: {shown(i)}: {why if store.has(i) else 'no such article'}", file=sys.stderr)
+    return int(bool(missed))
+
+
+def cmd_delete(args) -> int:
+    with _stored(args.db) as store:
+        moved = store.bin(args.ids)
+        print("".join(f"binned     {shown(i)}\n" for i in moved), end="")
+        failed = _not_done(store, args.ids, moved, "already in the bin")
+    if moved:
+        print(f"{len(moved)} moved to the bin: `geo bin` lists them, `geo restore ID` brings "
+              "one back, `geo bin --empty` deletes them for good")
+    return failed
+
+
+def cmd_restore(args) -> int:
+    with _stored(args.db) as store:
+        back = store.restore(args.ids)
+        print("".join(f"restored   {shown(i)}\n" for i in back), end="")
+        return _not_done(store, args.ids, back, "not in the bin")
+
+
+def cmd_bin(args) -> int:
+    with _stored(args.db) as store:
+        if args.empty:
+            print(f"deleted {store.empty_bin()} article(s) for good")
+            return 0
+        binned = store.binned()
+    if binned.empty:
+        print("the bin is empty")
+    for row in binned.itertuples():
+        print(f"{shown(row.id)}  binned {row.binned_at}  {shown(row.title or '')}  "
+              f"({row.n_places} places, {row.n_casualties} figures, {row.n_claims} claims)")
     return 0
 
 
@@ -420,7 +486,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = _parser().parse_args(argv)
     command = {"ingest": cmd_ingest, "extract": cmd_extract, "export": cmd_export,
-               "tolls": cmd_tolls}[args.command]
+               "tolls": cmd_tolls, "delete": cmd_delete, "restore": cmd_restore,
+               "bin": cmd_bin}[args.command]
     try:
         return command(args)
     except Exception as err:

@@ -40,6 +40,9 @@ ENV_GEOCODE_CACHE = "GEO_GEOCODE_CACHE"
 ENV_USER_AGENT = "GEO_USER_AGENT"
 ENV_CHROMIUM = "GEO_CHROMIUM"
 ENV_HOME = "GEO_HOME"                # where an installed copy writes its files
+ENV_PASSWORD = "GEO_PASSWORD"        # the dashboard's shared password for writing
+ENV_PASSWORD_HASH = "GEO_PASSWORD_HASH"  # the same as a PBKDF2 hash (python -m dashboard.auth)
+ENV_WRITERS = "GEO_WRITERS"          # OIDC logins (e-mails, comma-separated, or *) that may write
 
 DEFAULT_DB_NAME = "geo.sqlite"
 OFFLINE_NAMES = ("offline", "gazetteer", "")
@@ -89,3 +92,21 @@ def user_agent(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
 
 def chromium_override(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
     return _env(env).get(ENV_CHROMIUM) or None
+
+
+def dashboard_password(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The dashboard's shared password (``GEO_PASSWORD``), or None when unset or empty."""
+    return _env(env).get(ENV_PASSWORD) or None
+
+
+def dashboard_password_hash(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """``GEO_PASSWORD_HASH``: the password as ``pbkdf2_sha256$ITERATIONS$SALT$HASH`` (hex), so
+    the plain password need not sit in the server's environment; None when unset."""
+    return (_env(env).get(ENV_PASSWORD_HASH) or "").strip() or None
+
+
+def dashboard_writers(env: Optional[Mapping[str, str]] = None) -> frozenset[str]:
+    """``GEO_WRITERS``: who may write after logging in through an OIDC provider, as lower-case
+    e-mails; ``{"*"}`` is anyone the provider logs in; empty (the default) is nobody."""
+    value = _env(env).get(ENV_WRITERS) or ""
+    return frozenset(part.strip().lower() for part in value.split(",") if part.strip())

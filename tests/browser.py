@@ -54,14 +54,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, timeout: float = 120.0):
-    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it afterwards."""
+def streamlit_server(db: Path, timeout: float = 120.0, sample: bool = True):
+    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it afterwards.
+    With ``sample`` an empty store gets the bundled sample first (``-- --sample``)."""
     port = free_port()
     log = open(db.parent / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--", "--db", str(db)],
+         "--browser.gatherUsageStats", "false", "--", "--db", str(db), *(["--sample"] if sample else [])],
         cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

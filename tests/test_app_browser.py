@@ -1,6 +1,6 @@
 """The real dashboard in headless Chromium, with every non-local request blocked.
 
-Starts ``streamlit run app.py`` on an empty store (so the bundled sample is ingested) and
+Starts ``streamlit run app.py`` on an empty store with ``--sample`` (so the bundled sample is ingested into it) and
 drives it as an analyst would: the map and its legend, the party and date filters (and the
 URL that carries them), the timeline and its span selection, the highlighted article, an
 upload, and every export - each downloaded and checked with the library that reads it.
@@ -224,6 +224,8 @@ def test_a_place_is_corrected_from_the_article_view_and_undone(app_url, store_pa
     with open_store(store_path) as store:
         done = store.corrections()
     assert len(done) == 1 and done.loc[0, "kind"] == "place"
+    # by default a correction is this article's only, never every article naming the place
+    assert done.loc[0, "article_id"] is not None and str(done.loc[0, "article_id"]) != "nan"
     fresh.get_by_role("button", name="Remove it").click()
     _wait_for(fresh, lambda: fresh.get_by_text("Corrections made").count() == 0,
               "the correction to be undone")
@@ -495,3 +497,124 @@ def test_a_damaged_or_newer_store_is_explained_not_a_traceback(tmp_path, damage,
             assert not page.locator('[data-testid="stException"]').count()
     finally:
         page.context.close()
+
+
+def test_with_a_password_a_viewer_gets_no_upload_form_until_signed_in(store_path, dashboard,
+                                                                      monkeypatch):
+    """Issue 13: with GEO_PASSWORD set, a viewer sees the map but no upload form; the form
+    appears once the password is given, and only in that session."""
+    monkeypatch.setenv("GEO_PASSWORD", "correct horse battery")
+    monkeypatch.delenv("GEO_PASSWORD_HASH", raising=False)
+    page = new_page(dashboard.context.browser)
+    other = None
+    try:
+        with streamlit_server(store_path) as url:  # the module's store, already ingested
+            page.goto(url)
+            _map(page)  # viewers still get the map
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_text("Viewing only").wait_for(timeout=60_000)
+            assert sidebar.locator('input[type="file"]').count() == 0
+            assert page.get_by_role("button", name="Ingest", exact=True).count() == 0
+            password = sidebar.locator('input[type="password"]')
+            password.fill("wrong password")
+            sidebar.get_by_role("button", name="Sign in").click()
+            sidebar.get_by_text("Wrong password").wait_for(timeout=30_000)
+            assert sidebar.locator('input[type="file"]').count() == 0
+            password.fill("correct horse battery")
+            sidebar.get_by_role("button", name="Sign in").click()
+            sidebar.locator('input[type="file"]').wait_for(state="attached", timeout=30_000)
+            assert "correct horse" not in page.url
+            # another session (another reader) is still a viewer
+            other = new_page(dashboard.context.browser)
+            other.goto(url)
+            other_sidebar = other.locator('[data-testid="stSidebar"]')
+            other_sidebar.get_by_text("Viewing only").wait_for(timeout=60_000)
+            assert other_sidebar.locator('input[type="file"]').count() == 0
+    finally:
+        page.context.close()
+        if other is not None:
+            other.context.close()
+
+
+def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, tmp_path):
+    """Issue 14: select an article in the Articles tab, "Move to bin": it leaves the list and
+    the counts; the bin's expander brings it back."""
+    from geo.store import open_store
+    from tests.test_store import make_extraction
+
+    db = tmp_path / "bin.sqlite"
+    with open_store(db) as store:
+        for article_id in ("a1", "a2"):
+            store.add(make_extraction(article_id))
+    page = new_page(dashboard.context.browser)
+    try:
+        with streamlit_server(db) as url:
+            page.goto(url)
+            page.get_by_role("tab", name="Articles").click()
+            box = page.locator('[data-testid="stMultiSelect"]').filter(
+                has_text="Articles to delete")
+            box.wait_for(timeout=60_000)
+            box.click()
+            page.keyboard.type("Title a1")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Escape")
+            page.get_by_role("button", name="Move to bin").click()
+            page.get_by_text("Bin (1 article(s))").wait_for(timeout=60_000)
+            with open_store(db) as store:
+                assert list(store.binned()["id"]) == ["a1"] and len(store) == 1
+            page.get_by_text("Bin (1 article(s))").click()
+            restore = page.locator('[data-testid="stMultiSelect"]').filter(
+                has_text="Articles to restore")
+            restore.click()
+            page.keyboard.type("Title a1")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Escape")
+            page.get_by_role("button", name="Restore", exact=True).click()
+            _wait_for(page, lambda: page.get_by_text("Bin (1 article(s))").count() == 0,
+                      "the bin to be emptied by the restore")
+            with open_store(db) as store:
+                assert store.binned().empty and len(store) == 2
+    finally:
+        page.context.close()
+
+
+def test_with_no_store_named_the_demo_store_is_shown_and_labelled(dashboard, tmp_path):
+    """Issue 14: with no --db and no $GEO_DB, the page shows the demo store (the bundled
+    sample), says so, and writes nothing into the user's own store."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from geo.config import PROJECT_DIR, gazetteer_path
+    from tests.browser import free_port
+
+    env = {**os.environ, "GEO_HOME": str(tmp_path), "GEO_GAZETTEER": str(gazetteer_path())}
+    env.pop("GEO_DB", None)
+    port = free_port()
+    # as a first start: no --db (tests.browser.streamlit_server always names one)
+    with open(tmp_path / "streamlit.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    page = new_page(dashboard.context.browser)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        page.goto(url)
+        page.get_by_text("Conflict map \u2014 demo").wait_for(timeout=180_000)
+        page.get_by_text("Demo store").wait_for(timeout=60_000)
+        _map(page)
+        assert (tmp_path / "demo.sqlite").exists() and not (tmp_path / "geo.sqlite").exists()
+    finally:
+        page.context.close()
+        proc.terminate()
+        proc.wait(timeout=30)

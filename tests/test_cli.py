@@ -405,7 +405,9 @@ def test_export_geopackage_and_html_from_the_command_line(tmp_path):
     page = html.read_text(encoding="utf-8")
     # the title box carries the escaped title and the filter summary
     assert "July \\u0026lt;b\\u0026gt;report" in page and "<b>report" not in page
-    assert "2014-07-01 to 2014-07-31" in page
+    # the period, once: in the title box, not again in the filter summary (issue 14)
+    assert "1 Jul 2014 \u2013 31 Jul 2014" in page.encode().decode("unicode_escape") \
+        and "2014-07-01 to 2014-07-31" not in page
     assert "geo-casualty party-ukraine outcome-killed" in page
     assert "Casualties per province" in page  # Donetsk is a city: its province is shaded
 

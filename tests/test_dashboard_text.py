@@ -29,3 +29,17 @@ def test_the_upload_summary_is_words_not_a_dict():
     assert upload_summary(["ok", "error", "ok", "duplicate"]) == \
         "2 stored, 1 already in the store, 1 failed"
     assert upload_summary([]) == "nothing read"
+
+
+def test_a_renamed_article_is_worded_not_shown_as_a_status_code():
+    # "renamed": its id held another text, so it was stored as id~hash and both were kept
+    assert upload_summary(["ok", "renamed", "renamed", "duplicate"]) == \
+        "1 stored, 2 stored under a new id (their id held another text), 1 already in the store"
+
+
+def test_the_demo_banner_shows_the_store_paths_as_text():
+    from dashboard.text import demo_note
+
+    note = demo_note("/data/demo_[x](http://e).sqlite", "/home/me/geo.sqlite")
+    assert note.startswith("**Demo store**") and "\\[x\\]\\(http" in note
+    assert "/home/me/geo\\.sqlite" in note

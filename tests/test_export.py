@@ -212,3 +212,18 @@ def test_standalone_html_renders_offline_and_snapshots(tmp_path):
 def test_export_bytes(fmt, head):
     data = exports.export_bytes(map_frame(), fmt, **({"basemap": False} if fmt == "html" else {}))
     assert data.lstrip().upper().startswith(head.upper())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_an_export_to_a_fifo_is_refused_before_anything_is_written(tmp_path, fmt):
+    # issue 16.9: opening a FIFO for writing blocks until a reader comes: refused instead
+    import os
+
+    from geo.render.exports import export
+
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    frame = pd.DataFrame([{"kind": "place", "lat": 48.0, "lon": 37.8, "place": "Donetsk",
+                           "article_id": "a"}])
+    with pytest.raises(OSError, match="it is a FIFO, expected a regular file"):
+        export(frame, fmt, fifo)

@@ -160,6 +160,7 @@ def test_a_version_4_sqlite_store_gets_its_content_hashes(tmp_path):
     conn = sqlite3.connect(path)
     for table in ("places", "casualties", "claims"):  # what version 6 added
         conn.execute(f"ALTER TABLE {table} DROP COLUMN sentence_len")
+    conn.execute("ALTER TABLE articles DROP COLUMN binned_at")  # what version 7 added
     conn.execute("DROP INDEX articles_content")
     conn.execute("UPDATE articles SET content_hash = NULL WHERE id = 'old'")
     conn.execute("UPDATE articles SET content_hash = 'stale' WHERE id = 'other'")
@@ -182,6 +183,7 @@ def test_a_version_4_postgis_store_gets_its_content_hashes(postgis_url):
         s.add(make_extraction("old"))
         for table in ("places", "casualties", "claims"):  # what version 6 added
             s._conn.execute(f"ALTER TABLE {table} DROP COLUMN sentence_len")
+        s._conn.execute("ALTER TABLE articles DROP COLUMN binned_at")  # what version 7 added
         s._conn.execute("DROP INDEX articles_content")
         s._conn.execute("UPDATE articles SET content_hash = NULL")
         s._conn.execute("UPDATE schema_version SET version = 4")

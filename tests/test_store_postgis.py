@@ -94,6 +94,7 @@ def test_an_older_schema_is_migrated(postgis_url):
         # what a version-3 database lacked
         s._conn.execute("ALTER TABLE casualties DROP COLUMN figure_kind")
         s._conn.execute("ALTER TABLE articles DROP COLUMN signature")
+        s._conn.execute("ALTER TABLE articles DROP COLUMN binned_at")  # version 7's bin
         for table in ("places", "casualties", "claims"):  # (tests/test_store_sentences.py)
             s._conn.execute(f"ALTER TABLE {table} DROP COLUMN sentence_len")
         s._conn.execute("DELETE FROM schema_version")

@@ -1,5 +1,6 @@
-"""The Articles tab: the list, one article highlighted, and corrections of its places and
-parties (each undoable)."""
+"""The Articles tab: the list, one article highlighted, corrections of its places and parties
+(each undoable), and the bin: articles moved there leave every view until restored, and are
+deleted for good only when the user empties it."""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,14 +10,18 @@ from geo.report import highlight_article, item_label
 from geo.store import open_store
 
 from dashboard import data
+from dashboard.auth import can_write
 from dashboard.data import View
 
 
 def show(view: View, articles: pd.DataFrame) -> None:
     st.dataframe(articles, width="stretch", hide_index=True, height=240)
+    titles = dict(zip(articles["id"], articles["title"]))
+    if can_write():  # a viewer (``dashboard.auth``) may not delete
+        move_to_bin(view, articles, titles)
+        the_bin(view)
     if articles.empty:
         return
-    titles = dict(zip(articles["id"], articles["title"]))
     pick = st.selectbox("Read an article", articles["id"], key="article",
                         format_func=lambda i: str(titles.get(i) or i))
     detail = data.article_detail(view.db, view.version, pick)
@@ -25,6 +30,8 @@ def show(view: View, articles: pd.DataFrame) -> None:
     st.text(" · ".join(str(v) for v in (detail["source"], detail["date"], detail["url"]) if v))
     # highlight_article escapes the article text; only its own <mark> tags are HTML
     st.html(highlight_article(detail, view.parties))
+    if not can_write():  # viewers read; correcting needs a signed-in session (dashboard.auth)
+        return
     with st.expander("Correct a place or a party"):
         place_form(view, pick, detail)
         party_form(view, pick)
@@ -34,16 +41,18 @@ def show(view: View, articles: pd.DataFrame) -> None:
 def place_form(view: View, pick: str, detail: dict) -> None:
     st.markdown("**Place**")
     place_names = sorted({p["name"] for p in detail["places"]})
-    wrong = st.selectbox("Place in this article", place_names, key="fix_place")
-    lookup = st.text_input("Look up", value=wrong or "", key="fix_lookup")
+    wrong = st.selectbox("Place in this article", place_names, key=f"fix_place:{pick}")
+    # keyed by the place chosen: another place never keeps the last one's lookup or target
+    lookup = st.text_input("Look up", value=wrong or "", key=f"fix_lookup:{pick}:{wrong}")
     options = data.candidates(lookup)
     if lookup and not options:
         st.caption("The gazetteer has no such place.")
     if wrong and options:
-        chosen = st.selectbox("Put it at", range(len(options)), key="fix_target",
+        chosen = st.selectbox("Put it at", range(len(options)), key=f"fix_target:{lookup}",
                               format_func=lambda k: options[k]["label"])
-        everywhere = st.checkbox("Everywhere this name occurs", value=True,
-                                 key="fix_everywhere")
+        # one click moves only this article's mentions unless the user asks for all of them
+        everywhere = st.checkbox("Everywhere this name occurs (every article)", value=False,
+                                 key=f"fix_everywhere:{pick}:{wrong}")
         if st.button("Correct the place", key="fix_place_go"):
             target = {k: v for k, v in options[chosen].items() if k != "label"}
             with open_store(view.db) as store:
@@ -67,11 +76,16 @@ def party_form(view: View, pick: str) -> None:
             return item_label(row, view.parties)
         return f"claim by {view.names.name(row['claimant'])}: {str(row['claim_text'])[:80]}"
     which = st.selectbox("Figure or claim", range(len(rows)), key="fix_item", format_func=label)
-    new_party = st.selectbox("Party (victims' side for a figure, claimant for a claim)",
-                             [p.id for p in view.parties], format_func=view.names.name,
-                             key="fix_party")
-    if st.button("Correct the party", key="fix_party_go"):
-        row = rows[which]
+    row = rows[which]
+    current = row["party"] if row["kind"] == "casualty" else row["claimant"]
+    ids = [p.id for p in view.parties]
+    # starts at the item's own party (or "choose"), never at the first country of the alphabet
+    new_party = st.selectbox("Party (victims' side for a figure, claimant for a claim)", ids,
+                             index=ids.index(current) if current in ids else None,
+                             placeholder="Choose a party", format_func=view.names.name,
+                             key=f"fix_party:{pick}:{which}")
+    if st.button("Correct the party", key="fix_party_go",
+                 disabled=new_party is None or new_party == current):
         with open_store(view.db) as store:
             store.correct_party(row["kind"], int(row["item_id"]), new_party)
         st.rerun()
@@ -88,3 +102,48 @@ def corrections_made(view: View) -> None:
         with open_store(view.db) as store:
             store.remove_correction(undo)
         st.rerun()
+
+
+def _label(titles: dict, article_id: str) -> str:
+    title = titles.get(article_id)
+    return f"{title} ({article_id})" if title else str(article_id)
+
+
+def move_to_bin(view: View, articles: pd.DataFrame, titles: dict) -> None:
+    """Select articles, move them (with their places, figures and claims) to the bin."""
+    if articles.empty:
+        return
+    chosen = st.multiselect("Articles to delete", articles["id"].tolist(), key="bin_pick",
+                            format_func=lambda i: _label(titles, i),
+                            help="They leave the map, the tolls, the tables and the exports; "
+                                 "the bin below brings them back until it is emptied.")
+    if st.button("Move to bin", key="bin_go", disabled=not chosen):
+        with open_store(view.db) as store:
+            moved = store.bin(chosen)
+        st.session_state.pop("bin_pick", None)
+        st.toast(f"{len(moved)} article(s) moved to the bin")
+        st.rerun()
+
+
+def the_bin(view: View) -> None:
+    """The bin: what is in it, restore some, or empty it for good."""
+    binned = data.binned_table(view.db, view.version)
+    if binned.empty:
+        return
+    with st.expander(f"Bin ({len(binned)} article(s))"):
+        # titles are untrusted: a table, never Markdown
+        st.dataframe(binned, width="stretch", hide_index=True)
+        titles = dict(zip(binned["id"], binned["title"]))
+        back = st.multiselect("Articles to restore", binned["id"].tolist(), key="bin_restore",
+                              format_func=lambda i: _label(titles, i))
+        if st.button("Restore", key="bin_restore_go", disabled=not back):
+            with open_store(view.db) as store:
+                store.restore(back)
+            st.session_state.pop("bin_restore", None)
+            st.rerun()
+        sure = st.checkbox(f"Delete these {len(binned)} article(s) for good", key="bin_sure")
+        if st.button("Empty the bin", key="bin_empty", disabled=not sure):
+            with open_store(view.db) as store:
+                store.empty_bin(binned["id"].tolist())  # what the user saw, not newer ones
+            st.session_state.pop("bin_sure", None)
+            st.rerun()

@@ -9,7 +9,10 @@ too ("unexpected TypeError: ..."), never per batch.
 Size limits: ``DEFAULT_MAX_BYTES`` (5 MB) for a single-article file (.txt, .md, .html) and one
 ``.jsonl`` line; ``DEFAULT_MAX_FEED_BYTES`` (200 MB) for a whole ``.json``/``.jsonl`` file,
 which may hold many small articles; ``MAX_CHARS`` (``geo.read.assemble``) for any article's
-text, per article, so one long item of a feed does not reject its neighbours.
+text, per article, so one long item of a feed does not reject its neighbours. A ``.jsonl`` feed
+is read line by line and a line past its limit is skipped unread (``bounded_lines``), so
+reading one, from a folder or an upload saved to a file (``read_upload_file``), holds one line
+at a time whatever the file's size.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import logging
 import os
 import stat
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any, BinaryIO, Iterable, Iterator, Optional, Union
 
 from geo.read.assemble import make_article
 from geo.read.decoding import decode_bytes
@@ -99,6 +102,41 @@ def read_upload(name: str, data: bytes, date: Any = None, source: Optional[str] 
     """A file uploaded in the dashboard: dispatch on the name's extension (no sidecar lookup)."""
     fallback = {"date": date, "source": source}
     yield from _parse(data, name, {}, fallback, max_bytes, max_feed_bytes)
+
+
+def read_upload_file(name: str, file: Union[str, Path, BinaryIO], date: Any = None,
+                     source: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                     max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES,
+                     ) -> Iterator[Union[Article, ArticleError]]:
+    """An upload saved to a file (a path, or a seekable binary file object), read as
+    ``read_upload`` reads its bytes but lazily: a ``.jsonl`` feed line by line, so memory is
+    bounded by one line (``max_bytes``) whatever the file's size; other formats are read up to
+    their size limit. ``name`` is the upload's own name, a label only: its extension picks
+    the format and it never becomes a path."""
+    if isinstance(file, (str, os.PathLike)):
+        try:
+            fh = open(file, "rb")
+        except OSError as err:
+            yield ArticleError(name, f"cannot read: {err.strerror or err}")
+            return
+        with fh:
+            yield from read_upload_file(name, fh, date, source, max_bytes, max_feed_bytes)
+        return
+    suffix = _suffix(name)
+    if suffix not in SUFFIXES:
+        yield ArticleError(name, f"unsupported file type {suffix or '(no extension)'!r}")
+        return
+    fallback = {"date": date, "source": source}
+    limit = _file_limit(suffix, max_bytes, max_feed_bytes)
+    start = file.tell()
+    size = file.seek(0, os.SEEK_END) - start
+    file.seek(start)
+    if size > limit:  # checked before reading: a huge file is never loaded
+        yield ArticleError(name, too_large(size, limit))
+    elif suffix == ".jsonl":
+        yield from _guarded(name, parse_jsonl_lines(file, name, fallback, max_bytes))
+    else:
+        yield from _parse(file.read(limit + 1), name, {}, fallback, max_bytes, max_feed_bytes)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterator, Optional
 
 import frontmatter
 import yaml
@@ -136,7 +136,7 @@ def _item_or_error(obj: Any, name: str, where: str, meta: dict, fallback: dict):
         return ArticleError(name, f"{where}: {unexpected_reason(err)}")
 
 
-def _parse_json(data: bytes, name: str, meta: dict, fallback: dict) -> list:
+def _parse_json(data: bytes, name: str, meta: dict, fallback: dict) -> Iterator:
     text = decode_bytes(data, name)
     try:
         obj = json.loads(text)
@@ -144,22 +144,54 @@ def _parse_json(data: bytes, name: str, meta: dict, fallback: dict) -> list:
         raise ArticleReadError(f"invalid JSON at line {err.lineno}: {err.msg}") from err
     except RecursionError:
         raise ArticleReadError("invalid JSON: nested too deeply") from None
+    del text
     if isinstance(obj, list):
         if not obj:
             raise ArticleReadError("empty")
-        return [_item_or_error(o, name, f"item {i}", {}, fallback) for i, o in enumerate(obj)]
-    return [_item_or_error(obj, name, "object", meta, fallback)]
+        # one article at a time: each item is let go once its article is made, so the parsed
+        # file and all its articles are never held together
+        for i in range(len(obj)):
+            item, obj[i] = obj[i], None
+            yield _item_or_error(item, name, f"item {i}", {}, fallback)
+        return
+    yield _item_or_error(obj, name, "object", meta, fallback)
 
 
-def parse_jsonl_lines(lines: Iterable[bytes], name: str, fallback: dict, max_bytes: int) -> Iterator:
+def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[Optional[bytes], int]]:
+    """The lines of the binary file ``fh`` as ``(line, length)``; a line longer than
+    ``max_bytes`` (its newline included) comes as ``(None, length)`` and is skipped in chunks,
+    never held whole: memory stays bounded by ``max_bytes`` whatever the file holds."""
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes:
+            yield line, len(line)
+            continue
+        length = len(line)
+        while not line.endswith(b"\n"):
+            line = fh.readline(_SKIP_CHUNK)
+            if not line:
+                break
+            length += len(line)
+        yield None, length
+
+
+_SKIP_CHUNK = 1 << 20
+
+
+def parse_jsonl_lines(fh: BinaryIO, name: str, fallback: dict, max_bytes: int) -> Iterator:
+    """The articles of a JSONL feed read from ``fh``, one line at a time (``max_bytes`` per
+    line): each bad line is an error of that line, and the feed goes on."""
     seen = False
-    for lineno, raw in enumerate(lines, 1):
+    for lineno, (raw, length) in enumerate(bounded_lines(fh, max_bytes), 1):
+        if raw is None:
+            seen = True
+            yield ArticleError(name, f"line {lineno}: {too_large(length, max_bytes)}")
+            continue
         if not raw.strip():
             continue
         seen = True
-        if len(raw) > max_bytes:
-            yield ArticleError(name, f"line {lineno}: {too_large(len(raw), max_bytes)}")
-            continue
         try:
             obj = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:

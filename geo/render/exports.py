@@ -10,6 +10,7 @@ import concurrent.futures
 import html
 import os
 import shutil
+import stat
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,20 @@ class BrowserNotFound(RuntimeError):
 class NothingToExport(ValueError):
     """The selection is empty (a map: no item with coordinates): nothing is written, since a
     blank map or an empty table would look like a result."""
+
+
+def check_target(path: _PathArg) -> None:
+    """Refuse an output that exists and is not a regular file: a FIFO would block the export
+    until something reads it, a device would swallow it (OSError, one line)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        raise OSError(f"cannot write {path}: it is {kind}, expected a regular file")
 
 
 def mappable(frame: Optional[pd.DataFrame]) -> int:
@@ -267,7 +282,8 @@ def export_gpkg(frame: pd.DataFrame, path: _PathArg, layer: str = GPKG_LAYER) ->
 def export(frame: pd.DataFrame, fmt: str, path: _PathArg, **kwargs: Any) -> Path:
     """Write ``frame`` as ``fmt`` (html, png, csv, geojson, gpkg) to ``path``. ``kwargs``: map options
     (parties, basemap, regions, online_tiles, period...) for html/png, plus width/height for
-    png. An empty selection writes nothing: NothingToExport."""
+    png. An empty selection writes nothing: NothingToExport; a ``path`` that is no regular file
+    (a FIFO, a device) is refused: OSError."""
     fmt = fmt.lower().lstrip(".")
     path = Path(path)
     if fmt not in FORMATS:
@@ -276,6 +292,7 @@ def export(frame: pd.DataFrame, fmt: str, path: _PathArg, **kwargs: Any) -> Path
         raise TypeError(f"{fmt} export takes no options, got {sorted(kwargs)}")
     if frame is None or len(frame) == 0:
         raise NothingToExport("nothing to export: nothing matches the selection")
+    check_target(path)
     if fmt == "csv":
         return export_csv(frame, path)
     if fmt == "geojson":

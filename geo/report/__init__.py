@@ -13,9 +13,9 @@ from geo.report.highlight import highlight_article
 from geo.report.items import load_items, with_precision
 from geo.report.labels import (PartyNames, as_int, clean, count_text, figure_count,
                                figure_counts, figure_phrase, is_vague, reporter_phrase)
-from geo.report.tables import (casualty_table, claims_table, figures_by_reporter,
-                               figures_per_party, ingest_report, item_label, parties_table,
-                               side_by_side, tolls_table)
+from geo.report.tables import (binned_note, binned_rows, casualty_table, claims_table,
+                               figures_by_reporter, figures_per_party, ingest_report,
+                               item_label, parties_table, side_by_side, tolls_table)
 from geo.report.tolls import (Report, Source, Toll, TollPoint, chart_frame, consolidated_items,
                               known_by, to_reports, tolls_frame)
 from geo.report.views import (MapView, StoreItems, map_view, read_items, reported_tolls,
@@ -32,7 +32,7 @@ __all__ = [
     # areas, tables, charts, the article view, corrections
     "FINE_FOR_ADMIN1", "FINE_FOR_REGION", "with_areas", "area_totals",
     "casualty_table", "claims_table", "figures_by_reporter", "figures_per_party",
-    "ingest_report", "item_label", "parties_table", "side_by_side", "tolls_table",
+    "binned_note", "binned_rows", "ingest_report", "item_label", "parties_table", "side_by_side", "tolls_table",
     "timeline_data", "timeline_chart", "selected_span", "tolls_charts", "highlight_article",
     "place_candidates", "offline_geocoder",
     # wording

@@ -115,6 +115,34 @@ def ingest_report(results) -> pd.DataFrame:
                                  "reason"])
 
 
+def binned_note(result, binned_ids):
+    """An ingest result (``geo.pipeline.IngestResult``) as the user reads it: a duplicate of
+    an article in the bin (``binned_ids``) says so, and how to bring it back (its text is not
+    stored again); any other result as it is."""
+    from dataclasses import replace
+
+    from geo.store import same_text_reason
+
+    if result.status != "duplicate" or result.article_id not in binned_ids:
+        return result
+    return replace(result, reason=same_text_reason(result.article_id, binned=True))
+
+
+def binned_rows(rows: pd.DataFrame, binned_ids) -> pd.DataFrame:
+    """``ingest_report`` rows, each duplicate of an article in the bin (``binned_ids``) saying
+    so, as ``binned_note`` does for one result."""
+    from geo.store import same_text_reason
+
+    if rows.empty:
+        return rows
+    hit = rows["status"].eq("duplicate") & rows["article"].isin(set(binned_ids))
+    if not hit.any():
+        return rows
+    rows = rows.copy()
+    rows.loc[hit, "reason"] = [same_text_reason(a, binned=True) for a in rows.loc[hit, "article"]]
+    return rows
+
+
 def parties_table(parties) -> pd.DataFrame:
     """The party table as the dashboard shows it."""
     return pd.DataFrame([{"id": p.id, "name": p.name, "color": p.color, "side": p.side,

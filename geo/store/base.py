@@ -73,7 +73,28 @@ class Store(ABC):
     def has(self, article_id: str) -> bool: ...
 
     @abstractmethod
-    def delete(self, article_id: str) -> bool: ...
+    def delete(self, article_id: str) -> bool:
+        """Delete an article and its items for good (no bin). True when it existed."""
+
+    # The bin: a user's delete is recoverable until the bin is emptied. A binned article is
+    # out of every view, toll and export (``query``, ``articles``, ``date_range``,
+    # ``parties_in_use``, ``signatures``, ``len``), keeps its id (``has``, ``article``), and
+    # its text is not stored again (``add`` answers "duplicate", saying it is in the bin).
+    @abstractmethod
+    def bin(self, article_ids: Iterable[str]) -> list[str]:
+        """Move articles to the bin (one transaction); the ids moved."""
+
+    @abstractmethod
+    def restore(self, article_ids: Iterable[str]) -> list[str]:
+        """Bring articles back from the bin (one transaction); the ids restored."""
+
+    @abstractmethod
+    def binned(self) -> pd.DataFrame:
+        """The articles in the bin (``articles()``'s columns and ``binned_at``)."""
+
+    @abstractmethod
+    def empty_bin(self, article_ids: Optional[Iterable[str]] = None) -> int:
+        """Delete the binned articles (all, or those given) for good; how many."""
 
     @abstractmethod
     def query(self, kinds: Optional[Iterable[str]] = None, *, date_from: Optional[str] = None,

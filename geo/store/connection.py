@@ -4,7 +4,7 @@ guarded by one re-entrant lock (``self._lock``), with the shared SQL of ``geo.st
 query's rows as a frame) and, when its placeholders are not ``?``, ``_sql``."""
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -12,8 +12,15 @@ from geo.records import Extraction
 from geo.store.base import Store
 from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
                                  with_sentences)
-from geo.store.rows import (ARTICLES_SQL, DATE_RANGE_SQL, HAS_SQL, PARTIES_SQL, SOURCES_SQL,
-                            VERSION_SQL, extraction_of, parties_of, wanted_signatures)
+from geo.store.rows import (ARTICLES_SQL, BIN_SQL, BIN_UPDATE_SQL, DATE_RANGE_SQL, EMPTY_BIN_SQL,
+                            HAS_SQL, LIVE, PARTIES_SQL, RESTORE_UPDATE_SQL, SOURCES_SQL,
+                            VERSION_SQL, bin_marks, extraction_of, parties_of, utc_now,
+                            wanted_signatures)
+
+# ``work(execute)`` for ``_transaction``: runs its statements through ``execute(sql, params)``
+# (shared SQL, ``?`` marks; returns the cursor) and returns (its answer, whether it changed
+# anything).
+Work = Callable[[Callable[..., Any]], tuple[Any, bool]]
 
 
 class ConnectionStore(Store):
@@ -23,6 +30,11 @@ class ConnectionStore(Store):
         return sql
 
     def _frame(self, sql: str, params: Optional[tuple] = None) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _transaction(self, work: Work, failure: str) -> Any:
+        """Run ``work`` in one write transaction (the change counter moves when it changed
+        something); ``StoreError`` starting with ``failure`` when the database refuses."""
         raise NotImplementedError
 
     def version(self) -> int:
@@ -38,7 +50,7 @@ class ConnectionStore(Store):
 
     def __len__(self) -> int:
         with self._lock:
-            return self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            return self._conn.execute(f"SELECT COUNT(*) FROM articles WHERE {LIVE}").fetchone()[0]
 
     def query(self, kinds: Optional[Iterable[str]] = None, *, date_from: Optional[str] = None,
               date_to: Optional[str] = None, include_undated: bool = True,
@@ -86,7 +98,7 @@ class ConnectionStore(Store):
     def signatures(self, article_ids: Optional[Iterable[str]] = None) -> dict[str, str]:
         """Article id -> rewrite signature (``geo.fingerprints``), for all or the given articles."""
         with self._lock:
-            rows = self._conn.execute("SELECT id, signature FROM articles").fetchall()
+            rows = self._conn.execute(f"SELECT id, signature FROM articles WHERE {LIVE}").fetchall()
         return wanted_signatures(rows, article_ids)
 
     def date_range(self) -> tuple[Optional[str], Optional[str]]:
@@ -94,6 +106,50 @@ class ConnectionStore(Store):
         with self._lock:
             lo, hi = self._conn.execute(DATE_RANGE_SQL).fetchone()
         return lo, hi
+
+    # -- the bin ------------------------------------------------------------------------------
+
+    def bin(self, article_ids: Iterable[str]) -> list[str]:
+        """Move articles (with their places, figures, claims and corrections) to the bin, in
+        one transaction: no view, toll or export reads them until they are restored. Returns
+        the ids moved (those stored and not in the bin already), in the order given."""
+        return self._bin_update(BIN_UPDATE_SQL, article_ids, (utc_now(),),
+                                "could not move the articles to the bin")
+
+    def restore(self, article_ids: Iterable[str]) -> list[str]:
+        """Bring articles back from the bin, in one transaction: the ids restored."""
+        return self._bin_update(RESTORE_UPDATE_SQL, article_ids, (),
+                                "could not restore the articles")
+
+    def _bin_update(self, sql: str, article_ids: Iterable[str], first: tuple,
+                    failure: str) -> list[str]:
+        ids = list(dict.fromkeys(str(i) for i in article_ids))
+        if not ids:
+            return []
+
+        def work(execute):
+            done = {r[0] for r in execute(sql.format(bin_marks(ids)) + " RETURNING id",
+                                          (*first, *ids)).fetchall()}
+            return [i for i in ids if i in done], bool(done)
+        return self._transaction(work, failure)
+
+    def binned(self) -> pd.DataFrame:
+        """The articles in the bin, most recently binned first: the ``articles()`` columns
+        and ``binned_at``."""
+        return self._frame(BIN_SQL)
+
+    def empty_bin(self, article_ids: Optional[Iterable[str]] = None) -> int:
+        """Delete for good the articles in the bin (all, or those of ``article_ids``), with
+        their items and corrections, in one transaction. Returns how many."""
+        ids = None if article_ids is None else list(dict.fromkeys(map(str, article_ids)))
+        if ids == []:
+            return 0
+        sql = EMPTY_BIN_SQL + ("" if ids is None else f" AND id IN ({bin_marks(ids)})")
+
+        def work(execute):
+            n = execute(sql, tuple(ids or ())).rowcount
+            return n, n > 0
+        return self._transaction(work, "could not empty the bin")
 
     def close(self) -> None:
         with self._lock:

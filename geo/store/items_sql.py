@@ -13,7 +13,8 @@ from geo.records import KINDS, MAP_COLUMNS
 # One SELECT per kind, each shaped to MAP_COLUMNS. Places have no party and no own date: their
 # date is the article's. User corrections are joined in: ``f`` is the place fix that applies
 # (the article's own, else the global one), ``pf`` a party fix. No filter here: which items a
-# view shows is decided once, by ``geo.report.filters.filter_frame``.
+# view shows is decided once, by ``geo.report.filters.filter_frame``. Only the articles outside
+# the bin (``binned_at`` NULL) are read.
 _ARTICLE_COLS = "a.id AS article_id, a.title, a.source, a.url, a.date AS article_date"
 
 
@@ -72,7 +73,8 @@ MAP_SELECTS = {
                p."start" AS "start", p."end" AS "end"
         FROM places p JOIN articles a ON a.id = p.article_id
         {_place_fix("lower(p.name), lower(COALESCE(p.resolved_name, p.name))", "p.article_id")}
-        WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL""",
+        WHERE COALESCE(f.lat, p.lat) IS NOT NULL AND COALESCE(f.lon, p.lon) IS NOT NULL
+        AND a.binned_at IS NULL""",
     "casualty": f"""
         SELECT 'casualty' AS kind, c.rowid AS item_id, {_ARTICLE_COLS},
                COALESCE(c.date, a.date) AS date, {_located("c")},
@@ -85,7 +87,8 @@ MAP_SELECTS = {
                c."start" AS "start", c."end" AS "end"
         FROM casualties c JOIN articles a ON a.id = c.article_id
         {_place_fix("lower(c.place)", "c.article_id")}
-        {_party_fix("casualty", "c")}""",
+        {_party_fix("casualty", "c")}
+        WHERE a.binned_at IS NULL""",
     "claim": f"""
         SELECT 'claim' AS kind, k.rowid AS item_id, {_ARTICLE_COLS},
                COALESCE(k.date, a.date) AS date, {_located("k")},
@@ -99,7 +102,8 @@ MAP_SELECTS = {
                k."start" AS "start", k."end" AS "end"
         FROM claims k JOIN articles a ON a.id = k.article_id
         {_place_fix("lower(k.place)", "k.article_id")}
-        {_party_fix("claim", "k")}""",
+        {_party_fix("claim", "k")}
+        WHERE a.binned_at IS NULL""",
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Union
 
 from geo import config
-from geo.store.base import Store
+from geo.store.base import Store, StoreError
 from geo.store.sqlite import SQLiteStore
 
 
@@ -34,7 +34,7 @@ def resolve_db(url_or_path: Union[str, os.PathLike, None] = None) -> str:
 
 
 def open_store(url_or_path: Union[str, os.PathLike, None] = None, *,
-               read_only: bool = False) -> Store:
+               read_only: bool = False, create: bool = True) -> Store:
     """The store at ``url_or_path`` (see ``resolve_db``), opened (and created or migrated):
     SQLite for a path, PostgreSQL + PostGIS for a ``postgresql://USER@HOST[:PORT]/DB`` URL
     (the database is created when it does not exist; ``StoreError`` with what to do when the
@@ -43,8 +43,14 @@ def open_store(url_or_path: Union[str, os.PathLike, None] = None, *,
 
     ``read_only``: read it as it is (nothing created or migrated; every write raises
     ``StoreError``, ``Store.check_writable`` says so before any work). A SQLite store whose
-    file or folder the user may not write is opened read-only anyway."""
+    file or folder the user may not write is opened read-only anyway.
+
+    ``create=False``: a SQLite file that does not exist is a ``StoreError``, not a new store
+    (for commands that only change what is stored)."""
     location = resolve_db(url_or_path)
+    if not create and location != ":memory:" and not is_server_url(location) \
+            and not Path(location).exists():
+        raise StoreError(f"no store at {location} (choose one with --db or $GEO_DB)")
     if is_server_url(location):
         from geo.store.postgis import PostGISStore
 

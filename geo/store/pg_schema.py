@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS articles (
     boilerplate TEXT NOT NULL DEFAULT '[]',
     content_hash TEXT,
     ingested_at TEXT NOT NULL,
-    signature TEXT
+    signature TEXT,
+    binned_at TEXT
 );
 CREATE TABLE IF NOT EXISTS places (
     {_ITEM_KEY},

@@ -25,7 +25,7 @@ from geo.store.rows import (ARTICLE_INSERT_SQL, BUMP_SQL, CORRECTIONS_SQL, FIND_
                             article_items_sql, article_values, article_view, backfill,
                             checked_place_fix, fix_table, identity_answer, item_inserts,
                             party_table, same_params, utc_now)
-from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, insert_sql
+from geo.store.schema import SCHEMA_VERSION, insert_sql, migration_steps
 
 try:  # the SQLite store works without it
     import psycopg
@@ -185,12 +185,16 @@ class PostGISStore(ConnectionStore):
             self._ensure_postgis()
             self._conn.execute(PG_SCHEMA)
             if version is not None:  # an older database: migrate it in place
-                for step in range(version + 1, SCHEMA_VERSION + 1):
-                    for stmt in MIGRATIONS.get(step, ()):
-                        self._conn.execute(stmt)
+                for stmt in migration_steps(version, self._columns):
+                    self._conn.execute(stmt)
                 backfill(self._rows, version)
             self._conn.execute("INSERT INTO schema_version (version) VALUES (%s)",
                                (SCHEMA_VERSION,))
+
+    def _columns(self, table: str) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+            " AND table_schema = current_schema()", (table,))]
 
     def _ensure_postgis(self) -> None:
         if self._conn.execute("SELECT 1 FROM pg_extension WHERE extname = %s",
@@ -237,7 +241,8 @@ class PostGISStore(ConnectionStore):
                         cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                                     (IDENTITY_LOCK_CLASS, key))
                     row = cur.execute(pg_sql(FIND_SAME_SQL), params).fetchone()
-                    answer = identity_answer(a, row and row[0], self._has)
+                    answer = identity_answer(a, row and row[0], self._has,
+                                             bool(row and row[1] is not None))
                     if answer == "duplicate":
                         return answer
                     # ON CONFLICT: a derived id another text took meanwhile (8 hex alike)
@@ -266,6 +271,20 @@ class PostGISStore(ConnectionStore):
         """Remove an article and its items (ON DELETE CASCADE). True when it existed."""
         return self._write("DELETE FROM articles WHERE id = %s", (article_id,),
                            f"could not delete article {article_id}") > 0
+
+    def _transaction(self, work, failure: str) -> Any:
+        """See ``ConnectionStore._transaction``: one transaction on this connection."""
+        self.check_writable()
+        with self._lock:
+            try:
+                with self._conn.transaction():
+                    result, changed = work(
+                        lambda sql, params=(): self._conn.execute(pg_sql(sql), params))
+                    if changed:
+                        self._conn.execute(BUMP_SQL)
+            except psycopg.Error as err:
+                raise StoreError(f"{failure}: {one_line(err)}") from err
+        return result
 
     def _write(self, sql: str, params: tuple, failure: str = "could not save the correction",
                returning: bool = False) -> Any:

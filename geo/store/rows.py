@@ -24,12 +24,23 @@ ARTICLE_INSERT_SQL = (
     "INSERT INTO articles (id, title, date, source, url, path, text, boilerplate,"
     " content_hash, ingested_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
-ARTICLES_SQL = """
+_ARTICLE_SUMMARY = """
     SELECT a.id, a.title, a.date, a.source, a.url,
            (SELECT COUNT(*) FROM places p WHERE p.article_id = a.id) AS n_places,
            (SELECT COUNT(*) FROM casualties c WHERE c.article_id = a.id) AS n_casualties,
-           (SELECT COUNT(*) FROM claims k WHERE k.article_id = a.id) AS n_claims
-    FROM articles a ORDER BY a.date NULLS FIRST, a.id"""
+           (SELECT COUNT(*) FROM claims k WHERE k.article_id = a.id) AS n_claims"""
+# Every reader sees only the articles outside the bin (``binned_at`` NULL); the bin lists
+# the others, most recently binned first.
+LIVE = "binned_at IS NULL"
+ARTICLES_SQL = _ARTICLE_SUMMARY + f"""
+    FROM articles a WHERE a.{LIVE} ORDER BY a.date NULLS FIRST, a.id"""
+BIN_SQL = _ARTICLE_SUMMARY + """, a.binned_at
+    FROM articles a WHERE a.binned_at IS NOT NULL ORDER BY a.binned_at DESC, a.id"""
+# Moving to the bin and back (``?``: the time, or nothing, then the ids); emptying it.
+BIN_UPDATE_SQL = "UPDATE articles SET binned_at = ? WHERE binned_at IS NULL AND id IN ({})"
+RESTORE_UPDATE_SQL = ("UPDATE articles SET binned_at = NULL WHERE binned_at IS NOT NULL"
+                      " AND id IN ({})")
+EMPTY_BIN_SQL = "DELETE FROM articles WHERE binned_at IS NOT NULL"
 
 PLACE_FIX_INSERT_SQL = (
     "INSERT INTO place_fixes (name, name_key, article_id, lat, lon, resolved_name,"
@@ -55,23 +66,33 @@ CORRECTIONS_SQL = """
 PARTY_TABLES = {"casualty": "casualties", "claim": "claims"}
 FIX_TABLES = {"place": "place_fixes", "party": "party_fixes"}
 
-PARTIES_SQL = """
-    SELECT party FROM casualties UNION SELECT claimant FROM claims
-    UNION SELECT target FROM claims"""
-SOURCES_SQL = "SELECT DISTINCT reported_by FROM casualties"
 
-DATE_RANGE_SQL = """
+def _live(table: str, alias: str) -> str:
+    """The rows of an item table whose article is outside the bin."""
+    return f"{table} {alias} JOIN articles a ON a.id = {alias}.article_id AND a.{LIVE}"
+
+
+PARTIES_SQL = f"""
+    SELECT c.party FROM {_live("casualties", "c")} UNION SELECT k.claimant FROM {_live("claims", "k")}
+    UNION SELECT k.target FROM {_live("claims", "k")}"""
+SOURCES_SQL = f"SELECT DISTINCT c.reported_by FROM {_live('casualties', 'c')}"
+
+DATE_RANGE_SQL = f"""
     SELECT MIN(d), MAX(d) FROM (
-        SELECT date AS d FROM articles UNION ALL SELECT date FROM casualties
-        UNION ALL SELECT date FROM claims) AS dates WHERE d IS NOT NULL"""
+        SELECT date AS d FROM articles WHERE {LIVE}
+        UNION ALL SELECT c.date FROM {_live("casualties", "c")}
+        UNION ALL SELECT k.date FROM {_live("claims", "k")}) AS dates WHERE d IS NOT NULL"""
 
 # An article's identity: the hash of its normalised text and its source. The same text with
 # no source on either side is the same article too (a copy read without its metadata sidecar);
-# a copy of the same source is preferred. Parameters: hash, source x3.
+# a copy of the same source is preferred, then one outside the bin (a binned copy is found
+# too: its text is not stored again, the user is told to restore it). Parameters: hash,
+# source x3.
 FIND_SAME_SQL = """
-    SELECT id FROM articles WHERE content_hash = ?
+    SELECT id, binned_at FROM articles WHERE content_hash = ?
     AND (source IS NULL OR CAST(? AS TEXT) IS NULL OR source = ?)
-    ORDER BY CASE WHEN source = ? THEN 0 ELSE 1 END, id LIMIT 1"""
+    ORDER BY CASE WHEN source = ? THEN 0 ELSE 1 END,
+             CASE WHEN binned_at IS NULL THEN 0 ELSE 1 END, id LIMIT 1"""
 HAS_SQL = "SELECT 1 FROM articles WHERE id = ?"
 
 BUMP_SQL = "UPDATE counters SET value = value + 1 WHERE name = 'changes'"
@@ -96,17 +117,32 @@ def same_params(article: Article) -> tuple:
     return (content_hash(article.text),) + (article.source or None,) * 3
 
 
-def identity_answer(article: Article, same: Optional[str], taken) -> Added:
+def identity_answer(article: Article, same: Optional[str], taken,
+                    same_binned: bool = False) -> Added:
     """What ``add`` does with ``article``, inside its write transaction: "duplicate" of
-    ``same`` (the stored copy, ``FIND_SAME_SQL``), "renamed" to a derived id when its id is
-    ``taken(id)`` by another text, else "ok" under its own id."""
+    ``same`` (the stored copy, ``FIND_SAME_SQL``; ``same_binned``: that copy is in the bin),
+    "renamed" to a derived id when its id is ``taken(id)`` by another text (in the bin or
+    not), else "ok" under its own id."""
     if same is not None:
-        return Added("duplicate", same, f"same text as stored article {same}")
+        return Added("duplicate", same, same_text_reason(same, same_binned))
     if not taken(article.id):
         return Added("ok", article.id)
     new_id = derived_id(article.id, content_hash(article.text), taken)
     return Added("renamed", new_id,
                  f"id {article.id} holds another text: stored as {new_id}, both kept")
+
+
+def same_text_reason(same: str, binned: bool = False) -> str:
+    """Why an article is not stored: its text is stored as ``same`` (in the bin, maybe)."""
+    if binned:
+        return (f"same text as article {same}, which is in the bin: restore it with "
+                f"`geo restore {same}`")
+    return f"same text as stored article {same}"
+
+
+def bin_marks(ids) -> str:
+    """The ``?`` marks of ``BIN_UPDATE_SQL`` / ``RESTORE_UPDATE_SQL`` for ``ids``."""
+    return ", ".join("?" for _ in ids)
 
 
 def derived_id(article_id: str, digest: str, taken) -> str:

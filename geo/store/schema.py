@@ -2,7 +2,10 @@
 version and migrations (both backends run them), and the stored fields of each item kind."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+import re
+from typing import Callable, Iterable
+
+SCHEMA_VERSION = 7
 # Statements that bring a database of version N-1 to version N (``SQLiteStore`` and
 # ``PostGISStore`` run them; new tables come from the schema itself, which runs first). Write
 # them in SQL both accept: ADD COLUMN with TEXT, INTEGER or DOUBLE PRECISION (not REAL, which
@@ -24,7 +27,28 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             WHERE sentence IS NOT NULL AND sentence_start IS NOT NULL
             AND substr((SELECT a.text FROM articles a WHERE a.id = {table}.article_id),
                        sentence_start + 1, length(sentence)) = sentence""")),
+    # 7: the bin: a deleted article keeps its rows, marked with when it was binned, until the
+    # bin is emptied (every view reads only the articles whose ``binned_at`` is NULL)
+    7: ("ALTER TABLE articles ADD COLUMN binned_at TEXT",),
 }
+
+_ADD_COLUMN = re.compile(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
+
+
+def migration_steps(version: int, columns_of: Callable[[str], Iterable[str]]) -> list[str]:
+    """The ``MIGRATIONS`` statements that bring a store of ``version`` to ``SCHEMA_VERSION``,
+    in order, without the ADD COLUMNs of columns the table has already (``columns_of(table)``:
+    its column names): a store marked older than its tables, e.g. a newer column kept by a
+    copy that was downgraded by hand, still migrates."""
+    out = []
+    for step in range(version + 1, SCHEMA_VERSION + 1):
+        for stmt in MIGRATIONS.get(step, ()):
+            added = _ADD_COLUMN.match(stmt)
+            if added and added[2].lower() in {c.lower() for c in columns_of(added[1])}:
+                continue
+            out.append(stmt)
+    return out
+
 
 STORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -38,7 +62,8 @@ CREATE TABLE IF NOT EXISTS articles (
     boilerplate TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
     content_hash TEXT,
     ingested_at TEXT NOT NULL,
-    signature TEXT  -- MinHash of the text's shingles: finds rewrites (geo.report.tolls)
+    signature TEXT,  -- MinHash of the text's shingles: finds rewrites (geo.report.tolls)
+    binned_at TEXT  -- set when the article was moved to the bin (``Store.bin``), else NULL
 );
 -- Items: ``sentence`` is NULL when the sentence is ``sentence_len`` characters of the article's
 -- text from ``sentence_start``: stored once, in the article (``geo.store.rows.stored_item``).

@@ -19,7 +19,7 @@ from geo.store.rows import (ARTICLE_INSERT_SQL, BUMP_SQL, CORRECTIONS_SQL, FIND_
                             STORED_EXTRA, article_items_sql, article_values, article_view,
                             backfill, checked_place_fix, fix_table, identity_answer,
                             item_inserts, party_table, same_params, utc_now)
-from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, STORE_SCHEMA, insert_sql
+from geo.store.schema import SCHEMA_VERSION, STORE_SCHEMA, insert_sql, migration_steps
 from geo.store.sqlite_file import check_header, check_tables, open_error, opening, quick_check
 
 BUSY_TIMEOUT_MS = 10_000
@@ -56,7 +56,10 @@ class SQLiteStore(ConnectionStore):
                 self._check_read_only_schema()
             else:
                 self.journal_mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster
+                # Power loss: FULL syncs the log at every commit, so an article reported
+                # stored survives it (NORMAL could lose the last ones); one sync per article
+                # is nothing beside its extraction.
+                self._conn.execute("PRAGMA synchronous = FULL")
                 self._init_schema()
         except sqlite3.Error as err:
             self._conn.close()
@@ -112,9 +115,8 @@ class SQLiteStore(ConnectionStore):
                     self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
                                        (SCHEMA_VERSION,))
                 elif version < SCHEMA_VERSION:  # an older database: migrate it in place
-                    for step in range(version + 1, SCHEMA_VERSION + 1):
-                        for stmt in MIGRATIONS.get(step, ()):
-                            self._conn.execute(stmt)
+                    for stmt in migration_steps(version, self._columns):
+                        self._conn.execute(stmt)
                     backfill(lambda sql, params: self._conn.execute(sql, params).fetchall(),
                              version)
                     self._conn.execute("INSERT INTO schema_version (version) VALUES (?)",
@@ -124,6 +126,9 @@ class SQLiteStore(ConnectionStore):
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+
+    def _columns(self, table: str) -> list[str]:
+        return [r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")]
 
     def _check_before_write(self) -> None:
         """Refuse a write to a read-only store; check the file once before the first write."""
@@ -151,7 +156,8 @@ class SQLiteStore(ConnectionStore):
             except sqlite3.Error as err:
                 raise StoreError(f"cannot start a write transaction: {err}") from err
             try:
-                answer = identity_answer(a, self._find_same(a), self._has)
+                same, binned = self._same_row(a)
+                answer = identity_answer(a, same, self._has, binned)
                 if answer == "duplicate":
                     self._conn.execute("ROLLBACK")
                     return answer
@@ -168,20 +174,39 @@ class SQLiteStore(ConnectionStore):
                 raise
         return answer
 
-    def _find_same(self, article: Article) -> Optional[str]:
+    def _same_row(self, article: Article) -> tuple:
+        """(the stored copy's id or None, whether it is in the bin)."""
         row = self._conn.execute(FIND_SAME_SQL, same_params(article)).fetchone()
-        return None if row is None else row[0]
+        return (None, False) if row is None else (row[0], row[1] is not None)
 
     def find_same(self, article: Article) -> Optional[str]:
-        """See ``Store.find_same``: the stored copy's id, or None."""
+        """See ``Store.find_same``: the stored copy's id (in the bin or not), or None."""
         with self._lock:
-            return self._find_same(article)
+            return self._same_row(article)[0]
 
     def delete(self, article_id: str) -> bool:
         """Remove an article and its items (ON DELETE CASCADE). True when it existed."""
         cur = self._write("DELETE FROM articles WHERE id = ?", (article_id,),
                           f"could not delete article {article_id}")
         return cur.rowcount > 0
+
+    def _transaction(self, work, failure: str):
+        """See ``ConnectionStore._transaction``: one ``BEGIN IMMEDIATE`` transaction."""
+        self._check_before_write()
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                result, changed = work(self._conn.execute)
+                if changed:
+                    self._bump()
+                self._conn.execute("COMMIT")
+            except BaseException as err:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(err, sqlite3.Error):
+                    raise StoreError(f"{failure}: {err}") from err
+                raise
+        return result
 
     def _write(self, sql: str, params: tuple,
                failure: str = "could not save the correction") -> sqlite3.Cursor:
