@@ -1,7 +1,7 @@
 """How fast the dashboard is: from `streamlit run` to markers, and on a 10,000-event store.
 
     python bench/bench_dashboard.py startup [--repeat 3]
-    python bench/bench_dashboard.py large [--events 10000] [--repeat 5] [--db PATH]
+    python bench/bench_dashboard.py large [--events 10000] [--repeat 5] [--db PATH|URL]
 
 ``startup``: each run starts a new Streamlit server and a new headless Chromium (network
 blocked) and times process start -> server healthy -> map markers drawn, on an empty store
@@ -65,7 +65,7 @@ def synthetic_store(path: Path, n_events: int = 10_000, seed: int = 7) -> Path:
     weights = [max(t["population"], 1000) ** 0.8 for t in towns]
     start = date(2014, 1, 1)
     made, k = 0, 0
-    with open_store(path) as store:
+    with open_store(str(path)) as store:
         while made < n_events:
             k += 1
             day = (start + timedelta(days=rng.randrange(730))).isoformat()
@@ -151,10 +151,21 @@ def _clear_parties(page) -> None:
     page.keyboard.press("Escape")
 
 
+def _has_articles(db) -> bool:
+    """A SQLite file that exists, or a PostGIS store (a URL) that holds articles."""
+    if "://" not in str(db):
+        return Path(db).exists()
+    from geo.store import open_store
+
+    with open_store(str(db)) as store:
+        return len(store) > 0
+
+
 def large(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(args.db) if args.db else Path(tmp) / "large.sqlite"
-        if not db.exists():
+        db = args.db if args.db and "://" in args.db else \
+            Path(args.db) if args.db else Path(tmp) / "large.sqlite"
+        if not _has_articles(db):
             t0 = time.perf_counter()
             synthetic_store(db, args.events)
             print(f"store of {args.events} events built in {time.perf_counter() - t0:.1f} s")

@@ -5,7 +5,7 @@ The hostile shape of the issue: one sentence listing every village shelled (its 
 from the gazetteer, so the whole pipeline runs (NER, phrase matcher, resolution, boundary join,
 casualty rules), each N in its own process (peak memory is the process's maximum resident set).
 
-    python bench/bench_many_places.py [--places 1000 2000 4000 8000] [--code DIR ...]
+    python bench/bench_many_places.py [--places 1000 2000 4000 8000] [--distinct N] [--code DIR ...]
 
 ``--code DIR`` runs the same article against another checkout of the project (a worktree of
 an older commit, say: ``git worktree add /tmp/before REV``), so two versions are measured in
@@ -89,6 +89,8 @@ def main() -> None:
     ap.add_argument("--code", type=Path, nargs="*", default=[],
                     help="other checkouts to measure beside this one")
     ap.add_argument("--repeat", type=int, default=1, help="runs per cell (median)")
+    ap.add_argument("--distinct", type=int, default=10_000,
+                    help="cycle through this many distinct names (the biggest towns first)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--names", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -97,7 +99,7 @@ def main() -> None:
         return
     sys.path.insert(0, str(HERE))
     names_file = Path(os.environ.get("TMPDIR", "/tmp")) / "bench_many_places.names.json"
-    names_file.write_text(json.dumps(town_names()))
+    names_file.write_text(json.dumps(town_names()[:args.distinct]))
     codes = [*args.code, HERE]
     print(f"one sentence of N {COUNTRY} town names ({len(json.loads(names_file.read_text()))} "
           "distinct, repeated past that); seconds, peak RSS and its growth"

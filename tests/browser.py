@@ -5,6 +5,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -58,7 +59,10 @@ def streamlit_server(db: Path, timeout: float = 120.0, sample: bool = True):
     """Start ``streamlit run app.py`` on a free port; yield its URL; stop it afterwards.
     With ``sample`` an empty store gets the bundled sample first (``-- --sample``)."""
     port = free_port()
-    log = open(db.parent / "streamlit.log", "w")
+    # a PostGIS store is a URL: its server's log goes to the temporary folder
+    log_path = (Path(db).parent if "://" not in str(db) else Path(tempfile.gettempdir())) \
+        / "streamlit.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -75,8 +79,7 @@ def streamlit_server(db: Path, timeout: float = 120.0, sample: bool = True):
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" +
-                                   (db.parent / "streamlit.log").read_text())
+                raise RuntimeError("streamlit did not start:\n" + log_path.read_text())
             time.sleep(0.3)
         yield url
     finally:
