@@ -410,6 +410,12 @@ def test_zoomed_out_a_partys_nearby_figures_cluster_in_its_colour_and_split_on_c
         "said.\n", encoding="utf-8")
     fresh.goto(app_url)
     _map(fresh)
+    # Ukraine's figures already on the map (other tests' uploads, far from Donbas), zoomed out
+    fresh.frame_locator(MAP_FRAME).locator(".leaflet-container").evaluate(
+        f"el => {_LEAFLET_MAP}.setZoom(3, {{animate: false}})")
+    fresh.wait_for_timeout(500)
+    alone_before = fresh.frame_locator(MAP_FRAME).locator(
+        "path.geo-casualty.party-ukraine").count()
     fresh.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(article))
     fresh.get_by_role("button", name="Ingest", exact=True).click()
     fresh.get_by_text("Last upload").wait_for(timeout=60_000)
@@ -427,7 +433,8 @@ def test_zoomed_out_a_partys_nearby_figures_cluster_in_its_colour_and_split_on_c
     assert cluster.get_attribute("fill").lower() == color.lower()
     assert cluster.get_attribute("data-markers") == "3"
     assert cluster.get_attribute("data-items") == "3"
-    assert frame.locator("path.geo-casualty.party-ukraine").count() == 0
+    # the three Donbas figures are all in the cluster: no new marker of Ukraine stands alone
+    assert frame.locator("path.geo-casualty.party-ukraine").count() == alone_before
     assert "3" in frame.locator(".geo-cluster-label").all_inner_texts()
     # other parties keep their own colours: no cluster mixes two parties
     fills = frame.locator("path.geo-cluster").evaluate_all(
@@ -463,8 +470,8 @@ def test_zoomed_out_a_partys_nearby_figures_cluster_in_its_colour_and_split_on_c
         el.dispatchEvent(new MouseEvent("click", {bubbles: true,
             clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
     }""")
-    _wait_for(fresh, lambda: frame.locator("path.geo-casualty.party-ukraine").count() == 3,
-              "the cluster to split")
+    _wait_for(fresh, lambda: frame.locator("path.geo-casualty.party-ukraine").count()
+              >= 3 + alone_before, "the cluster to split")
     assert cluster.count() == 0
     assert leaflet.evaluate(f"el => {_LEAFLET_MAP}.getZoom()") > zoom
 
@@ -618,3 +625,40 @@ def test_with_no_store_named_the_demo_store_is_shown_and_labelled(dashboard, tmp
         page.context.close()
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_an_article_is_moved_to_another_conflict_filtered_and_undone(app_url, store_path,
+                                                                     fresh):
+    """Issue 14: the conflict of an article, corrected in the Articles tab, picked in the
+    sidebar (and the URL), and the correction undone."""
+    from geo.store import open_store
+
+    fresh.goto(app_url)
+    _map(fresh)
+    fresh.get_by_role("tab", name="Articles").click()
+    fresh.get_by_text("Conflict: ").first.click()
+    box = fresh.locator('[data-testid="stSelectbox"]').filter(has_text="Conflict of this article")
+    box.click()
+    fresh.get_by_role("option", name="Yemeni civil war").click()
+    fresh.get_by_role("button", name="Move to this conflict").click()
+    fresh.get_by_text("Conflict: Yemeni civil war").wait_for(timeout=60_000)
+    with open_store(store_path) as store:
+        done = store.corrections()
+        moved = next(iter(store.conflict_fixes()))
+    assert list(done["kind"]) == ["conflict"] and list(done["conflict"]) == ["yemen"]
+    # the sidebar offers the conflict now in the store; picking it goes into the URL
+    sidebar = fresh.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="Yemeni civil war").click()
+    _wait_for(fresh, lambda: "conflict=yemen" in fresh.url, "the conflict in the URL")
+    fresh.get_by_text("Showing: Yemeni civil war").wait_for(timeout=60_000)
+    shown = fresh.get_by_test_id("stMetricValue").first.inner_text()
+    assert shown.strip() == "1", shown  # the one article moved there
+    fresh.get_by_text("Correct a place or a party").click()
+    fresh.get_by_role("button", name="Remove it").click()
+
+    def undone():
+        with open_store(store_path) as store:
+            return not store.conflict_fixes()
+    _wait_for(fresh, undone, "the undo")
+    assert moved

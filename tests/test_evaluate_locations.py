@@ -2,7 +2,7 @@
 event, and how figures are counted against the labelled governorate."""
 from __future__ import annotations
 
-from geo.evaluate.locations import LABEL_GOVERNORATES, event_place, score
+from geo.evaluate.locations import LABEL_GOVERNORATES, event_place, score_labels
 from geo.places import load_regions
 from geo.records import Article, Casualty, Extraction, Place
 
@@ -50,7 +50,7 @@ def test_figures_are_counted_in_the_label_at_country_level_or_elsewhere():
         _extraction([_place("Syria", SYRIA, "country")], [], "c"),  # nothing below the country
         _extraction([_place("Aleppo", ALEPPO)], [], "d"),  # a label the check does not know
     ]
-    t = score(rows, extractions, regions, {"a": "dev", "b": "test"})
+    t = score_labels(rows, extractions, regions, {"a": "dev", "b": "test"})
     everything = t["all"]
     assert everything.articles == 3 and everything.event_right == 2 and everything.event_blank == 1
     assert (everything.figures, everything.figures_right, everything.figures_country) == (4, 2, 1)

@@ -82,7 +82,7 @@ def event_place_named(extraction) -> Optional[tuple[str, tuple[float, float]]]:
     return named.most_common(1)[0][0] if named else None
 
 
-def score(rows: list[dict], extractions: list, regions, splits: dict[str, str]) -> dict:
+def score_labels(rows: list[dict], extractions: list, regions, splits: dict[str, str]) -> dict:
     tallies: dict[str, Tally] = {}
     for row, x in zip(rows, extractions):
         wanted = LABEL_GOVERNORATES.get((row.get("location_label") or "").strip().lower())
@@ -145,7 +145,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     extractions = [x if not isinstance(x, Exception) else None
                    for _, x in extractor.extract_many(articles)]
     kept = [(r, x) for r, x in zip(rows, extractions) if x is not None]
-    tallies = score([r for r, _ in kept], [x for _, x in kept], load_regions(), splits)
+    tallies = score_labels([r for r, _ in kept], [x for _, x in kept], load_regions(), splits)
     for label in ("all", "gold dev split (rules tuned on)", "gold test split (held aside)",
                   "not in the gold (never annotated)"):
         if label in tallies:

@@ -9,7 +9,8 @@ offline / online / cache (geocoders with geopy's interface), words, component (t
 component), mentions (finding), context (names found through the article's countries),
 variants (transliteration variants, matched only in those countries), lists (names listed
 with placed towns, in their country), capitals (a capital, country or region over a small
-namesake the text does not support), resolve (choosing a sense). The names below load on first use,
+namesake the text does not support), focus (the countries an article is about), resolve
+(choosing a sense). The names below load on first use,
 so importing one of them does not pull in spaCy or geopandas.
 """
 from __future__ import annotations

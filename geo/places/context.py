@@ -26,11 +26,14 @@ _ARTICLE = r"(?:[Aa][lnrsdtz]|[Ee][lzs]|[Aa]sh)[-‐‑]"
 _NAME_RUN = re.compile(
     rf"(?<![\w\-])(?:{_ARTICLE})?[A-Z][a-z\u00e0-\u024f'’‘ʿ]+(?:[-‐‑][A-Z][a-z'’]+)?"
     rf"(?:[ \-](?:{_ARTICLE})?[A-Z][a-z\u00e0-\u024f'’‘ʿ]+(?:[-‐‑][A-Z][a-z'’]+)?)*")
+# A cue word that starts a sentence starts a run of capitalised words too.
+_CUE_WORD = re.compile(r"(?:in|near|at|from|into|outside|around|between)", re.IGNORECASE)
 # Words before a place name: prepositions, what is done to a place, and place nouns.
 _CUE = re.compile(
     r"(?:\b(?:in|near|at|on|from|into|to|towards?|outside|around|between|and|of|hit|struck|"
     r"targeted|shelled|pounded|bombed|stormed|captured|seized|entered|besieged|recaptured|"
-    r"retook|reached)\s+(?:(?:northern|southern|eastern|western|central)\s+)?)$")
+    r"retook|reached)\s+(?:(?:northern|southern|eastern|western|central)\s+)?)$",
+    re.IGNORECASE)  # 'In Jassem ...' at the start of a sentence
 _PLACE_NOUN_AFTER = re.compile(r"^\s+(?:town|village|city|neighbou?rhood|district|area|"
                                r"countryside|province|region|suburb|quarter|camp)s?\b",
                                re.IGNORECASE)
@@ -111,6 +114,10 @@ def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mentio
                 found_one = True
                 break
             if not found_one:
+                if _CUE_WORD.fullmatch(text[words[i][0]:words[i][1]]):
+                    # 'In Jassem ...': a capitalised cue word opens the run
+                    cued, i = True, i + 1
+                    continue
                 break
     return out
 

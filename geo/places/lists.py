@@ -94,6 +94,7 @@ class _List:
 
     def __init__(self, doc, article, gazetteer, taken, party_spans, surnames, person_at):
         self.doc, self.article, self.gazetteer = doc, article, gazetteer
+        self.text = doc.text  # a property that joins every token: once, not per list item
         self.taken, self.party_spans = taken, party_spans
         self.surnames, self.person_at = surnames, person_at
 
@@ -105,7 +106,7 @@ class _List:
                last: bool) -> Optional[Mention]:
         """A mention for ``span``, an item of a list whose placed members are ``anchors``
         (the nearest last) in ``countries``; None when it is no place of theirs."""
-        doc, text = self.doc, self.doc.text
+        doc, text = self.doc, self.text
         s, e = span.start_char, span.end_char
         name = span.text
         if any(self.taken[s:e]) or is_stop(name) or normalize(name) in COMMON_WORDS:

@@ -24,6 +24,7 @@ from geo.places.capitals import (capital_over_a_far_state,
                                  capital_unless_the_text_says_otherwise, lone_foreign_towns,
                                  state_in_a_list_of_states)
 from geo.places.context import context_mentions
+from geo.places.focus import CountriesBySense, a_country, article_countries, confidently_local
 from geo.places.lists import list_mentions
 from geo.places.mentions import DETERMINER, Mention, find_mentions, lookup, nearby_mentions
 from geo.places.names import normalize
@@ -275,21 +276,6 @@ _PART_OF_TOWN = re.compile(r"^\s+(?:neighbo|quarter|distri|suburb)",
                            re.IGNORECASE)
 
 
-def _focus(first, senses, k: str) -> set[str]:
-    """The countries the article names, by its names other than ``k``. Only countries named
-    as such: a US local story rarely says 'United States', and its towns must not open the
-    door to every US namesake of a word."""
-    return {r[0][1].country_code for kk, r in first.items()
-            if senses.get(kk) != senses.get(k) and r[0][1].feature == "country"}
-
-
-def _placed_countries(first, senses, k: str) -> set[str]:
-    """Countries of the article's other names that are confidently towns or provinces."""
-    return {r[0][1].country_code for kk, r in first.items()
-            if senses.get(kk) != senses.get(k) and r[0][1].country_code
-            and r[0][1].feature in ("city", "admin1", "admin2") and confidence(r) >= 0.6}
-
-
 def _weight(contrib, country: str) -> int:
     return sum(countries.count(country) for countries, _ in contrib.values())
 
@@ -307,10 +293,12 @@ def _foreign_town_doubtful(cands: list[Candidate], m: Mention) -> bool:
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Place]:
     """One sense per name per article, ranked with the other names as context."""
     keys = [normalize(m.text) for m in mentions]
-    by_key = {k: lookup(gazetteer, m.text) for k, m in zip(keys, mentions)}
-    restricted = {k: set().union(*(m.countries for kk, m in zip(keys, mentions) if kk == k))
-                  for k in by_key
-                  if all(m.countries for kk, m in zip(keys, mentions) if kk == k)}
+    of_key: dict[str, list[Mention]] = {}  # each name's mentions, in reading order
+    for k, m in zip(keys, mentions):
+        of_key.setdefault(k, []).append(m)
+    by_key = {k: lookup(gazetteer, ms[-1].text) for k, ms in of_key.items()}
+    restricted = {k: set().union(*(m.countries for m in ms))
+                  for k, ms in of_key.items() if all(m.countries for m in ms)}
     for k, allowed in restricted.items():
         # a list item may be known by a variant spelling only: its list is its context
         bare = GENERIC.sub("", DETERMINER.sub("", k)).strip() or k
@@ -337,12 +325,14 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     # neighbourhood'), or a small town in a country the article is not about (Harbiye in
     # Turkey for a Syrian village 'Harbiyat'): only entries of the article's countries, and
     # by a transliteration variant of their names ('Raqa', 'Deir Ezzor', 'Hassakeh').
+    named = CountriesBySense(first, senses, a_country)
+    placed = CountriesBySense(first, senses, confidently_local)
     for k, m in zip(keys, mentions):
-        focus = _focus(first, senses, k)
+        focus = named.other_than(k)
         if not by_key[k]:
             # A name unknown as written ('Raqa' beside 'Raqqa and Tabqa'): the countries of
             # the towns placed around it are context enough for a variant spelling.
-            focus |= _placed_countries(first, senses, k)
+            focus |= placed.other_than(k)
         if not focus or k in restricted:
             continue
         cands = by_key[k]
@@ -358,8 +348,13 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
         bare = GENERIC.sub("", DETERMINER.sub("", m.text)).strip() or m.text
         local = local or variant_candidates(gazetteer, bare, focus)
         by_key[k] = local
+        for index in (named, placed):
+            if k in first:
+                index.count(k, first[k], -1)
         if local:
             first[k] = rank(local)
+            for index in (named, placed):
+                index.count(k, first[k], 1)
         else:
             first.pop(k, None)
             contrib.pop(k, None)
@@ -375,24 +370,33 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     # Pass 2: rank each name with what the *other* names say.
     second: dict[str, list[tuple[float, Candidate]]] = {}
     pairs: dict[str, tuple[Candidate, Candidate]] = {}  # name -> (admin-1 unit, its capital)
+    # What all names say, less what a name's own sense says: linear, not a pass over the
+    # other names per name.
+    all_countries = Counter(c for cs, _ in contrib.values() for c in cs if c)
+    all_admin1 = Counter(a for _, a1 in contrib.values() for a in a1 if a)
+    same_sense: dict[frozenset, list[str]] = {}
+    for kk in contrib:
+        same_sense.setdefault(senses[kk], []).append(kk)
     for k, cands in by_key.items():
         if not cands:
             continue
         # Other names only: 'Santa Ana City Council' and 'City of Santa Ana' are 'Santa Ana'.
-        others = [kk for kk in contrib if senses[kk] != senses[k]]
-        countries = [c for kk in others for c in contrib[kk][0]]
-        admin1 = [a for kk in others for a in contrib[kk][1]]
+        countries, admin1 = Counter(all_countries), Counter(all_admin1)
+        for kk in same_sense.get(senses[k], ()):
+            countries.subtract(c for c in contrib[kk][0] if c)
+            admin1.subtract(a for a in contrib[kk][1] if a)
         for kk in containers.get(k, ()):
             top = first[kk][0][1]
-            countries += [top.country_code] * 3
+            countries[top.country_code] += 3
             if top.feature == "admin1":
-                admin1 += [top.admin1_code] * 3
-        ctx = Context.of(countries, admin1)
+                admin1[top.admin1_code] += 3
+        ctx = Context({c: n for c, n in countries.items() if c and n > 0},
+                      {a: n for a, n in admin1.items() if a and n > 0})
         second[k] = rank(cands, ctx)[:MAX_CANDIDATES]
         pair = _capital_pair(k, second[k])
         if pair is not None:
             pairs[k] = pair
-            if not all(m.says_unit for kk, m in zip(keys, mentions) if kk == k):
+            if not all(m.says_unit for m in of_key[k]):
                 second[k] = _prefer_capital(second[k], pair)
 
     _contained_pairs(second, containers)
@@ -462,7 +466,7 @@ def find_places(doc: Doc, article: Article, gazetteer: Gazetteer,
     extra += list_mentions(doc, article, mentions + extra, places, gazetteer, parties)
     towns = list(dict.fromkeys((p.lat, p.lon) for p in places
                                if p.precision in ("city", "admin2")))
-    extra += context_mentions(doc, article, mentions + extra, _article_countries(places),
+    extra += context_mentions(doc, article, mentions + extra, article_countries(places),
                               gazetteer, parties, anchors=towns)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: m.start)
@@ -472,8 +476,3 @@ def find_places(doc: Doc, article: Article, gazetteer: Gazetteer,
         if regions is not None:
             tag_places(places, regions)
     return places
-
-
-def _article_countries(places: list[Place]) -> set[str]:
-    """Countries the article names (see ``_focus``)."""
-    return {p.country_code for p in places if p.country_code and p.precision == "country"}
