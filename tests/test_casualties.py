@@ -636,9 +636,16 @@ def test_the_observatory_is_the_one_named_earlier():
     ("Raids killed 42 people including seven children.", ("civilian", None)),
     ("At least 30 children were among 39 people killed in the bombing.", ("civilian", None)),
     ("Air strikes killed at least six civilians.", ("civilian", None)),
+    # a bare count whose named part is civilian
+    ("Ukraine clashes kill four, including three civilians", ("civilian", None)),
+    ("Young girl among six killed in east Ukraine", ("civilian", None)),
 ])
 def test_victims_of_full_articles(text, expected):
     assert expected in [(c.victim, c.party) for c in casualties(text)]
+
+
+def test_a_bare_count_with_a_military_part_stays_unknown():
+    assert [c.victim for c in casualties("Clashes kill 12, including two soldiers")] == ["unknown"]
 
 
 def test_others_are_the_group_just_counted():
@@ -735,3 +742,12 @@ def test_adding_speaker_is_the_one_who_said():
 ])
 def test_displacement_wording(text, expected):
     assert figures(text) == expected
+
+
+def test_a_bare_headline_names_its_state_for_the_rebels_side():
+    # no geoparsed places: "in eastern Ukraine" sets the story in Ukraine, whose one
+    # non-state side the bare rebels are
+    c, = casualties("Two rebels killed in fresh clashes in eastern Ukraine")
+    assert (c.victim, c.party) == ("military", "pro-russian-separatists")
+    c, = casualties("Two rebels killed in fresh clashes")
+    assert c.party is None

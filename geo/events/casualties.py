@@ -151,8 +151,12 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             reporter_party = speaker.party if speaker else None
             vt = [t for t in _victim_tokens(doc, b) if sent.start <= t.i < sent.end]
             victim = victim_category(vt) if vt else "unknown"
-            if victim == "unknown" and b.victim is not None and civilian_parts(b.victim):
-                victim = "civilian"  # "42 people including seven children"
+            # "42 people including seven children"; with no noun the count itself carries the
+            # part: "clashes kill four, including three civilians", "a girl among six killed"
+            named = b.victim if b.victim is not None else doc[b.count.end - 1] \
+                if b.count.end > b.count.start else None
+            if victim == "unknown" and named is not None and civilian_parts(named):
+                victim = "civilian"
             others = b.victim is not None and b.victim.lower_ in ("others", "more")
             party = party_in([t for t in vt if t.lower_ not in ("their", "its", "our", "his",
                                                                 "her")], parties)

@@ -419,6 +419,24 @@ def home_state(places: list[Place], parties) -> Optional[str]:
     return next((p.id for p in parties if p.country_code == code), None)
 
 
+WHERE_PREPS = {"in", "near", "across", "inside", "throughout", "outside"}
+
+
+def named_home_state(sentences: list[Span], parties) -> Optional[str]:
+    """With no geoparsed places (a bare headline), the one state the text names as where
+    things happen: a country party after "in/near/across" ("killed in eastern Ukraine")."""
+    found = set()
+    for sent in sentences:
+        for m in parties.find(sent) if parties is not None else []:
+            party = parties.get(m.party)
+            span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if party is None or party.country_code is None or span is None:
+                continue
+            if span.root.dep_ == "pobj" and span.root.head.lower_ in WHERE_PREPS:
+                found.add(m.party)
+    return found.pop() if len(found) == 1 else None
+
+
 def extract_events(doc: Doc, article: Article, places: list[Place],
                    parties) -> tuple[list[Casualty], list[Claim]]:
     """Casualty figures and claims of ``article``; ``doc`` = nlp(article.text), ``parties``
@@ -430,6 +448,7 @@ def extract_events(doc: Doc, article: Article, places: list[Place],
     ctx = _Context(article, places, doc, parties, sentences)
     casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for,
                                  article_date=article.date, headline=headline_span(article),
-                                 home_state=home_state(places, parties))
+                                 home_state=home_state(places, parties) if places
+                                 else named_home_state(sentences, parties))
     claims = find_claims(doc, sentences, parties, article.date, ctx.place_for, ctx.date_for)
     return casualties, claims

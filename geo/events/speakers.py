@@ -34,6 +34,7 @@ STANCE_LEMMAS: dict[str, str] = {
     "confirm": "statement", "stress": "statement", "offer": "statement",
     "propose": "statement", "invite": "statement", "vow": "statement", "threaten": "statement",
     "write": "statement", "estimate": "statement",
+    "note": "statement", "indicate": "statement", "explain": "statement",
 }
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "this", "that"}
 # Verbs that report a figure as their object: "gave a toll of 44", "put the number at 60".
