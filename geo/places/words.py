@@ -45,7 +45,10 @@ COMMON_WORDS = {"central", "north", "south", "east", "west", "northern", "southe
                  "national", "federal", "littoral", "interior", "highlands", "lowlands", "orient",
                  "occidental", "oriental", "sud", "nord", "est", "ouest", "centre-est", "plains",
                  "savanes", "maritime", "superior", "supreme", "metro", "olympic", "justice",
-                 "home", "union", "liberty", "independence", "victoria", "midlands"}
+                 "home", "union", "liberty", "independence", "victoria", "midlands",
+                 # a town's quarter described, not named ('the Old City of Homs' is no town in
+                 # Palestine): the town named with it is the place
+                 "old city", "old town", "new city", "city centre", "city center", "city", "town"}
 
 
 def is_stop(text: str) -> bool:
