@@ -36,7 +36,7 @@ LABEL_GOVERNORATES = {
     "lattakia": {"Lattakia"}, "quneitra": {"Quneitra"}, "tartous": {"Tartus"},
 }
 # below the country: a named region ('Middle East', 'the Levant') may span several countries
-LOCAL = ("point", "city", "admin2", "admin1")
+TOWN_OR_PROVINCE = ("point", "city", "admin2", "admin1")
 GOLD_ARTICLES = Path(__file__).resolve().parents[2] / "eval" / "gold" / "articles.jsonl"
 
 
@@ -74,12 +74,13 @@ def event_place(extraction) -> Optional[tuple[float, float]]:
 
 def event_place_named(extraction) -> Optional[tuple[str, tuple[float, float]]]:
     """``event_place`` with the place's name as written."""
-    fine = {p.name for p in extraction.places if p.lat is not None and p.precision in LOCAL}
+    fine = {p.name for p in extraction.places
+            if p.lat is not None and p.precision in TOWN_OR_PROVINCE}
     for c in sorted(extraction.casualties, key=lambda c: c.start):
         if c.lat is not None and c.place in fine:
             return c.place, (c.lat, c.lon)
     named = Counter((p.name, (p.lat, p.lon)) for p in extraction.places
-                    if p.lat is not None and p.precision in LOCAL)
+                    if p.lat is not None and p.precision in TOWN_OR_PROVINCE)
     return named.most_common(1)[0][0] if named else None
 
 

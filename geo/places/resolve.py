@@ -19,7 +19,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from geo.places.gazetteer import Candidate, Context, Gazetteer, confidence, rank
-from geo.places.geodesy import haversine_km, haversine_km_array
+from geo.places.geodesy import haversine_km, pairs_within_km
 from geo.places.capitals import (capital_over_a_far_state,
                                  capital_unless_the_text_says_otherwise, lone_foreign_towns,
                                  state_in_a_list_of_states)
@@ -126,24 +126,32 @@ def _with_proximity(ranked: dict[str, list[tuple[float, Candidate]]]
     owner = np.array([i for i, _ in rows])
     lat = np.array([ranked[keys[i]][j][1].lat for i, j in rows])
     lon = np.array([ranked[keys[i]][j][1].lon for i, j in rows])
-    # distance matrix between all candidate towns of the article
-    km = haversine_km_array(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    # Full support within PROXIMITY_CLOSE_KM (a county and its seat), less out to PROXIMITY_KM.
-    near = np.where(km <= PROXIMITY_CLOSE_KM, 1.0, np.where(km <= PROXIMITY_KM, PROXIMITY_FAR, 0.0))
-    near *= owner[:, None] != owner[None, :]  # support comes from other names only,
     gids = np.array([ranked[keys[i]][j][1].gazetteer_id for i, j in rows])
-    near *= gids[:, None] != gids[None, :]  # and from other places ('Santa Ana City Council')
-    # Rows come grouped by name: the first column of each name's block.
-    starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+    # the pairs of candidate towns within PROXIMITY_KM (a sparse list, not a matrix of every
+    # pair: an article naming 8,000 towns has 100 million pairs, few of them near)
+    near_r, near_c, km = pairs_within_km(lat, lon, PROXIMITY_KM)
+    # support comes from other names only, and from other places ('Santa Ana City Council')
+    keep = (owner[near_r] != owner[near_c]) & (gids[near_r] != gids[near_c])
+    near_r, near_c, km = near_r[keep], near_c[keep], km[keep]
+    # Full support within PROXIMITY_CLOSE_KM (a county and its seat), less out to PROXIMITY_KM.
+    weight = np.where(km <= PROXIMITY_CLOSE_KM, 1.0, PROXIMITY_FAR)
+    # grouped by (town, other name): its support from a name is that name's best town near it
+    order = np.lexsort((owner[near_c], near_r))
+    near_r, near_c, weight = near_r[order], near_c[order], weight[order]
+    group = near_r * len(keys) + owner[near_c]
+    starts = (np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+              if len(group) else np.zeros(0, dtype=int))
     current = {k: list(r) for k, r in ranked.items()}
     base = {k: [s for s, _ in r] for k, r in ranked.items()}
     for _ in range(PROXIMITY_ROUNDS):
         probs = {k: _plausibility(current[k]) for k in keys}
         prob = np.array([probs[keys[i]][ranked[keys[i]][j][1].gazetteer_id] for i, j in rows])
         # support[r] = sum over other names n of the most plausible of n's towns near r
-        contrib = near * prob[None, :]
-        per_name = np.maximum.reduceat(contrib, starts, axis=1)
-        support = np.minimum(per_name.sum(axis=1), PROXIMITY_CAP)
+        support = np.zeros(len(rows))
+        if len(starts):
+            best = np.maximum.reduceat(weight * prob[near_c], starts)
+            np.add.at(support, near_r[starts], best)
+        support = np.minimum(support, PROXIMITY_CAP)
         bonus: dict[tuple[int, int], float] = {rc: PROXIMITY_WEIGHT * s
                                                for rc, s in zip(rows, support)}
         for i, k in enumerate(keys):
