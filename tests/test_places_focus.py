@@ -58,3 +58,17 @@ def test_the_countries_other_names_say_without_the_names_own_sense():
     assert index.other_than("daraa") == {"SY", "JO"}
     index.count("jordan", first["jordan"], -1)
     assert index.other_than("daraa") == {"SY"}
+
+
+def test_a_quarter_named_after_a_country_leaves_the_country_resolved():
+    """'the Syria quarter' (of Aleppo) is resolved on its own: the country's other mentions
+    keep the country (it left every 'Syria' of an article unresolved)."""
+    from geo.pipeline import default_extractor
+    from geo.records import Article
+
+    text = ("US Secretary of State John Kerry met US officials in Washington. A resident said "
+            "his home in the Syria quarter was destroyed, and residents of the Syria quarter "
+            "fled. Fighters later entered Palmyra in central Syria.")
+    places = default_extractor().extract(Article(id="q", text=text, title="t")).places
+    country = [p for p in places if p.name == "Syria" and text[p.end:p.end + 8] != " quarter"]
+    assert country and all(p.precision == "country" and p.country_code == "SY" for p in country)

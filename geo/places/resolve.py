@@ -282,6 +282,7 @@ def _place_counties(mentions, keys, by_key, chosen, counts, gazetteer) -> set[st
 FOREIGN_TOWN_MAX_POPULATION = 100_000
 _PART_OF_TOWN = re.compile(r"^\s+(?:neighbo|quarter|distri|suburb)",
                            re.IGNORECASE)
+PART_OF_TOWN_KEY = " (part of a town)"
 
 
 def _weight(contrib, country: str) -> int:
@@ -300,7 +301,10 @@ def _foreign_town_doubtful(cands: list[Candidate], m: Mention) -> bool:
 
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Place]:
     """One sense per name per article, ranked with the other names as context."""
-    keys = [normalize(m.text) for m in mentions]
+    # 'the Syria quarter' (of Aleppo) is another place than 'Syria': a name the text calls
+    # part of a town is resolved on its own, never for the name's other mentions
+    keys = [normalize(m.text) + (PART_OF_TOWN_KEY if _PART_OF_TOWN.match(m.after + " ") else "")
+            for m in mentions]
     of_key: dict[str, list[Mention]] = {}  # each name's mentions, in reading order
     for k, m in zip(keys, mentions):
         of_key.setdefault(k, []).append(m)
