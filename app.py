@@ -53,7 +53,8 @@ def page(choice: data.StoreChoice, sample: bool = False) -> None:
     first, last, in_use = data.store_summary(db, version)
     lo, hi = date_bounds(first, last)
     bounds = state.Bounds(first, last, lo, hi,
-                          [pid for pid in in_use if pid in party_table])  # party ids, not free text
+                          [pid for pid in in_use if pid in party_table],  # party ids, not free text
+                          data.conflicts_in_use(db, version))
     state.init_from_url(bounds)
 
     # --- sidebar: filters and upload -----------------------------------------------------------

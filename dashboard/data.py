@@ -19,8 +19,8 @@ from geo.places import load_regions
 from geo.render import (build_map, ensure_static_assets, ensure_static_basemap, write_static,
                         write_static_popups)
 from geo.report import (Filters, MapView, PartyNames, StoreItems, casualty_table, claims_table,
-                        figures_by_reporter, figures_per_party, filter_frame, map_view,
-                        place_candidates, read_items, timeline_chart, tolls_as_of)
+                        conflict_names, figures_by_reporter, figures_per_party, filter_frame,
+                        map_view, place_candidates, read_items, timeline_chart, tolls_as_of)
 from geo.store import open_store, resolve_db
 
 AREA_NOTE = ("figures placed at a town or province; country- and region-level ones are not "
@@ -109,6 +109,20 @@ def store_items(db: str, version: int) -> StoreItems:
 
 def all_items(db: str, version: int) -> pd.DataFrame:
     return store_items(db, version).items
+
+
+def conflicts_in_use(db: str, version: int) -> tuple:
+    """The conflicts of the stored items, in ``data/conflicts.csv``'s order, "other" last."""
+    used = set(all_items(db, version).get("conflict", pd.Series(dtype=object)).dropna())
+    return tuple(c for c in conflict_names() if c in used)
+
+
+def article_conflicts_of(db: str, version: int) -> dict:
+    """Article id -> its conflict (as assigned or corrected), for the Articles tab."""
+    items = all_items(db, version)
+    if items.empty:
+        return {}
+    return items.groupby("article_id", sort=False)["conflict"].first().to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -23,7 +23,7 @@ from geo.config import state_dir
 from geo.pipeline import ingest
 from geo.read import read_upload, read_upload_file
 from geo.records import OUTCOMES, PRECISIONS
-from geo.report import DATE_PRESETS, ITEM_KINDS, PartyNames, ingest_report
+from geo.report import DATE_PRESETS, ITEM_KINDS, PartyNames, conflict_names, ingest_report
 
 from dashboard.auth import can_write, login_box
 from dashboard.state import Bounds, apply_preset
@@ -114,6 +114,16 @@ class UploadReport:
 def filters(bounds: Bounds, names: PartyNames) -> bool:
     """Draw the filter widgets (their state is the session's); return the OSM tiles toggle."""
     st.header("Filters")
+    conflicts = conflict_names()
+    # pills, not a list to open: the few wars of a store are seen at a glance; none is all.
+    # A conflict the store no longer has (its articles binned or moved) is let go.
+    st.session_state["conflicts"] = [c for c in st.session_state.get("conflicts") or ()
+                                     if c in bounds.conflicts]
+    st.pills("Conflict", list(bounds.conflicts), selection_mode="multi", key="conflicts",
+             format_func=lambda c: conflicts.get(c, c),
+             help="The war each article is about, from the countries, regions and parties "
+                  "it names most (data/conflicts.csv); none chosen: every conflict. A toll "
+                  "never mixes two. Move an article to another conflict in the Articles tab.")
     if bounds.lo < bounds.hi:
         st.slider("Dates", min_value=bounds.lo, max_value=bounds.hi, key="dates",
                   format="YYYY-MM-DD")

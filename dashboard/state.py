@@ -12,12 +12,13 @@ from geo.report import Filters, preset_range, selected_span, url_date_range
 
 @dataclass(frozen=True)
 class Bounds:
-    """The store's dates and parties: what the filter widgets can offer."""
+    """The store's dates, parties and conflicts: what the filter widgets can offer."""
     first: str | None
     last: str | None
     lo: date
     hi: date
     parties: list[str]
+    conflicts: tuple = ()  # the conflicts of the stored articles (``geo.report.conflicts``)
 
     def clamp(self, day: date) -> date:
         return min(max(day, self.lo), self.hi)
@@ -32,6 +33,7 @@ def init_from_url(bounds: Bounds) -> None:
     state["dates"] = url_date_range(url, bounds.lo, bounds.hi)
     state["undated"] = url.include_undated
     state["parties"] = [p for p in url.parties if p in bounds.parties]
+    state["conflicts"] = [c for c in url.conflicts if c in bounds.conflicts]
     state["kinds"] = list(url.kinds)
     state["outcomes"] = list(url.outcomes)
     state["precision"] = url.min_precision or "any"
@@ -63,7 +65,8 @@ def current_filters(bounds: Bounds) -> Filters:
                    parties=tuple(state["parties"]), kinds=tuple(state["kinds"]),
                    outcomes=tuple(state["outcomes"]),
                    min_precision=None if state["precision"] == "any" else state["precision"],
-                   search=state["search"], include_undated=state["undated"])
+                   search=state["search"], include_undated=state["undated"],
+                   conflicts=tuple(c for c in state.get("conflicts", ()) if c in bounds.conflicts))
 
 
 def sync_url(filters: Filters) -> None:

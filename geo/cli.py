@@ -22,6 +22,8 @@ from geo import __version__
 from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
 
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
+CONFLICT_OPTION = dict(action="append", metavar="ID", help="conflict id of data/conflicts.csv, "
+                       "or 'other' (repeatable; default: every conflict)")
 
 
 # `extract` parses a few articles at a time (Extractor.extract_many): a line appears after its
@@ -86,10 +88,7 @@ def _date(value: str) -> str:
 
 
 def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
+    number = int(value) if re.fullmatch(r"\s*\+?\d+\s*", value) else 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"got {value!r}, expected a whole number >= 1")
     return number
@@ -146,12 +145,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--search", help="text in the title, quote or place (case-insensitive)")
     p.add_argument("--no-undated", action="store_true",
                    help="with a date range, leave out items with no date")
-    p.add_argument("--title", default="Conflict map", help="title of the HTML/PNG map")
+    p.add_argument("--conflict", **CONFLICT_OPTION)
+    p.add_argument("--title", help="map title (default: Conflict map: <the conflicts asked>)")
     p = sub.add_parser("tolls", help="each party's reported toll over time, from the "
                        "stored figures consolidated into reports (see geo/report/tolls.py)")
     db_option(p)
     p.add_argument("--party", action="append",
                    help="victims' party id (repeatable; default: every party)")
+    p.add_argument("--conflict", **CONFLICT_OPTION)
     p.add_argument("--as-of", dest="as_of", help="toll as of this date YYYY-MM-DD")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--out", "-o", help="output file (default: standard output)")
@@ -344,7 +345,8 @@ def export_filters(args):
     return Filters(date_from=args.date_from, date_to=args.date_to, parties=args.party or (),
                    kinds=tuple(args.kind) if args.kind else ITEM_KINDS,
                    outcomes=args.outcome or (), min_precision=args.min_precision,
-                   search=args.search or "", include_undated=not args.no_undated)
+                   search=args.search or "", include_undated=not args.no_undated,
+                   conflicts=args.conflict or ())
 
 
 def cmd_export(args) -> int:
@@ -380,9 +382,10 @@ def cmd_export(args) -> int:
     if draw:  # the map the dashboard draws (geo.report.map_view)
         frame, areas = map_view(items, filters, regions, parties)
         # the period is stated once, by the title box: not again in the filter summary
-        options = dict(parties=parties, regions=regions, title=args.title, areas=areas,
+        title = args.title or ": ".join(filter(None, ("Conflict map", filters.conflicts_text())))
+        options = dict(parties=parties, regions=regions, title=title, areas=areas,
                        period=(filters.date_from, filters.date_to),
-                       subtitle=filters.with_dates(None, None).summary(parties))
+                       subtitle=filters.with_dates(None, None).summary(parties, bool(args.title)))
     else:  # the data: one row per item, as stored
         frame = filter_frame(items.items, filters)
     if frame.empty:  # a blank map or an empty table would look like a result
@@ -395,22 +398,21 @@ def cmd_export(args) -> int:
 
 
 def cmd_tolls(args) -> int:
-    from datetime import date
-
     from geo.render.exports import check_target
-    from geo.report import read_items, tolls_as_of, tolls_frame
+    from geo.report import Filters, read_items, tolls_as_of, tolls_frame
     from geo.store import open_store
 
     _check_db(args.db)
+    only = Filters(conflicts=args.conflict or ())  # an unknown id: ValueError, before reading
     if args.as_of:
         try:
-            date.fromisoformat(str(args.as_of)[:10])
-        except ValueError:
+            _date(str(args.as_of)[:10])
+        except argparse.ArgumentTypeError:
             raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD") from None
     with open_store(args.db) as store:
         items = read_items(store)
     # as of a date, later articles do not exist yet: not even as sources of earlier figures
-    result = tolls_as_of(items, args.as_of, victims=args.party or ())
+    result = tolls_as_of(items, args.as_of, only, victims=args.party or ())
     if args.format == "json":  # one document: a list of tolls
         text = json.dumps([t.to_json() for t in result], ensure_ascii=False, indent=1) + "\n"
     else:

@@ -44,6 +44,17 @@ def test_parties_shown_together_never_share_a_colour(n):
             >= MIN_COLOR_DISTANCE
 
 
+def test_a_thousand_parties_still_get_six_digit_colours():
+    # a store of 1,000 FA-KES and UCDP articles names ~700 claimants: the candidates run out
+    from geo.report.labels import _unused
+
+    taken = {f"#{0x101010 + k * 0x010203:06X}" for k in range(600)}
+    assert re.fullmatch(r"#[0-9A-F]{6}", _unused(taken))
+    colors = distinct_colors({f"p{k:04d}": 1 for k in range(1000)}, _same_colour_table(0))
+    assert len(set(colors.values())) == 1000
+    assert all(re.fullmatch(r"#[0-9a-fA-F]{6}", c) for c in colors.values())
+
+
 def test_the_real_party_table_gives_thirty_parties_thirty_colours():
     from geo.parties import load_parties
 

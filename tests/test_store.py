@@ -127,7 +127,7 @@ def test_postgis_commits_are_durable(postgis_url):
 
 def test_schema_version(store_url):
     with open_store(store_url) as s:
-        assert s.schema_version == SCHEMA_VERSION == 7
+        assert s.schema_version == SCHEMA_VERSION == 8
         s._conn.execute("INSERT INTO schema_version (version) VALUES (99)")
     with pytest.raises(SchemaVersionError, match="newer than this code"):
         open_store(store_url)

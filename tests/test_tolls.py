@@ -371,7 +371,7 @@ def test_cli_csv_party_and_as_of(coverage_db):
     csv = cli("--db", coverage_db, "--party", "armenia", "--as-of", "2020-09-28",
               "--format", "csv")
     lines = csv.strip().splitlines()
-    assert lines[0].startswith("party,reported_by,victim,outcome,toll,date,n_sources")
+    assert lines[0].startswith("conflict,party,reported_by,victim,outcome,toll,date,n_sources")
     row = dict(zip(lines[0].split(","), lines[1].split(",")))
     assert (row["party"], row["toll"], row["date"]) == ("armenia", "21", "2020-09-28")
     assert len(lines) == 2

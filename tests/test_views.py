@@ -1,6 +1,8 @@
 """Tables and the highlighted article view: labels keep reporter and victims apart, text is escaped."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -88,6 +90,26 @@ def test_highlight_article_marks_spans_and_escapes_the_text():
     assert '<mark class="geo-claim"' in out
     assert '<mark class="geo-boilerplate"' in out
     assert "#009E73" in out  # the victims' party colour
+
+
+def test_a_figure_inside_a_claim_is_marked_within_it():
+    # "the Observatory said 22 civilians were killed": the claim holds the figure
+    text = "Activists said 22 civilians were killed in Idlib <b>today</b>. Later news."
+    claim_end = text.index(". Later")
+    figure = text.index("22 civilians were killed")
+    detail = {"text": text,
+              "claims": [{"start": 0, "end": claim_end, "claimant": "armenia"}],
+              "casualties": [{"start": figure, "end": figure + len("22 civilians were killed"),
+                              "party": "azerbaijan"}],
+              "places": [{"start": text.index("Idlib"), "end": text.index("Idlib") + 5}]}
+    out = highlight_article(detail, PARTIES)
+    assert out.count('<mark class="geo-claim"') == 1
+    assert ">22 civilians were killed</mark>" in out and ">Idlib</mark>" in out
+    assert out.index('<mark class="geo-claim"') < out.index('<mark class="geo-casualty"')
+    assert "&lt;b&gt;today&lt;/b&gt;" in out and "<b>" not in out  # escaped inside too
+    assert out.count("<mark") == out.count("</mark>") == 3
+    assert "Activists said 22 civilians were killed in Idlib &lt;b&gt;today&lt;/b&gt;" in \
+        re.sub(r"<mark[^>]*>|</mark>", "", out)
 
 
 def _claim(start, claimant, stance, target, text, article="a1", sentence=None):

@@ -1,12 +1,13 @@
-"""The Articles tab: the list, one article highlighted, corrections of its places and parties
-(each undoable), and the bin: articles moved there leave every view until restored, and are
-deleted for good only when the user empties it."""
+"""The Articles tab: the list (with each article's conflict), one article highlighted,
+corrections of its places, parties and conflict (each undoable), and the bin: articles moved
+there leave every view until restored, and are deleted for good only when the user empties
+it."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from geo.report import highlight_article, item_label
+from geo.report import OTHER, conflict_names, highlight_article, item_label
 from geo.store import open_store
 
 from dashboard import data
@@ -15,6 +16,12 @@ from dashboard.data import View
 
 
 def show(view: View, articles: pd.DataFrame) -> None:
+    conflicts = data.article_conflicts_of(view.db, view.version)
+    names = conflict_names()
+    articles = articles.assign(conflict=[names.get(conflicts.get(i, OTHER), OTHER)
+                                         for i in articles["id"]])
+    articles = articles[["id", "title", "conflict"]
+                        + [c for c in articles.columns if c not in ("id", "title", "conflict")]]
     st.dataframe(articles, width="stretch", hide_index=True, height=240)
     titles = dict(zip(articles["id"], articles["title"]))
     if can_write():  # a viewer (``dashboard.auth``) may not delete
@@ -32,6 +39,9 @@ def show(view: View, articles: pd.DataFrame) -> None:
     st.html(highlight_article(detail, view.parties))
     if not can_write():  # viewers read; correcting needs a signed-in session (dashboard.auth)
         return
+    current = conflicts.get(pick, OTHER)
+    with st.expander(f"Conflict: {names.get(current, current)}"):
+        conflict_form(view, pick, current)
     with st.expander("Correct a place or a party"):
         place_form(view, pick, detail)
         party_form(view, pick)
@@ -88,6 +98,23 @@ def party_form(view: View, pick: str) -> None:
                  disabled=new_party is None or new_party == current):
         with open_store(view.db) as store:
             store.correct_party(row["kind"], int(row["item_id"]), new_party)
+        st.rerun()
+
+
+def conflict_form(view: View, pick: str, current: str) -> None:
+    """Move this article (and its figures, claims and places) to another conflict; the
+    "Corrections made" list below undoes it."""
+    names = conflict_names()
+    ids = list(names)
+    new = st.selectbox("Conflict of this article", ids, key=f"fix_conflict:{pick}",
+                       index=ids.index(current) if current in ids else None,
+                       format_func=lambda c: names[c],
+                       help="Assigned from the countries, regions and parties the article "
+                            "names most; its tolls move with it.")
+    if st.button("Move to this conflict", key="fix_conflict_go",
+                 disabled=new is None or new == current):
+        with open_store(view.db) as store:
+            store.correct_conflict(pick, new)
         st.rerun()
 
 

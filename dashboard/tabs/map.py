@@ -34,8 +34,9 @@ def show(view: View, bounds: Bounds, online: bool) -> None:
     filters = view.filters
     period = (filters.date_from, filters.date_to) if filters.date_from or filters.date_to else None
     map_options = dict(parties=view.parties, regions=data.regions(), online_tiles=False,
-                       title="Conflict map", period=period,
-                       subtitle=filters.with_dates(None, None).summary(view.parties),
+                       title=": ".join(filter(None, ("Conflict map", filters.conflicts_text()))),
+                       period=period,
+                       subtitle=filters.with_dates(None, None).summary(view.parties, False),
                        areas=areas, areas_note=AREA_NOTE)
     buttons = [("Map as HTML", "html", map_frame, map_options),
                ("Map as PNG", "png", map_frame, map_options),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.records import OUTCOMES
-from geo.report import tolls_charts, tolls_table
+from geo.report import conflict_names, tolls_charts, tolls_table
 
 from dashboard import data
 from dashboard.data import View
@@ -20,6 +20,13 @@ def show(view: View) -> None:
     if not result:
         st.info("No dated casualty figure matches the filters.")
         return
+    # a toll never mixes two wars: one conflict's tolls at a time
+    names = conflict_names()
+    shown = [c for c in names if any(t.conflict == c for t in result)]
+    if len(shown) > 1:
+        conflict = st.radio("Conflict", shown, horizontal=True, key="toll_conflict",
+                            format_func=lambda c: names[c])
+        result = [t for t in result if t.conflict == conflict]
     outcomes = sorted({t.outcome for t in result}, key=list(OUTCOMES).index)
     outcome = st.radio("Outcome", outcomes, horizontal=True, key="toll_outcome")
     for side, chart in tolls_charts(result, view.parties, outcome):

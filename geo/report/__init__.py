@@ -6,6 +6,9 @@ tables, charts, and the wording they share (``labels``). Pure functions over fra
 """
 from geo.report.areas import FINE_FOR_ADMIN1, FINE_FOR_REGION, area_totals, with_areas
 from geo.report.charts import selected_span, timeline_chart, timeline_data, tolls_charts
+from geo.report.conflicts import (OTHER, Conflict, article_conflicts, assign_conflict,
+                                  checked_conflict_id, conflict_name, conflict_names,
+                                  load_conflicts, with_conflicts)
 from geo.report.corrections import offline_geocoder, place_candidates
 from geo.report.filters import (DATE_PRESETS, ITEM_KINDS, Filters, date_bounds, filter_frame,
                                 preset_range, url_date_range)
@@ -26,6 +29,9 @@ __all__ = [
     "DATE_PRESETS", "ITEM_KINDS", "Filters", "date_bounds", "filter_frame", "preset_range",
     "url_date_range", "load_items", "with_precision", "StoreItems", "read_items", "MapView",
     "map_view", "tolls_as_of", "reported_tolls", "with_reports",
+    # conflicts
+    "OTHER", "Conflict", "article_conflicts", "assign_conflict", "checked_conflict_id",
+    "conflict_name", "conflict_names", "load_conflicts", "with_conflicts",
     # reports and tolls
     "Report", "Source", "Toll", "TollPoint", "to_reports", "known_by", "consolidated_items",
     "tolls_frame", "chart_frame",

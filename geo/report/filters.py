@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 import pandas as pd
 
 from geo.records import OUTCOMES, PRECISIONS
+from geo.report.conflicts import OTHER, conflict_names
 from geo.report.labels import PartyNames
 
 
@@ -41,6 +42,7 @@ class Filters:
     min_precision: Optional[str] = None  # keep items located this precisely or better
     search: str = ""  # case-insensitive substring of title, sentence, claim or place
     include_undated: bool = True
+    conflicts: tuple = ()  # conflict ids (``geo.report.conflicts``, "other" included)
 
     def __post_init__(self):
         for name in ("date_from", "date_to"):
@@ -54,6 +56,11 @@ class Filters:
                 raise ValueError(f"{name}: got {bad}, expected a subset of {list(allowed)}")
             object.__setattr__(self, name, values)
         object.__setattr__(self, "parties", _as_tuple(self.parties))
+        object.__setattr__(self, "conflicts", _as_tuple(self.conflicts))
+        unknown = [c for c in self.conflicts if c not in conflict_names()]
+        if unknown:
+            raise ValueError(f"conflicts: got {unknown}, expected ids of data/conflicts.csv "
+                             f"({', '.join(conflict_names())})")
         if self.min_precision is not None and self.min_precision not in PRECISIONS:
             raise ValueError(f"min_precision: got {self.min_precision!r}, expected one of "
                              f"{list(PRECISIONS)}")
@@ -63,6 +70,8 @@ class Filters:
     def to_params(self) -> dict:
         """Query parameters (only what differs from the defaults): lists for repeated keys."""
         out: dict = {}
+        if self.conflicts:
+            out["conflict"] = list(self.conflicts)
         if self.date_from:
             out["from"] = self.date_from
         if self.date_to:
@@ -108,12 +117,15 @@ class Filters:
                    outcomes=tuple(o for o in dict.fromkeys(many("outcome")) if o in OUTCOMES),
                    min_precision=one("precision") if one("precision") in PRECISIONS else None,
                    search=(one("q") or "")[:200],
-                   include_undated=one("undated") not in ("0", "false", "no"))
+                   include_undated=one("undated") not in ("0", "false", "no"),
+                   conflicts=tuple(c for c in dict.fromkeys(many("conflict"))
+                                   if c in conflict_names()))
 
-    def summary(self, parties=None) -> str:
-        """One line for titles and exports: 'Ukraine, Russia · 2014-07-01 to 2014-07-31 ...'."""
+    def summary(self, parties=None, conflicts: bool = True) -> str:
+        """One line for titles and exports: 'Syrian civil war · 2014-07-01 to 2014-07-31 ·
+        Syria, Russia ...' (``conflicts`` False: without the conflicts, which a title states)."""
         names = PartyNames(parties)
-        bits = []
+        bits = [self.conflicts_text()] if self.conflicts and conflicts else []
         if self.date_from or self.date_to:
             bits.append(f"{self.date_from or '...'} to {self.date_to or '...'}")
         bits.append(", ".join(names.name(p) for p in self.parties) if self.parties
@@ -127,6 +139,11 @@ class Filters:
         if self.search:
             bits.append(f"matching \u201c{self.search}\u201d")
         return " \u00b7 ".join(bits)
+
+    def conflicts_text(self) -> str:
+        """The conflicts shown, by name ("Syrian civil war, Iraq war ..."); "" for all."""
+        names = conflict_names()
+        return ", ".join(names.get(c, c) for c in self.conflicts)
 
     def with_dates(self, date_from, date_to) -> "Filters":
         return replace(self, date_from=date_from, date_to=date_to)
@@ -172,14 +189,18 @@ def url_date_range(filters: "Filters", lo: date, hi: date) -> tuple:
 def filter_frame(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The rows of ``frame`` (a store's items, ``geo.report.items.load_items``, corrections
     applied) that ``filters`` keep: the one filter engine of the dashboard, the exports and the
-    command line. Dates: an item's own date, undated items kept on request; parties: a figure
-    counts for its victims' party and its reporter, a claim for its claimant and target, a
+    command line. Conflicts: an item's article's (``geo.report.conflicts``); dates: an item's
+    own date, undated items kept on request; parties: a figure counts for its victims' party
+    and its reporter, a claim for its claimant and target, a
     place for the parties of its article's figures and claims (as corrected). Then kinds,
     outcomes, precision and search. Vectorised: a filter change on 10,000s of items costs
     milliseconds, with no new query."""
     if frame.empty:
         return frame
     keep = frame["kind"].isin(filters.kinds)
+    if filters.conflicts:  # a frame read without conflicts (``load_items`` adds them): other
+        conflict = frame["conflict"] if "conflict" in frame.columns else OTHER
+        keep &= pd.Series(conflict, index=frame.index).isin(filters.conflicts)
     if filters.date_from or filters.date_to:
         day = frame["date"].astype("string").str[:10]
         dated = pd.Series(True, index=frame.index)

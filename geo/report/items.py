@@ -1,10 +1,11 @@
 """The store's items as every view reads them: one ``Store.query()``, with the precision of
-the place each figure and claim is placed at."""
+the place each figure and claim is placed at and the conflict of its article."""
 from __future__ import annotations
 
 import pandas as pd
 
 from geo.records import PRECISIONS
+from geo.report.conflicts import with_conflicts
 
 
 def with_precision(frame: pd.DataFrame) -> pd.DataFrame:
@@ -40,5 +41,6 @@ def with_precision(frame: pd.DataFrame) -> pd.DataFrame:
 
 def load_items(store) -> pd.DataFrame:
     """Every item of the store (corrections applied), figures and claims given their
-    precision: the frame every view filters."""
-    return with_precision(store.query())
+    precision, every item its article's ``conflict`` (``geo.report.conflicts``, the user's
+    conflict fixes applied): the frame every view filters."""
+    return with_conflicts(with_precision(store.query()), store.conflict_fixes())

@@ -166,7 +166,7 @@ def _unused(taken: set[str]) -> str:
     """Some #rrggbb not in ``taken`` (only when the pool of candidates is spent)."""
     value = 0x101010
     while f"#{value:06X}" in taken:
-        value += 0x010203
+        value = (value + 0x010203) % 0x1000000  # wraps round: never more than six digits
     return f"#{value:06X}"
 
 

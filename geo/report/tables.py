@@ -6,6 +6,7 @@ from typing import Optional
 
 import pandas as pd
 
+from geo.report.conflicts import OTHER, conflict_names
 from geo.report.labels import (PartyNames, clean, count_text, figure_counts, figure_phrase,
                                reporter_phrase)
 
@@ -186,18 +187,19 @@ def figures_by_reporter(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
 def tolls_table(result: list, parties=None) -> pd.DataFrame:
     """One row per toll, party names spelled out, the biggest first within each victims'
     side: what each side reports, side by side."""
-    names = PartyNames(parties)
-    rows = [{"victims' side": names.name(t.party, default="unattributed"),
+    names, wars = PartyNames(parties), conflict_names()
+    rows = [{"conflict": wars.get(t.conflict or OTHER, t.conflict),
+             "victims' side": names.name(t.party, default="unattributed"),
              "reported by": names.name(t.reported_by, default="no source given")
              if t.reported_by else "no source given",
              "victims": t.victim, "outcome": t.outcome, "toll": t.toll, "as of": t.date,
              "independent sources": t.n_sources, "reports": t.n_reports,
              "flags": "; ".join(t.flags)} for t in result]
-    table = pd.DataFrame(rows, columns=["victims' side", "reported by", "victims", "outcome",
-                                        "toll", "as of", "independent sources", "reports",
-                                        "flags"])
-    return table.sort_values(["victims' side", "outcome", "toll"],
-                             ascending=[True, True, False], kind="stable")
+    table = pd.DataFrame(rows, columns=["conflict", "victims' side", "reported by", "victims",
+                                        "outcome", "toll", "as of", "independent sources",
+                                        "reports", "flags"])
+    return table.sort_values(["conflict", "victims' side", "outcome", "toll"],
+                             ascending=[True, True, True, False], kind="stable")
 
 
 def side_by_side(frame: pd.DataFrame, parties=None, area: Optional[str] = None,

@@ -40,6 +40,9 @@ from geo.fingerprints import is_rewrite, rewrite_neighbours
 
 WINDOW_DAYS = 3  # the same running total repeated within this many days is one report
 TOLL_KEY = ("party", "reported_by", "victim", "outcome")
+# A toll never mixes two wars: the conflict of a figure's article (``geo.report.conflicts``)
+# is part of every report's and toll's key, when the frame has one.
+CONFLICT = "conflict"
 
 
 @dataclass
@@ -76,10 +79,11 @@ class Report:
     sources: list[Source] = field(default_factory=list)
     n_sources: int = 0  # independent sources: outlets, with rewrites of one text counted once
     rows: list = field(default_factory=list)  # index labels of the frame rows behind it
+    conflict: Optional[str] = None  # its articles' conflict
 
     @property
     def key(self) -> tuple:
-        return (self.party, self.reported_by, self.victim, self.outcome)
+        return (self.party, self.reported_by, self.victim, self.outcome, self.conflict)
 
     @property
     def n_articles(self) -> int:
@@ -112,6 +116,7 @@ class Toll:
     series: list[TollPoint] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     in_toll: list[str] = field(default_factory=list)  # ids of the reports the toll is made of
+    conflict: Optional[str] = None  # the conflict of its figures' articles
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -197,7 +202,10 @@ def to_reports(frame: pd.DataFrame, signatures: Optional[dict] = None,
     figures = figures.assign(_value=figures["count_best"].fillna(figures["count_low"]))
     figures = figures[figures["_value"].notna()]
     dates = figures["date"].where(figures["date"].notna(), figures["article_date"])
-    figures = figures.assign(_date=[_iso(d) for d in dates],
+    conflicts = (figures[CONFLICT] if CONFLICT in figures.columns
+                 else pd.Series(None, index=figures.index, dtype=object))
+    figures = figures.assign(_conflict=conflicts.astype(object),
+                             _date=[_iso(d) for d in dates],
                              _article=figures["article_id"].fillna("").astype(str),
                              _start=pd.to_numeric(figures["start"]).fillna(0).astype(int))
     figures = figures.sort_values(["_date", "_article", "_start"], na_position="last",
@@ -208,15 +216,16 @@ def to_reports(frame: pd.DataFrame, signatures: Optional[dict] = None,
     # plain dicts: a pandas row lookup per field would cost seconds on 10,000 figures
     needed = [*TOLL_KEY, "_value", "_date", "_article", "_start", "figure_kind", "vague_word",
               "place", "source", "title", "url", "sentence", "end", "item_id", "count_low",
-              "count_high", "qualifier"]
+              "count_high", "qualifier", "_conflict"]
     for label, row in zip(figures.index, figures[needed].to_dict("records")):
         key = tuple(_none(row[c]) for c in TOLL_KEY)
+        conflict = _none(row["_conflict"])
         value = int(row["_value"])
         kind = _none(row["figure_kind"]) or "incident"
         when = row["_date"]
         # a historical figure and a current one, an increment and an incident, are different
         # reports even when equal; an incident's place is part of what it is
-        match_key = (*key, value, kind if kind in ("historical", "incremental") else None,
+        match_key = (*key, conflict, value, kind if kind in ("historical", "incremental") else None,
                      _none(row["vague_word"]),
                      None if kind == "cumulative" else _none(row["place"]))
         end = _none(row["end"])
@@ -241,7 +250,7 @@ def to_reports(frame: pd.DataFrame, signatures: Optional[dict] = None,
             count_low=_none(row["count_low"]), count_high=_none(row["count_high"]),
             qualifier=_none(row["qualifier"]), vague_word=_none(row["vague_word"]),
             figure_kind=kind, date=when, last_date=when, place=_none(row["place"]),
-            sources=[source], rows=[label])
+            sources=[source], rows=[label], conflict=conflict)
         open_reports[match_key] = report
         reports.append(report)
     for report in reports:
@@ -358,7 +367,7 @@ def known_by(frame: pd.DataFrame, as_of: Optional[str]) -> pd.DataFrame:
 
 def tolls(reports: list[Report], as_of: Optional[str] = None,
           signatures: Optional[dict] = None) -> list[Toll]:
-    """Per (party, reporter, victim category, outcome), the reported toll as of ``as_of``
+    """Per (party, reporter, victim category, outcome, conflict), the reported toll as of ``as_of``
     (default: all dates) and its series. Undated and historical reports stay out."""
     signatures = signatures or {}
     limit = _day(as_of) if as_of else None
@@ -379,19 +388,21 @@ def tolls(reports: list[Report], as_of: Optional[str] = None,
         out.append(Toll(party=key[0], reported_by=key[1], victim=key[2], outcome=key[3],
                         toll=points[-1].toll, date=max(seen, default=points[-1].date),
                         n_sources=last_change.n_sources, n_reports=len(group),
-                        series=points, flags=flags, in_toll=parts))
-    out.sort(key=lambda t: (str(t.party), str(t.reported_by), str(t.victim), t.outcome))
+                        series=points, flags=flags, in_toll=parts, conflict=key[4]))
+    out.sort(key=lambda t: (str(t.conflict or ""), str(t.party), str(t.reported_by),
+                            str(t.victim), t.outcome))
     return out
 
 
 def tolls_frame(result: list[Toll]) -> pd.DataFrame:
     """One row per toll (the latest value), for tables and CSV."""
-    rows = [{"party": t.party, "reported_by": t.reported_by, "victim": t.victim,
-             "outcome": t.outcome, "toll": t.toll, "date": t.date, "n_sources": t.n_sources,
-             "n_reports": t.n_reports, "flags": "; ".join(t.flags) or None,
+    rows = [{"conflict": t.conflict, "party": t.party, "reported_by": t.reported_by,
+             "victim": t.victim, "outcome": t.outcome, "toll": t.toll, "date": t.date,
+             "n_sources": t.n_sources, "n_reports": t.n_reports,
+             "flags": "; ".join(t.flags) or None,
              "series": " ".join(f"{p.date}:{p.toll}" for p in t.series)} for t in result]
-    columns = ["party", "reported_by", "victim", "outcome", "toll", "date", "n_sources",
-               "n_reports", "flags", "series"]
+    columns = ["conflict", "party", "reported_by", "victim", "outcome", "toll", "date",
+               "n_sources", "n_reports", "flags", "series"]
     return pd.DataFrame(rows, columns=columns)
 
 

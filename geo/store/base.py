@@ -136,6 +136,14 @@ class Store(ABC):
     def correct_party(self, kind: str, item_id: int, party: Optional[str]) -> int: ...
 
     @abstractmethod
+    def correct_conflict(self, article_id: str, conflict: str) -> int:
+        """Move one article to another conflict (``geo.report.conflicts``); the fix's id."""
+
+    @abstractmethod
+    def conflict_fixes(self) -> dict[str, str]:
+        """Article id -> the conflict a user put it in."""
+
+    @abstractmethod
     def corrections(self) -> pd.DataFrame: ...
 
     @abstractmethod

@@ -12,9 +12,11 @@ from geo.records import Extraction
 from geo.store.base import Store
 from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
                                  with_sentences)
-from geo.store.rows import (ARTICLES_SQL, BIN_SQL, BIN_UPDATE_SQL, DATE_RANGE_SQL, EMPTY_BIN_SQL,
-                            HAS_SQL, LIVE, PARTIES_SQL, RESTORE_UPDATE_SQL, SOURCES_SQL,
-                            VERSION_SQL, bin_marks, extraction_of, parties_of, utc_now,
+from geo.store.base import StoreError
+from geo.store.rows import (ARTICLES_SQL, BIN_SQL, BIN_UPDATE_SQL, CONFLICT_FIX_UPSERT_SQL,
+                            CONFLICT_FIXES_SQL, DATE_RANGE_SQL, EMPTY_BIN_SQL, HAS_SQL, LIVE,
+                            PARTIES_SQL, RESTORE_UPDATE_SQL, SOURCES_SQL, VERSION_SQL,
+                            bin_marks, checked_conflict, extraction_of, parties_of, utc_now,
                             wanted_signatures)
 
 # ``work(execute)`` for ``_transaction``: runs its statements through ``execute(sql, params)``
@@ -106,6 +108,29 @@ class ConnectionStore(Store):
         with self._lock:
             lo, hi = self._conn.execute(DATE_RANGE_SQL).fetchone()
         return lo, hi
+
+    # -- a conflict correction (the others are each backend's) ----------------------------
+
+    def correct_conflict(self, article_id: str, conflict: str) -> int:
+        """Put one article (and so its items) in ``conflict`` (an id of
+        ``data/conflicts.csv``, or "other"), whatever ``geo.report.conflicts`` assigns it;
+        a second correction of the article replaces the first. Returns the fix's id."""
+        conflict = checked_conflict(conflict)
+
+        def work(execute):
+            if execute(HAS_SQL, (article_id,)).fetchone() is None:
+                raise StoreError(f"no article {article_id!r} in the store")
+            execute(CONFLICT_FIX_UPSERT_SQL, (article_id, conflict, utc_now()))
+            row = execute("SELECT id FROM conflict_fixes WHERE article_id = ?",
+                          (article_id,)).fetchone()
+            return row[0], True
+        return self._transaction(work, "could not save the correction")
+
+    def conflict_fixes(self) -> dict[str, str]:
+        """Article id -> the conflict a user put it in."""
+        with self._lock:
+            rows = self._conn.execute(CONFLICT_FIXES_SQL).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     # -- the bin ------------------------------------------------------------------------------
 

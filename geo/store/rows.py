@@ -52,19 +52,29 @@ PARTY_FIX_UPSERT_SQL = (
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, article_id, idx)"
     " DO UPDATE SET party = excluded.party, created_at = excluded.created_at")
 
+CONFLICT_FIX_UPSERT_SQL = (
+    "INSERT INTO conflict_fixes (article_id, conflict, created_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (article_id)"
+    " DO UPDATE SET conflict = excluded.conflict, created_at = excluded.created_at")
+CONFLICT_FIXES_SQL = "SELECT article_id, conflict FROM conflict_fixes"
+
 CORRECTIONS_SQL = """
     SELECT 'place:' || id AS id, 'place' AS kind, name, article_id,
            NULL AS item_kind, NULL AS item_idx, lat, lon, resolved_name, precision,
-           country_code, admin1, NULL AS party, created_at
+           country_code, admin1, NULL AS party, NULL AS conflict, created_at
     FROM place_fixes
     UNION ALL
     SELECT 'party:' || id, 'party', NULL, article_id, kind, idx, NULL, NULL, NULL,
-           NULL, NULL, NULL, party, created_at
+           NULL, NULL, NULL, party, NULL, created_at
     FROM party_fixes
+    UNION ALL
+    SELECT 'conflict:' || id, 'conflict', NULL, article_id, NULL, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, conflict, created_at
+    FROM conflict_fixes
     ORDER BY created_at DESC, id DESC"""
 
 PARTY_TABLES = {"casualty": "casualties", "claim": "claims"}
-FIX_TABLES = {"place": "place_fixes", "party": "party_fixes"}
+FIX_TABLES = {"place": "place_fixes", "party": "party_fixes", "conflict": "conflict_fixes"}
 
 
 def _live(table: str, alias: str) -> str:
@@ -302,10 +312,20 @@ def party_table(kind: str) -> str:
     return table
 
 
+def checked_conflict(conflict: str) -> str:
+    """``correct_conflict``'s conflict id checked (the store knows no conflict table: the
+    callers check the id against ``data/conflicts.csv``)."""
+    conflict = str(conflict or "").strip()
+    if not conflict:
+        raise ValueError("a conflict correction needs the conflict id it sets")
+    return conflict
+
+
 def fix_table(correction_id: str) -> tuple[str, int]:
-    """The table and row id of a correction id ('place:N' / 'party:N')."""
+    """The table and row id of a correction id ('place:N' / 'party:N' / 'conflict:N')."""
     kind, _, number = str(correction_id).partition(":")
     table = FIX_TABLES.get(kind)
     if table is None or not number.isdigit():
-        raise ValueError(f"correction id {correction_id!r}: expected 'place:N' or 'party:N'")
+        raise ValueError(f"correction id {correction_id!r}: expected 'place:N', 'party:N' or "
+                         "'conflict:N'")
     return table, int(number)

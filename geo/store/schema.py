@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # Statements that bring a database of version N-1 to version N (``SQLiteStore`` and
 # ``PostGISStore`` run them; new tables come from the schema itself, which runs first). Write
 # them in SQL both accept: ADD COLUMN with TEXT, INTEGER or DOUBLE PRECISION (not REAL, which
@@ -30,6 +30,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 7: the bin: a deleted article keeps its rows, marked with when it was binned, until the
     # bin is emptied (every view reads only the articles whose ``binned_at`` is NULL)
     7: ("ALTER TABLE articles ADD COLUMN binned_at TEXT",),
+    # 8: a user's conflict fixes (``conflict_fixes``: the table comes from the schema)
+    8: (),
 }
 
 _ADD_COLUMN = re.compile(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
@@ -115,6 +117,13 @@ CREATE TABLE IF NOT EXISTS party_fixes (
     party TEXT,
     created_at TEXT NOT NULL,
     UNIQUE (kind, article_id, idx)
+);
+-- A user's conflict for one article (``geo.report.conflicts`` assigns the others).
+CREATE TABLE IF NOT EXISTS conflict_fixes (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    conflict TEXT NOT NULL,
+    created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
 CREATE INDEX IF NOT EXISTS articles_content ON articles(content_hash);
