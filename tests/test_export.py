@@ -227,3 +227,31 @@ def test_an_export_to_a_fifo_is_refused_before_anything_is_written(tmp_path, fmt
                            "article_id": "a"}])
     with pytest.raises(OSError, match="it is a FIFO, expected a regular file"):
         export(frame, fmt, fifo)
+
+
+def test_exported_rows_quote_a_window_of_a_huge_sentence(tmp_path):
+    """A sentence listing thousands of villages is written once per row as its quote around
+    the row's span (300 characters either side), not whole: an 8,000-place article made a
+    689 MB CSV. Short sentences are written whole."""
+    import pandas as pd
+
+    from geo.records import MAP_COLUMNS
+
+    names = [f"Village{i:04d}" for i in range(3000)]
+    sentence = "Shelling hit " + ", ".join(names) + "."
+    rows = []
+    for i in (0, 1500, 2999):
+        at = sentence.index(names[i])
+        row = dict.fromkeys(MAP_COLUMNS)
+        row.update(kind="place", place=names[i], lat=48.0, lon=37.0, sentence=sentence,
+                   sentence_start=100, start=100 + at, end=100 + at + len(names[i]),
+                   article_id="a")
+        rows.append(row)
+    short = dict(rows[0], sentence="Shelling hit Donetsk.", start=113, end=120)
+    frame = pd.DataFrame(rows + [short], columns=list(MAP_COLUMNS))
+    out = pd.read_csv(exports.export_csv(frame, tmp_path / "x.csv"))
+    quotes = list(out["sentence"])
+    assert all(len(q) < 700 for q in quotes)
+    assert all(name in q for name, q in zip(("Village0000", "Village1500", "Village2999"), quotes))
+    assert quotes[1].startswith("… ") and quotes[1].endswith(" …")
+    assert quotes[3] == "Shelling hit Donetsk."

@@ -21,6 +21,7 @@ from geo.report.charts import time_axis, timeline_chart, timeline_data, tolls_ch
 from geo.report.labels import (MIN_COLOR_DISTANCE, UNATTRIBUTED_COLOR, PartyNames,
                                color_distance, distinct_colors, party_weights)
 from tests.test_mapview import (FakeParties, FakeParty, _figure, _frame, _row, fake_parties,
+                                marker_classes,
                                 map_frame, markers, render, tiny_basemap)
 
 MAP_KW = {"parties": fake_parties(), "basemap": tiny_basemap()}
@@ -313,3 +314,23 @@ def test_the_png_is_a_figure_with_no_buttons_and_the_whole_key(tmp_path):
         finally:
             browser.close()
     assert violations == []  # the page runs whole under its own policy
+
+
+def test_claims_by_sources_the_table_does_not_know_share_the_unattributed_layer():
+    """Claimants may be phrases from the article ('activists', 'a military source'): they go
+    with the unattributed claims, in no layer or legend entry of their own, and each popup
+    still names its source."""
+    sources = ["activists", "a military source", "witnesses", "state media"]
+    rows = [_row(kind="claim", party=None, claimant=who, stance="claim", lat=36.2 + k / 10,
+                 lon=37.1, sentence=f"Shelling hit the town, {who} said.", start=k * 50,
+                 end=k * 50 + 30, claim_text="Shelling hit the town")
+            for k, who in enumerate(sources)]
+    rows.append(_row(kind="claim", party="armenia", claimant="armenia", stance="accusation",
+                     lat=40.18, lon=44.51, sentence="Armenia accused Baku.", start=400, end=420,
+                     claim_text="Armenia accused Baku"))
+    page = render(_frame(rows))
+    overlays = re.search(r"overlays :\s*\{(.*?)\}", page, re.S).group(1)
+    assert re.findall(r'"([^"]+)" :', overlays) == ["Armenia", "Unattributed"]
+    assert len([c for c in marker_classes(page) if "geo-claim" in c]) == 5
+    names = PartyNames(fake_parties()).shown(_frame(rows))
+    assert set(names.colors) == {"armenia"}  # only the table's parties take a colour

@@ -157,6 +157,12 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     names = PartyNames(default_parties() if parties is None else parties).shown(frame)
     rows = frame_rows(frame)
     items, unmapped = map_items(rows, group_places=group_places)
+    for item in items:
+        # a claim by a source the party table does not know ('activists', 'a military
+        # source': the popup names it) goes with the unattributed ones, not into a layer and
+        # a legend entry of its own: real news has hundreds of such sources
+        if item.kind == "claim" and not names.knows(item.party):
+            item.party = None
     spread(items)
 
     fmap = folium.Map(location=list(WORLD_CENTER), zoom_start=WORLD_ZOOM, tiles=None,

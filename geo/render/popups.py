@@ -6,8 +6,8 @@ import html
 from typing import Any, Iterable, Mapping, Optional
 
 from geo.render.escaping import esc, safe_url
-from geo.report import (PartyNames, as_int, clean, figure_count, figure_phrase, is_vague,
-                        reporter_phrase)
+from geo.report import (QUOTE_CONTEXT_CHARS, PartyNames, as_int, clean, clip_text,
+                        figure_count, figure_phrase, is_vague, reporter_phrase)
 
 _STANCE_VERBS = {"claim": "claims", "denial": "denies", "accusation": "accuses",
                  "demand": "demands", "call": "calls for", "statement": "says"}
@@ -31,29 +31,10 @@ def highlight_sentence(sentence: Any, start: Any = None, end: Any = None,
         if found >= 0:
             a, b = found, found + len(str(needle))
     if a is None:
-        return html.escape(_clip(sentence, 0, QUOTE_CONTEXT_CHARS))
-    before = _clip(sentence[:a], len(sentence[:a]), len(sentence[:a]))
+        return html.escape(clip_text(sentence, 0, QUOTE_CONTEXT_CHARS))
+    before = clip_text(sentence[:a], len(sentence[:a]), len(sentence[:a]))
     return (html.escape(before) + "<mark>" + html.escape(sentence[a:b]) + "</mark>"
-            + html.escape(_clip(sentence[b:], 0, 0)))
-
-
-# A popup quotes at most this many characters either side of the marked span: a sentence that
-# lists 8,000 villages (109 KB) would otherwise be copied into each of its 8,000 popups. The
-# whole sentence stays in the store and the data export (article, sentence_start, start, end).
-QUOTE_CONTEXT_CHARS = 300
-
-
-def _clip(text: str, a: int, b: int) -> str:
-    """``text`` kept to ``QUOTE_CONTEXT_CHARS`` before ``a`` and after ``b``, cut at a space,
-    with an ellipsis where something was left out."""
-    lo, hi = max(0, a - QUOTE_CONTEXT_CHARS), min(len(text), b + QUOTE_CONTEXT_CHARS)
-    if lo > 0:
-        space = text.find(" ", lo, a)
-        lo = space + 1 if space != -1 else lo
-    if hi < len(text):
-        space = text.rfind(" ", b, hi)
-        hi = space if space != -1 else hi
-    return ("… " if lo > 0 else "") + text[lo:hi] + (" …" if hi < len(text) else "")
+            + html.escape(clip_text(sentence[b:], 0, 0)))
 
 
 def _quote(inner_html: str) -> str:
@@ -129,7 +110,7 @@ def claim_popup(row: Mapping, names: PartyNames, show_place: bool = True) -> str
     verb = _STANCE_VERBS.get(clean(row.get("stance")) or "claim", "says")
     who = html.escape(names.name(claimant, default="Unattributed source"))
     said = clean(row.get("claim_text")) or clean(row.get("sentence"))
-    text = html.escape(_clip(str(said), 0, QUOTE_CONTEXT_CHARS)) if said else ""
+    text = html.escape(clip_text(str(said), 0, QUOTE_CONTEXT_CHARS)) if said else ""
     head = f"<b>{who} {verb}:</b> \u201c{text}\u201d"
     target = clean(row.get("target"))
     about = f"<br>About: {html.escape(names.name(target))}" if target is not None else ""

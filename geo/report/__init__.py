@@ -14,8 +14,9 @@ from geo.report.filters import (DATE_PRESETS, ITEM_KINDS, Filters, date_bounds, 
                                 preset_range, url_date_range)
 from geo.report.highlight import highlight_article
 from geo.report.items import load_items, with_precision
-from geo.report.labels import (PartyNames, as_int, clean, count_text, figure_count,
-                               figure_counts, figure_phrase, is_vague, reporter_phrase)
+from geo.report.labels import (QUOTE_CONTEXT_CHARS, PartyNames, as_int, clean, clip_text,
+                               count_text, figure_count, figure_counts, figure_phrase, is_vague,
+                               quote_of, reporter_phrase)
 from geo.report.tables import (binned_note, binned_rows, casualty_table, claims_table,
                                figures_by_reporter, figures_per_party, ingest_report,
                                item_label, parties_table, side_by_side, tolls_table)
@@ -43,5 +44,6 @@ __all__ = [
     "place_candidates", "offline_geocoder",
     # wording
     "PartyNames", "as_int", "clean", "count_text", "figure_count", "figure_counts",
-    "figure_phrase", "is_vague", "reporter_phrase",
+    "figure_phrase", "is_vague", "reporter_phrase", "QUOTE_CONTEXT_CHARS", "clip_text",
+    "quote_of",
 ]

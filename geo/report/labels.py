@@ -53,7 +53,15 @@ class PartyNames:
     def shown(self, frame: Optional[pd.DataFrame]) -> "PartyNames":
         """These names, coloured for the parties of ``frame`` drawn together (a map, a chart
         of it): no two alike. The same frame gives the same colours."""
-        return self.distinct(party_weights(frame))
+        weights = party_weights(frame)  # only the table's parties get a colour of their own
+        return self.distinct({p: n for p, n in weights.items() if self.knows(p)})
+
+    def knows(self, pid: Any) -> bool:
+        """``pid`` is a party of the table (with no table, every id counts as one)."""
+        pid = clean(pid)
+        if pid is None:
+            return False
+        return self.table is None or self.table.get(pid) is not None
 
     def name(self, pid: Any, default: str = "Unattributed") -> str:
         pid = clean(pid)
@@ -259,3 +267,35 @@ def figure_counts(frame: pd.DataFrame) -> pd.Series:
 
 def is_vague(row: Mapping) -> bool:
     return clean(row.get("qualifier")) == "vague" or figure_count(row) is None
+
+
+# A popup or an exported row quotes at most this many characters either side of its span: a
+# sentence that lists 8,000 villages (109 KB) would otherwise be copied into each of its 8,000
+# popups and rows. The store keeps the whole sentence (and the article it is cut from).
+QUOTE_CONTEXT_CHARS = 300
+
+
+def clip_text(text: str, a: int, b: int, context: int = QUOTE_CONTEXT_CHARS) -> str:
+    """``text`` kept to ``context`` characters before ``a`` and after ``b``, cut at a space,
+    with an ellipsis where something was left out."""
+    lo, hi = max(0, a - context), min(len(text), b + context)
+    if lo > 0:
+        space = text.find(" ", lo, a)
+        lo = space + 1 if space != -1 else lo
+    if hi < len(text):
+        space = text.rfind(" ", b, hi)
+        hi = space if space != -1 else hi
+    return ("… " if lo > 0 else "") + text[lo:hi] + (" …" if hi < len(text) else "")
+
+
+def quote_of(sentence: Any, start: Any = None, end: Any = None,
+             sentence_start: Any = None) -> Any:
+    """The item's sentence kept to ``QUOTE_CONTEXT_CHARS`` either side of its span (``start``,
+    ``end``: article offsets; ``sentence_start``: the sentence's), or to its first
+    ``2 * QUOTE_CONTEXT_CHARS`` characters when the span is not known; short ones whole."""
+    if not isinstance(sentence, str) or len(sentence) <= 2 * QUOTE_CONTEXT_CHARS:
+        return sentence
+    s0, s, e = as_int(sentence_start), as_int(start), as_int(end)
+    if s0 is not None and s is not None and e is not None and 0 <= s - s0 < e - s0 <= len(sentence):
+        return clip_text(sentence, s - s0, e - s0)
+    return clip_text(sentence, 0, QUOTE_CONTEXT_CHARS)
