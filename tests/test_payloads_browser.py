@@ -4,8 +4,9 @@ A store holds articles whose every free-text field (title, source, URL, text, pl
 their gazetteer names, sentences, reporters as written, vague words, claim texts, party ids the
 table does not know) carries payloads of eleven kinds. Each payload, if it ran, would write
 ``PWNED-<kind>`` to the console and request ``/pwned-<kind>``. Chromium opens every tab of the
-dashboard, the map's popups and tooltips, the article view, and the HTML export; a console and
-a request listener on every frame must see nothing, and no link may carry ``javascript:``.
+dashboard, the map's popups and tooltips, the article view, the HTML export and the page the
+PNG snapshot is taken of; a console and a request listener on every frame must see nothing,
+and no link may carry ``javascript:``.
 """
 from __future__ import annotations
 
@@ -168,3 +169,32 @@ def test_the_html_export_runs_no_payload(watched, tmp_path):
         _no_javascript_links(export)
     finally:
         export.context.close()
+
+
+def test_the_png_export_page_runs_no_payload(watched, hostile_store, tmp_path):
+    """The page the PNG snapshot is taken of (the export in snapshot mode: no buttons, the key
+    unfolded) opened in Chromium with the same listeners."""
+    from geo.parties import load_parties
+    from geo.places import load_regions
+    from geo.render import exports
+    from geo.report import read_items
+    from geo.store import open_store
+
+    page, _ = watched
+    with open_store(str(hostile_store)) as store:
+        frame = read_items(store, load_regions()).items
+    html = exports.export_html(frame, None, snapshot=True, parties=load_parties())
+    path = tmp_path / "snapshot.html"
+    path.write_text(html, encoding="utf-8")
+    shot = new_page(page.context.browser)
+    seen: list[str] = []
+    shot.on("console", lambda msg: seen.append(msg.text))
+    shot.on("request", lambda req: seen.append(req.url))
+    try:
+        shot.goto(path.as_uri())
+        shot.locator(".geo-marker").first.wait_for(timeout=30_000)
+        shot.wait_for_timeout(1000)
+        assert _pwned(seen) == []
+        _no_javascript_links(shot)
+    finally:
+        shot.context.close()
