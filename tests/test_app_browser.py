@@ -543,6 +543,18 @@ def test_with_a_password_a_viewer_gets_no_upload_form_until_signed_in(store_path
             other.context.close()
 
 
+def _choose_in(page, box, text: str) -> None:
+    """Pick the option ``text`` of a Streamlit multiselect: open it, wait for the option to be
+    listed (the widget may still be loading its options under load), click it, close."""
+    box.click()
+    page.keyboard.type(text)
+    option = page.get_by_role("option", name=text).first
+    option.wait_for(timeout=30_000)
+    option.click()
+    page.keyboard.press("Escape")
+    _wait_for(page, lambda: text in box.inner_text(), f"{text!r} to be chosen")
+
+
 def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, tmp_path):
     """Issue 14: select an article in the Articles tab, "Move to bin": it leaves the list and
     the counts; the bin's expander brings it back."""
@@ -561,10 +573,7 @@ def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, 
             box = page.locator('[data-testid="stMultiSelect"]').filter(
                 has_text="Articles to delete")
             box.wait_for(timeout=60_000)
-            box.click()
-            page.keyboard.type("Title a1")
-            page.keyboard.press("Enter")
-            page.keyboard.press("Escape")
+            _choose_in(page, box, "Title a1")
             page.get_by_role("button", name="Move to bin").click()
             page.get_by_text("Bin (1 article(s))").wait_for(timeout=60_000)
             with open_store(db) as store:
@@ -572,11 +581,11 @@ def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, 
             page.get_by_text("Bin (1 article(s))").click()
             restore = page.locator('[data-testid="stMultiSelect"]').filter(
                 has_text="Articles to restore")
-            restore.click()
-            page.keyboard.type("Title a1")
-            page.keyboard.press("Enter")
-            page.keyboard.press("Escape")
-            page.get_by_role("button", name="Restore", exact=True).click()
+            restore.wait_for(timeout=60_000)
+            _choose_in(page, restore, "Title a1")
+            button = page.get_by_role("button", name="Restore", exact=True)
+            _wait_for(page, button.is_enabled, "the Restore button to take the choice")
+            button.click()
             _wait_for(page, lambda: page.get_by_text("Bin (1 article(s))").count() == 0,
                       "the bin to be emptied by the restore")
             with open_store(db) as store:
