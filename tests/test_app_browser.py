@@ -543,16 +543,25 @@ def test_with_a_password_a_viewer_gets_no_upload_form_until_signed_in(store_path
             other.context.close()
 
 
-def _choose_in(page, box, text: str) -> None:
-    """Pick the option ``text`` of a Streamlit multiselect: open it, wait for the option to be
-    listed (the widget may still be loading its options under load), click it, close."""
-    box.click()
-    page.keyboard.type(text)
-    option = page.get_by_role("option", name=text).first
-    option.wait_for(timeout=30_000)
-    option.click()
-    page.keyboard.press("Escape")
-    _wait_for(page, lambda: text in box.inner_text(), f"{text!r} to be chosen")
+def _choose_in(page, box, text: str, button) -> None:
+    """Pick the option ``text`` of a Streamlit multiselect or selectbox until ``button``
+    (disabled while nothing is chosen) is enabled: under load the widget may still be loading
+    its options or rerunning when the first pick lands."""
+    for _ in range(4):
+        box.click()
+        page.keyboard.type(text)
+        option = page.get_by_role("option", name=text).first
+        try:
+            option.wait_for(timeout=15_000)
+            option.click()
+        except Exception:  # noqa: BLE001 - the list was redrawn under us: pick again
+            pass
+        page.keyboard.press("Escape")
+        for _ in range(20):
+            if button.is_enabled():
+                return
+            page.wait_for_timeout(500)
+    pytest.fail(f"could not choose {text!r}")
 
 
 def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, tmp_path):
@@ -573,8 +582,9 @@ def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, 
             box = page.locator('[data-testid="stMultiSelect"]').filter(
                 has_text="Articles to delete")
             box.wait_for(timeout=60_000)
-            _choose_in(page, box, "Title a1")
-            page.get_by_role("button", name="Move to bin").click()
+            move = page.get_by_role("button", name="Move to bin")
+            _choose_in(page, box, "Title a1", move)
+            move.click()
             page.get_by_text("Bin (1 article(s))").wait_for(timeout=60_000)
             with open_store(db) as store:
                 assert list(store.binned()["id"]) == ["a1"] and len(store) == 1
@@ -582,9 +592,8 @@ def test_an_article_moved_to_the_bin_leaves_the_page_and_is_restored(dashboard, 
             restore = page.locator('[data-testid="stMultiSelect"]').filter(
                 has_text="Articles to restore")
             restore.wait_for(timeout=60_000)
-            _choose_in(page, restore, "Title a1")
             button = page.get_by_role("button", name="Restore", exact=True)
-            _wait_for(page, button.is_enabled, "the Restore button to take the choice")
+            _choose_in(page, restore, "Title a1", button)
             button.click()
             _wait_for(page, lambda: page.get_by_text("Bin (1 article(s))").count() == 0,
                       "the bin to be emptied by the restore")
@@ -651,11 +660,8 @@ def test_an_article_is_moved_to_another_conflict_filtered_and_undone(app_url, st
     summary.click()
     box = fresh.locator('[data-testid="stSelectbox"]').filter(has_text="Conflict of this article")
     box.wait_for(timeout=60_000)
-    box.click()
-    fresh.keyboard.type("Yemeni")
-    fresh.keyboard.press("Enter")
     move = fresh.get_by_role("button", name="Move to this conflict")
-    _wait_for(fresh, move.is_enabled, "the conflict chosen")
+    _choose_in(fresh, box, "Yemeni civil war", move)
     move.click()
     fresh.get_by_text("Conflict: Yemeni civil war").wait_for(timeout=60_000)
     with open_store(store_path) as store:
