@@ -383,21 +383,14 @@ def _structures(c: Corpus, t: _Tags, tiny: int, as_root: bool) -> None:
     (c.root / "special").mkdir(exist_ok=True)
     os.mkfifo(c.root / "special" / "fifo.txt")
     c.add("special/fifo.txt", None, "structure", "a FIFO", errors=1, reason="FIFO")
-    (c.root / "special/self.txt").symlink_to("self.txt")
-    c.add("special/self.txt", None, "structure", "a link to itself", errors=1,
-          reason="symbolic link")
-    (c.root / "special/loop").symlink_to("..")
-    c.add("special/loop", None, "structure", "a folder link to its parent", errors=1,
-          reason="symbolic link")
-    (c.root / "special/passwd.txt").symlink_to("/etc/passwd")
-    c.add("special/passwd.txt", None, "structure", "a link to /etc/passwd", errors=1,
-          reason="symbolic link")
-    (c.root / "special/dangling.txt").symlink_to("nowhere.txt")
-    c.add("special/dangling.txt", None, "structure", "a dangling link", errors=1,
-          reason="symbolic link")
-    (c.root / "special/inner.txt").symlink_to("../fmt/plain.txt")
-    c.add("special/inner.txt", None, "structure", "a link inside the corpus", errors=1,
-          reason="symbolic link")
+    # links in a folder are named, never followed, wherever they point
+    for name, target, what in [("self.txt", "self.txt", "a link to itself"),
+                               ("loop", "..", "a folder link to its parent"),
+                               ("passwd.txt", "/etc/passwd", "a link to /etc/passwd"),
+                               ("dangling.txt", "nowhere.txt", "a dangling link"),
+                               ("inner.txt", "../fmt/plain.txt", "a link inside the corpus")]:
+        (c.root / "special" / name).symlink_to(target)
+        c.add(f"special/{name}", None, "structure", what, errors=1, reason="symbolic link")
     # unreadable: as root permissions do not apply, so the file is read and stored
     c.add("special/unreadable.txt", article(t()), "structure",
           "chmod 000 file" + (" (running as root: readable, stored)" if as_root else ""),

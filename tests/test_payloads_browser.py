@@ -15,7 +15,7 @@ import re
 import pytest
 
 from geo.records import Article, Casualty, Claim, Extraction, Place
-from tests.browser import (MAP_FRAME, browser_page, download, new_page, streamlit_server,
+from tests.browser import (browser_page, download, new_page, streamlit_server,
                            wait_for_map)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -153,22 +153,28 @@ def test_the_html_export_runs_no_payload(watched, tmp_path):
     html = path.read_text(encoding="utf-8")
     assert "<script>console.log('PWNED" not in html
     assert not re.search(r"<img src=x onerror", html)
-    export = new_page(page.context.browser)
-    export_seen: list[str] = []
-    export.on("console", lambda msg: export_seen.append(msg.text))
-    export.on("request", lambda req: export_seen.append(req.url))
+    _open_file_and_watch(page.context.browser, path, click_markers=True)
+
+
+def _open_file_and_watch(browser, path, click_markers: bool = False) -> None:
+    """Open an exported page from disk in a new page with console and request listeners
+    (clicking each marker's popup open when asked): no payload runs, no javascript: link."""
+    opened = new_page(browser)
+    seen: list[str] = []
+    opened.on("console", lambda msg: seen.append(msg.text))
+    opened.on("request", lambda req: seen.append(req.url))
     try:
-        export.goto(path.as_uri())
-        export.locator(".geo-marker").first.wait_for(timeout=30_000)
-        markers = export.locator(".geo-marker")
-        for i in range(markers.count()):
+        opened.goto(path.as_uri())
+        opened.locator(".geo-marker").first.wait_for(timeout=30_000)
+        markers = opened.locator(".geo-marker")
+        for i in range(markers.count() if click_markers else 0):
             markers.nth(i).dispatch_event("click")
-            export.wait_for_timeout(200)
-        export.wait_for_timeout(1000)
-        assert _pwned(export_seen) == []
-        _no_javascript_links(export)
+            opened.wait_for_timeout(200)
+        opened.wait_for_timeout(1000)
+        assert _pwned(seen) == []
+        _no_javascript_links(opened)
     finally:
-        export.context.close()
+        opened.context.close()
 
 
 def test_the_png_export_page_runs_no_payload(watched, hostile_store, tmp_path):
@@ -186,15 +192,4 @@ def test_the_png_export_page_runs_no_payload(watched, hostile_store, tmp_path):
     html = exports.export_html(frame, None, snapshot=True, parties=load_parties())
     path = tmp_path / "snapshot.html"
     path.write_text(html, encoding="utf-8")
-    shot = new_page(page.context.browser)
-    seen: list[str] = []
-    shot.on("console", lambda msg: seen.append(msg.text))
-    shot.on("request", lambda req: seen.append(req.url))
-    try:
-        shot.goto(path.as_uri())
-        shot.locator(".geo-marker").first.wait_for(timeout=30_000)
-        shot.wait_for_timeout(1000)
-        assert _pwned(seen) == []
-        _no_javascript_links(shot)
-    finally:
-        shot.context.close()
+    _open_file_and_watch(page.context.browser, path)

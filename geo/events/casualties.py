@@ -341,13 +341,19 @@ def held_by(b: Binding, sent: Span, parties) -> Optional[str]:
     lemma, lower = b.victim.lemma_.lower(), b.victim.lower_
     if b.trigger is None or not (lemma in NONSTATE_FORCES or lower in NONSTATE_FORCES):
         return None
+    return _party_of_the_place(b, sent, parties, state=False)
+
+
+def _party_of_the_place(b: Binding, sent: Span, parties, state: bool) -> Optional[str]:
+    """The party the outcome's place names ("killed in DPR south", "in east Ukraine"): a
+    state (``state``) or a non-state party, else None."""
     for prep in b.trigger.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "at", "outside"):
             # the place's own words ("in DPR south"), not what hangs off it ("in fighting
             # with Nusra Front": the enemy)
             named = party_in(_place_words(prep, sent), parties)
-            if named and parties.get(named) is not None \
-                    and parties.get(named).country_code is None:
+            party = parties.get(named) if named else None
+            if party is not None and bool(party.country_code) == state:
                 return named
     return None
 
@@ -358,12 +364,7 @@ def land_forces(b: Binding, sent: Span, parties, home_state: Optional[str]) -> O
     lemma, lower = b.victim.lemma_.lower(), b.victim.lower_
     if b.trigger is None or not (lemma in STATE_FORCES or lower in STATE_FORCES):
         return None
-    for prep in b.trigger.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "at", "outside"):
-            named = party_in(_place_words(prep, sent), parties)
-            if named and parties.get(named) is not None and parties.get(named).country_code:
-                return named
-    return home_state
+    return _party_of_the_place(b, sent, parties, state=True) or home_state
 
 
 def _place_words(prep: Token, sent: Span) -> list[Token]:

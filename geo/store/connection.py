@@ -9,7 +9,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 import pandas as pd
 
 from geo.records import Extraction
-from geo.store.base import Store
+from geo.store.base import SchemaVersionError, Store
+from geo.store.schema import SCHEMA_VERSION
 from geo.store.items_sql import (TEXTS_BATCH, map_items_query, texts_sql, typed, valid_kinds,
                                  with_sentences)
 from geo.store.base import StoreError
@@ -38,6 +39,30 @@ class ConnectionStore(Store):
         """Run ``work`` in one write transaction (the change counter moves when it changed
         something); ``StoreError`` starting with ``failure`` when the database refuses."""
         raise NotImplementedError
+
+    # what the error messages call this store, and an empty database of it
+    label: str = "the store"
+    EMPTY_WORDS = "empty"
+
+    def _current_version(self) -> Optional[int]:
+        raise NotImplementedError
+
+    def _check_version(self, version: Optional[int]) -> None:
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"database {self.label} has schema version {version}, newer than this "
+                f"code's {SCHEMA_VERSION}: upgrade the code")
+
+    def _check_read_only_schema(self) -> None:
+        """A read-only store is read as it is: it must be of this code's schema."""
+        version = self._current_version()
+        self._check_version(version)
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.read_only_reason}; it is " + (
+                    self.EMPTY_WORDS if version is None else f"of schema version {version}, "
+                    f"older than this code's {SCHEMA_VERSION}") + ": open it once writable to "
+                "create or migrate it")
 
     def version(self) -> int:
         with self._lock:

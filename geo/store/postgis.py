@@ -17,7 +17,7 @@ from typing import Any, Optional
 import pandas as pd
 
 from geo.records import Article, Extraction
-from geo.store.base import Added, SchemaVersionError, StoreError
+from geo.store.base import Added, StoreError
 from geo.store.connection import ConnectionStore
 from geo.store.pg_schema import PG_SCHEMA, POSTGIS_EXTENSION
 from geo.store.rows import (ARTICLE_INSERT_SQL, BUMP_SQL, CORRECTIONS_SQL, FIND_SAME_SQL,
@@ -104,6 +104,8 @@ def _create_database(conninfo: str, label: str) -> Any:
 
 
 class PostGISStore(ConnectionStore):
+    EMPTY_WORDS = "not a conflict-map store yet"
+
     def __init__(self, url: str, read_only: bool = False):
         """Connect, and create or migrate the schema; ``read_only``: every transaction of
         this connection is READ ONLY, nothing is created or migrated, writes raise
@@ -139,22 +141,6 @@ class PostGISStore(ConnectionStore):
         if self._conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
             return None  # a new database
         return self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
-
-    def _check_version(self, version: Optional[int]) -> None:
-        if version is not None and version > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"database {self.label} has schema version {version}, newer than this "
-                f"code's {SCHEMA_VERSION}: upgrade the code")
-
-    def _check_read_only_schema(self) -> None:
-        version = self._current_version()
-        self._check_version(version)
-        if version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.read_only_reason}; it is " + (
-                    "not a conflict-map store yet" if version is None else
-                    f"of schema version {version}, older than this code's {SCHEMA_VERSION}")
-                + ": open it once writable to create or migrate it")
 
     def _check_not_foreign(self) -> None:
         """A schema without our version table but with tables of our names is another

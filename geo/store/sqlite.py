@@ -12,7 +12,7 @@ from typing import Optional
 import pandas as pd
 
 from geo.records import Article, Extraction
-from geo.store.base import Added, SchemaVersionError, StoreError
+from geo.store.base import Added, StoreError
 from geo.store.connection import ConnectionStore
 from geo.store.rows import (ARTICLE_INSERT_SQL, BUMP_SQL, CORRECTIONS_SQL, FIND_SAME_SQL,
                             ITEM_TABLES, PARTY_FIX_UPSERT_SQL, PLACE_FIX_INSERT_SQL,
@@ -30,7 +30,7 @@ class SQLiteStore(ConnectionStore):
         """Open (create, migrate) the store at ``path``. A damaged file or another
         application's SQLite file is refused (``StoreError``) and left as it was; a store the
         user may not write, or ``read_only``, is opened read-only (``geo.store.sqlite_file``)."""
-        self.path = path
+        self.path = self.label = path
         check_header(path)
         way = opening(path, read_only)
         self.read_only, self.read_only_reason = way.read_only, way.reason
@@ -78,23 +78,6 @@ class SQLiteStore(ConnectionStore):
             return self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
         except sqlite3.OperationalError:  # no such table: a new database
             return None
-
-    def _check_version(self, version: Optional[int]) -> None:
-        if version is not None and version > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"database {self.path} has schema version {version}, newer than this "
-                f"code's {SCHEMA_VERSION}: upgrade the code")
-
-    def _check_read_only_schema(self) -> None:
-        """A read-only store is read as it is: it must be of this code's schema."""
-        version = self._current_version()
-        self._check_version(version)
-        if version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.read_only_reason}; it is " + (
-                    "empty" if version is None else f"of schema version {version}, older "
-                    f"than this code's {SCHEMA_VERSION}") + ": open it once writable to "
-                "create or migrate it")
 
     def _init_schema(self) -> None:
         version = self._current_version()
