@@ -19,6 +19,10 @@ STANCES = ("claim", "denial", "accusation", "demand", "call", "statement")
 # addition to an earlier figure ("two more"), the losses of one incident, or a past war's toll
 # ("in the 1990s war"), which never enters a current toll (see ``geo.report.tolls``).
 FIGURE_KINDS = ("cumulative", "incremental", "incident", "historical")
+# ACLED's top-level event types (ACLED Codebook 2023, section 2), for the event a figure counts
+# the losses of; None when its sentence gives no cue (``geo.events.event_types``).
+EVENT_TYPES = ("battles", "explosions", "violence_against_civilians", "protests", "riots",
+               "strategic_developments")
 
 
 @dataclass

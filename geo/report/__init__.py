@@ -14,7 +14,7 @@ from geo.report.filters import (DATE_PRESETS, ITEM_KINDS, Filters, date_bounds, 
                                 preset_range, url_date_range)
 from geo.report.highlight import highlight_article
 from geo.report.items import load_items, with_precision
-from geo.report.labels import (QUOTE_CONTEXT_CHARS, PartyNames, as_int, clean, clip_text,
+from geo.report.labels import (EVENT_TYPE_LABELS, QUOTE_CONTEXT_CHARS, PartyNames, as_int, clean, clip_text,
                                count_text, figure_count, figure_counts, figure_phrase, is_vague,
                                quote_of, reporter_phrase)
 from geo.report.tables import (binned_note, binned_rows, casualty_table, claims_table,
@@ -45,5 +45,6 @@ __all__ = [
     # wording
     "PartyNames", "as_int", "clean", "count_text", "figure_count", "figure_counts",
     "figure_phrase", "is_vague", "reporter_phrase", "QUOTE_CONTEXT_CHARS", "clip_text",
+    "EVENT_TYPE_LABELS",
     "quote_of",
 ]

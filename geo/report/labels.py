@@ -16,6 +16,15 @@ import pandas as pd
 from geo.parties import fallback_color
 
 UNATTRIBUTED_COLOR = "#555555"
+# ACLED's names of its event types (``geo.records.EVENT_TYPES``), as the legend and filters show them
+EVENT_TYPE_LABELS = {
+    "battles": "Battles",
+    "explosions": "Explosions/Remote violence",
+    "violence_against_civilians": "Violence against civilians",
+    "protests": "Protests",
+    "riots": "Riots",
+    "strategic_developments": "Strategic developments",
+}
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
