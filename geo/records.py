@@ -97,6 +97,12 @@ class Casualty:
     reported_by_text: Optional[str] = None  # the speaker phrase as written ("DPR defence
     # ministry", "local officials"); set whenever there is a speaker
     figure_kind: Optional[str] = None  # one of FIGURE_KINDS
+    # who inflicted the outcome, kept apart from the victims' side and the reporter: a party
+    # id when the attacker names one ("Russian airstrikes"), and the attacker's phrase as
+    # written ("Russian airstrikes", "gunmen") whenever the sentence names an attacker
+    actor: Optional[str] = None
+    actor_text: Optional[str] = None
+    event_type: Optional[str] = None  # one of EVENT_TYPES, None when the sentence gives no cue
 
 
 @dataclass
@@ -144,6 +150,9 @@ MAP_COLUMNS = (
     "reported_by_text",  # the source phrase as written (casualties only)
     "outcome", "count_best", "count_low", "count_high", "qualifier", "victim", "vague_word",
     "figure_kind",
+    "actor",  # party id of who inflicted a figure's outcome, when named (casualties only)
+    "actor_text",  # the attacker's phrase as written (casualties only)
+    "event_type",  # ACLED's event type of a figure (``EVENT_TYPES``), None: unspecified
     "stance", "claimant", "target", "claim_text",
     "sentence", "sentence_start", "start", "end",  # provenance: the sentence, its offset and
     # the item's span, all in the article text

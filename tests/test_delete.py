@@ -147,6 +147,6 @@ def test_a_version_6_store_is_migrated_with_an_empty_bin(tmp_path):
         conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('old', 'x', 'now')")
     conn.close()
     with open_store(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 8
+        assert store.schema_version == SCHEMA_VERSION == 9
         assert list(store.articles()["id"]) == ["old"] and store.binned().empty
         assert store.bin(["old"]) == ["old"] and len(store) == 0

@@ -25,7 +25,8 @@ TEXT = ("Azerbaijani authorities say 14 civilians were killed. Armenia claimed t
 
 def make_extraction(id="a1", date="2020-09-30", casualty_date=None, party="Azerbaijan",
                     claimant="Armenia", target="Turkey", reported_by=None,
-                    reported_by_text="Azerbaijani authorities") -> Extraction:
+                    reported_by_text="Azerbaijani authorities", actor=None, actor_text=None,
+                    event_type=None) -> Extraction:
     # each id its own text: an article's identity is its content (the same text under two ids
     # is one article, see tests/test_store_identity.py); the items lie in TEXT
     article = Article(id=id, text=f"{TEXT} ({id})", title=f"Title {id}", date=date, source="VG",
@@ -42,7 +43,8 @@ def make_extraction(id="a1", date="2020-09-30", casualty_date=None, party="Azerb
                              party if reported_by is None else reported_by, 28, 39,
                              sentence=TEXT[:54], sentence_start=0, place="Azerbaijan",
                              lat=40.1, lon=47.5, date=casualty_date,
-                             reported_by_text=reported_by_text)],
+                             reported_by_text=reported_by_text, actor=actor,
+                             actor_text=actor_text, event_type=event_type)],
         claims=[Claim(claimant, "accusation", target, TEXT[55:], 55, len(TEXT),
                       sentence=TEXT[55:], sentence_start=55)],
     )
@@ -127,7 +129,7 @@ def test_postgis_commits_are_durable(postgis_url):
 
 def test_schema_version(store_url):
     with open_store(store_url) as s:
-        assert s.schema_version == SCHEMA_VERSION == 8
+        assert s.schema_version == SCHEMA_VERSION == 9
         s._conn.execute("INSERT INTO schema_version (version) VALUES (99)")
     with pytest.raises(SchemaVersionError, match="newer than this code"):
         open_store(store_url)
@@ -144,8 +146,10 @@ def test_version_1_database_is_migrated(tmp_path):
     v1 = v1.replace("    figure_kind TEXT,\n", "").replace(
         "ingested_at TEXT NOT NULL,\n    signature TEXT,", "ingested_at TEXT NOT NULL --")
     v1 = v1.replace("\n    binned_at TEXT", "\n")
+    v1 = v1.replace("    actor TEXT, actor_text TEXT, event_type TEXT,\n", "")
     assert v1.count("sentence TEXT") == 2  # only casualties and claims had one
     assert "figure_kind" not in v1 and "signature TEXT" not in v1 and "binned_at" not in v1
+    assert "event_type" not in v1
     conn.executescript(v1)
     conn.execute("INSERT INTO schema_version (version) VALUES (1)")
     conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('old', 'x', 'now')")
@@ -159,6 +163,7 @@ def test_version_1_database_is_migrated(tmp_path):
         old = s.get_extraction("old").casualties[0]
         assert (old.reported_by, old.reported_by_text) == ("activists", None)
         assert old.figure_kind is None and old.sentence == "x"
+        assert (old.actor, old.actor_text, old.event_type) == (None, None, None)
         # the rewrite signature is computed for articles stored before it existed
         assert s.article("old")["signature"]
         assert s.add(make_extraction()) == "ok"
@@ -295,12 +300,24 @@ def test_query_row_contents(store):
     assert (cas["party"], cas["reported_by"], cas["count_best"], cas["date"],
             cas["article_date"]) == ("Azerbaijan", "Azerbaijan", 14, "2020-09-29", "2020-09-30")
     assert cas["reported_by_text"] == "Azerbaijani authorities"
+    assert (cas["actor"], cas["actor_text"], cas["event_type"]) == (None, None, None)
     assert place["reported_by_text"] is None and claim["reported_by_text"] is None
     assert (claim["party"], claim["claimant"], claim["target"], claim["stance"]) == (
         "Armenia", "Armenia", "Turkey", "accusation")
     assert pd.isna(claim["lat"])  # rows without coordinates are still returned
     assert claim["claim_text"] == TEXT[55:] and claim["start"] == 55
     assert place["title"] == "Title a1" and place["url"] == "https://example.org/a1"
+
+
+def test_actor_and_event_type_round_trip(store):
+    store.add(make_extraction(actor="Armenia", actor_text="Armenian shelling",
+                              event_type="explosions"))
+    cas = store.query(kinds=["casualty"]).to_dict("records")[0]
+    assert (cas["actor"], cas["actor_text"], cas["event_type"]) == (
+        "Armenia", "Armenian shelling", "explosions")
+    assert cas["party"] == "Azerbaijan"  # the victims' side stays apart from the actor
+    stored = store.get_extraction("a1").casualties[0]
+    assert (stored.actor, stored.event_type) == ("Armenia", "explosions")
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from typing import Callable, Optional
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from geo.events.actors import ATTACKS, attack_fields, attacker_of
 from geo.events.binding import (Binding, bind_by_parse, bind_by_patterns, bind_lists,
                                 counts_attacker)
 from geo.events.figure_kinds import figure_kind
@@ -231,6 +232,8 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             anchors = [t for t in (b.trigger, b.victim, doc[c.start] if c.end > c.start
                                    else None) if t is not None and sent.start <= t.i < sent.end]
             place = place_for(span.start_char, span.end_char, sent, anchors=anchors)
+            kind = figure_kind(b.trigger, doc[c.start:c.end], sent, increment=c.increment,
+                               toll=b.toll, article_date=article_date)
             found.append(Casualty(
                 outcome=b.outcome, count_best=c.best, qualifier=c.qualifier, victim=victim,
                 party=party, reported_by=reported_by, start=span.start_char,
@@ -239,9 +242,8 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 sentence_start=sent.start_char, place=place[0], lat=place[1], lon=place[2],
                 date=date_for(b.trigger, sent),
                 reported_by_text=speaker.text if speaker else None,
-                figure_kind=figure_kind(b.trigger, doc[c.start:c.end], sent,
-                                        increment=c.increment, toll=b.toll,
-                                        article_date=article_date)))
+                figure_kind=kind, **attack_fields(b, sent, parties, victim, party, speaker,
+                                                  kind)))
             # where the sentence itself places the figure (None: the article's main place)
             own_places[id(found[-1])] = place[3] if len(place) > 3 else place[0]
             if b.extras.get("listed"):
@@ -262,39 +264,12 @@ STATE_ATTACKERS = {"army", "troops", "forces", "military", "soldiers", "units", 
                    "pro-government", "pro-kiev", "pro-kyiv"}
 
 
-# The attack that inflicts an outcome: "killed in Ukrainian shelling", "X's attack kills".
-ATTACKS = {"attack", "shelling", "strike", "airstrike", "raid", "offensive", "bombardment",
-           "fire", "assault", "ambush", "bombing", "shell"}
-
-
-def _attacker(b: Binding, sent: Span) -> Optional[Token]:
-    """Who inflicts the outcome: the subject of an active outcome verb that has the victims
-    as its object ("opposition forces killed a pilot"), the agent of a passive one ("were
-    killed by rebels"), or the attack it happened in ("killed in Ukrainian shelling")."""
-    verb = b.trigger
-    if verb is None:
-        return None
-    inside = lambda t: sent.start <= t.i < sent.end  # noqa: E731
-    for child in verb.children:
-        if child.dep_ == "agent":
-            return next((c for c in child.children if c.dep_ == "pobj" and inside(c)), None)
-        if child.dep_ == "prep" and child.lower_ in ("in", "after", "during", "by") and any(
-                c.lemma_.lower() in ATTACKS for c in child.children if c.dep_ == "pobj"):
-            return next(c for c in child.children if c.dep_ == "pobj")
-    if verb.pos_ not in ("VERB", "AUX") or b.victim is None or b.victim.head.i != verb.i \
-            or b.victim.dep_ != "dobj":
-        return None
-    if verb.dep_ == "acl" and sent.start <= verb.head.i < verb.i:
-        return verb.head  # "the opposition killed 20 troops" parsed as a reduced relative
-    return next((c for c in verb.children if c.dep_ == "nsubj" and inside(c)), None)
-
-
 def enemy_of_attacker(b: Binding, sent: Span, parties, home_state: str) -> Optional[str]:
     """The victims' side from their attacker in a story set in ``home_state``: the state's
     soldiers killed by insurgents are the state's ("the opposition killed 20 army troops"),
     insurgents killed by the state's forces are the one non-state side on its soil
     (``nonstate_opponent``, none when several could be meant)."""
-    attacker = _attacker(b, sent)
+    attacker = attacker_of(b, sent)
     if attacker is None:
         return None
     # the attacker's noun and what precedes it ("the Syrian army"), not its place ("rebels

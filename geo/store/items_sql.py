@@ -68,6 +68,7 @@ MAP_SELECTS = {
                NULL AS party, NULL AS reported_by, NULL AS reported_by_text,
                NULL AS outcome, {_NO_COUNTS},
                NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               NULL AS actor, NULL AS actor_text, NULL AS event_type,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
                p.sentence, p.sentence_start, p.sentence_len,
                p."start" AS "start", p."end" AS "end"
@@ -82,6 +83,7 @@ MAP_SELECTS = {
                c.reported_by, c.reported_by_text,
                c.outcome, c.count_best, c.count_low, c.count_high,
                c.qualifier, c.victim, c.vague_word, c.figure_kind,
+               c.actor, c.actor_text, c.event_type,
                NULL AS stance, NULL AS claimant, NULL AS target, NULL AS claim_text,
                c.sentence, c.sentence_start, c.sentence_len,
                c."start" AS "start", c."end" AS "end"
@@ -96,6 +98,7 @@ MAP_SELECTS = {
                NULL AS reported_by, NULL AS reported_by_text,
                NULL AS outcome, {_NO_COUNTS},
                NULL AS qualifier, NULL AS victim, NULL AS vague_word, NULL AS figure_kind,
+               NULL AS actor, NULL AS actor_text, NULL AS event_type,
                k.stance, CASE WHEN pf.id IS NULL THEN k.claimant ELSE pf.party END AS claimant,
                k.target, k.text AS claim_text,
                k.sentence, k.sentence_start, k.sentence_len,

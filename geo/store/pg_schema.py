@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS casualties (
     date TEXT COLLATE "C",
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     figure_kind TEXT, sentence_len INTEGER,
+    actor TEXT, actor_text TEXT, event_type TEXT,
     {_POINT},
     PRIMARY KEY (article_id, idx)
 );

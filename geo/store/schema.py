@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # Statements that bring a database of version N-1 to version N (``SQLiteStore`` and
 # ``PostGISStore`` run them; new tables come from the schema itself, which runs first). Write
 # them in SQL both accept: ADD COLUMN with TEXT, INTEGER or DOUBLE PRECISION (not REAL, which
@@ -32,6 +32,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     7: ("ALTER TABLE articles ADD COLUMN binned_at TEXT",),
     # 8: a user's conflict fixes (``conflict_fixes``: the table comes from the schema)
     8: (),
+    # 9: who inflicted a figure's outcome and ACLED's event type (``geo.events.actors``);
+    # figures stored before stay without them (NULL: unspecified) until re-ingested
+    9: ("ALTER TABLE casualties ADD COLUMN actor TEXT",
+        "ALTER TABLE casualties ADD COLUMN actor_text TEXT",
+        "ALTER TABLE casualties ADD COLUMN event_type TEXT"),
 }
 
 _ADD_COLUMN = re.compile(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
@@ -86,6 +91,7 @@ CREATE TABLE IF NOT EXISTS casualties (
     reported_by_text TEXT, place TEXT, lat REAL, lon REAL, date TEXT,
     sentence TEXT, sentence_start INTEGER, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL,
     figure_kind TEXT, sentence_len INTEGER,
+    actor TEXT, actor_text TEXT, event_type TEXT,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS claims (
@@ -143,7 +149,7 @@ PLACE_COLUMNS = ("name", "start", "end", "lat", "lon", "precision", "country_cod
 CASUALTY_COLUMNS = ("outcome", "count_best", "count_low", "count_high", "qualifier",
                     "vague_word", "victim", "party", "reported_by", "reported_by_text", "place",
                     "lat", "lon", "date", "sentence", "sentence_start", "start", "end",
-                    "figure_kind")
+                    "figure_kind", "actor", "actor_text", "event_type")
 CLAIM_COLUMNS = ("claimant", "stance", "target", "text", "place", "lat", "lon", "date",
                  "sentence", "sentence_start", "start", "end")
 
