@@ -23,7 +23,8 @@ from geo.config import state_dir
 from geo.pipeline import ingest
 from geo.read import read_upload, read_upload_file
 from geo.records import OUTCOMES, PRECISIONS
-from geo.report import DATE_PRESETS, ITEM_KINDS, PartyNames, conflict_names, ingest_report
+from geo.report import (DATE_PRESETS, EVENT_TYPE_CHOICES, EVENT_TYPE_LABELS, ITEM_KINDS,
+                        PartyNames, conflict_names, ingest_report)
 
 from dashboard.auth import can_write, login_box
 from dashboard.state import Bounds, apply_preset
@@ -132,8 +133,15 @@ def filters(bounds: Bounds, names: PartyNames) -> bool:
     st.checkbox("Include undated items", key="undated",
                 help="Articles with no known date have no place in a date range")
     st.multiselect("Parties", options=bounds.parties, format_func=names.name, key="parties",
-                   help="Figures and claims whose victims, reporter, claimant or target is one "
-                        "of these parties, and the places of the articles they come from")
+                   help="Figures and claims whose victims, actor, reporter, claimant or target "
+                        "is one of these parties, and the places of the articles they come from")
+    st.multiselect("Acted by", options=bounds.parties, format_func=names.name, key="actors",
+                   help="Casualty figures whose text names this party as the one who killed, "
+                        "wounded or captured (claims and places stay)")
+    st.multiselect("Event type", options=list(EVENT_TYPE_CHOICES), key="event_types",
+                   format_func=lambda e: EVENT_TYPE_LABELS.get(e, "Unspecified"),
+                   help="ACLED's event types, read from each figure's sentence; "
+                        "'Unspecified' where the sentence gave no cue (claims and places stay)")
     st.multiselect("Show", options=list(ITEM_KINDS), key="kinds")
     st.multiselect("Outcome", options=list(OUTCOMES), key="outcomes",
                    help="Casualty figures with these outcomes (claims and places stay)")

@@ -36,6 +36,8 @@ def init_from_url(bounds: Bounds) -> None:
     state["conflicts"] = [c for c in url.conflicts if c in bounds.conflicts]
     state["kinds"] = list(url.kinds)
     state["outcomes"] = list(url.outcomes)
+    state["actors"] = [p for p in url.actors if p in bounds.parties]
+    state["event_types"] = list(url.event_types)
     state["precision"] = url.min_precision or "any"
     state["search"] = url.search
     state["filters_ready"] = True
@@ -64,6 +66,8 @@ def current_filters(bounds: Bounds) -> Filters:
                    date_to=None if whole else hi.isoformat(),
                    parties=tuple(state["parties"]), kinds=tuple(state["kinds"]),
                    outcomes=tuple(state["outcomes"]),
+                   actors=tuple(state.get("actors", ())),
+                   event_types=tuple(state.get("event_types", ())),
                    min_precision=None if state["precision"] == "any" else state["precision"],
                    search=state["search"], include_undated=state["undated"],
                    conflicts=tuple(c for c in state.get("conflicts", ()) if c in bounds.conflicts))

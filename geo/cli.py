@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from geo import __version__
-from geo.records import OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
+from geo.records import EVENT_TYPES, OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
 
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
 CONFLICT_OPTION = dict(action="append", metavar="ID", help="conflict id of data/conflicts.csv, "
@@ -140,6 +140,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="item kind (repeatable; default: all)")
     p.add_argument("--outcome", action="append", choices=list(OUTCOMES),
                    help="casualty outcome (repeatable; default: all)")
+    p.add_argument("--actor", action="append",
+                   help="party id of who acted in a casualty figure (repeatable)")
+    p.add_argument("--event-type", dest="event_type", action="append",
+                   choices=[*EVENT_TYPES, "unspecified"],
+                   help="ACLED event type of a casualty figure (repeatable; default: all)")
     p.add_argument("--min-precision", choices=list(PRECISIONS[:-1]),
                    help="keep items located this precisely or better")
     p.add_argument("--search", help="text in the title, quote or place (case-insensitive)")
@@ -344,7 +349,8 @@ def export_filters(args):
 
     return Filters(date_from=args.date_from, date_to=args.date_to, parties=args.party or (),
                    kinds=tuple(args.kind) if args.kind else ITEM_KINDS,
-                   outcomes=args.outcome or (), min_precision=args.min_precision,
+                   outcomes=args.outcome or (), actors=args.actor or (),
+                   event_types=args.event_type or (), min_precision=args.min_precision,
                    search=args.search or "", include_undated=not args.no_undated,
                    conflicts=args.conflict or ())
 

@@ -1,6 +1,7 @@
 """End to end through the command line: extract (the JSON contract) and ingest (the store)."""
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 
@@ -359,7 +360,7 @@ def _small_store(path):
         store.add(article("a", "2014-07-01", a, [donetsk], [Casualty(
             "killed", 4, "exact", "civilian", "ukraine", "ukraine", 16, 27, count_low=4,
             count_high=4, sentence=a, sentence_start=0, place="Donetsk", lat=48.023,
-            lon=37.802, date="2014-07-01")]))
+            lon=37.802, date="2014-07-01", event_type="explosions")]))
         store.add(article("b", "2014-08-15", b, [ukraine], [Casualty(
             "wounded", 2, "exact", "military", "ukraine", "russia", 0, 12, count_low=2,
             count_high=2, sentence=b, sentence_start=0, place="Ukraine", lat=48.998,
@@ -410,6 +411,18 @@ def test_export_geopackage_and_html_from_the_command_line(tmp_path):
         and "2014-07-01 to 2014-07-31" not in page
     assert "geo-casualty party-ukraine outcome-killed" in page
     assert "Casualties per province" in page  # Donetsk is a city: its province is shaded
+
+
+def test_export_filters_by_event_type(tmp_path):
+    db = _small_store(tmp_path / "s.sqlite")
+    out = tmp_path / "x.csv"
+    assert main(["export", "--format", "csv", "-o", str(out), "--db", db, "--kind", "casualty",
+                 "--event-type", "explosions"]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["outcome"], r["event_type"]) for r in rows] == [("killed", "explosions")]
+    assert main(["export", "--format", "csv", "-o", str(out), "--db", db, "--kind", "casualty",
+                 "--event-type", "unspecified"]) == 0
+    assert [r["outcome"] for r in csv.DictReader(out.open(encoding="utf-8"))] == ["wounded"]
 
 
 def test_export_rejects_a_bad_filter(tmp_path, capsys):

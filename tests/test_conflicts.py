@@ -186,7 +186,7 @@ def test_a_version_7_store_gets_the_conflict_table(store_url):
         s._conn.execute("DROP TABLE conflict_fixes")
         s._conn.execute("UPDATE schema_version SET version = 7")
     with open_store(path) as s:
-        assert s.schema_version == 8
+        assert s.schema_version == 9
         s.correct_conflict("a1", "syria")
         assert s.conflict_fixes() == {"a1": "syria"}
 

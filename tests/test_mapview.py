@@ -1029,3 +1029,20 @@ def test_map_css_is_a_package_file_and_names_the_python_colours():
     # the legend's cluster key is outlined like a cluster of mixed outcomes (markers.js)
     key = re.search(r"\.geo-cluster-key \{([^}]*)\}", source).group(1)
     assert f"solid {MIXED_OUTLINE};" in key
+
+
+def test_a_figure_popup_names_the_actor_apart_from_victims_and_reporter():
+    names = PartyNames(fake_parties())
+    row = _figure("armenia", 12, reported_by="armenia", actor="azerbaijan",
+                  actor_text="Azerbaijani <b>shelling</b>", event_type="explosions")
+    popup = casualty_popup(row, names)
+    assert ("<b>Azerbaijani &lt;b&gt;shelling&lt;/b&gt; killed 12 of Armenia&#x27;s "
+            "civilians</b>, according to Armenia") in popup
+    assert "Event: Explosions/Remote violence" in popup
+    assert "Victims&#x27; side: Armenia" in popup or "Victims' side: Armenia" in popup
+    # no actor in the text: the reporter's phrasing as before, no invented actor
+    plain = casualty_popup(_figure("armenia", 3), names)
+    assert "Armenia says:</b> 3 civilians killed" in plain and "Event:" not in plain
+    # the acting party alone is named by the party table
+    by_party = casualty_popup(_figure("armenia", 2, actor="azerbaijan", reported_by=None), names)
+    assert "<b>Azerbaijan killed 2 of Armenia&#x27;s civilians</b>" in by_party

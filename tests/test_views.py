@@ -172,11 +172,17 @@ def test_casualty_table_labels_each_figure():
         _row(count_best=14, party="azerbaijan", reported_by="azerbaijan", date="2020-09-30",
              place="Tartar", sentence="14 civilians were killed.", title="T", source="VG"),
         _row(kind="claim", party="armenia"),
+        _row(count_best=2, party="azerbaijan", actor="armenia", event_type="explosions",
+             date="2020-10-01"),
     ], columns=list(MAP_COLUMNS))
     table = casualty_table(frame, PARTIES)
-    assert table.to_dict("records") == [{
+    first = table.to_dict("records")[0]
+    assert pd.isna(first.pop("actor")) and pd.isna(first.pop("event type"))  # none named
+    assert first == {
         "figure": "Azerbaijan says: 14 civilians killed (Azerbaijan side)", "date": "2020-09-30",
-        "place": "Tartar", "sentence": "14 civilians were killed.", "title": "T", "source": "VG"}]
+        "place": "Tartar", "sentence": "14 civilians were killed.", "title": "T", "source": "VG"}
+    assert table.iloc[1][["actor", "event type"]].tolist() == [
+        "Armenia", "Explosions/Remote violence"]
     assert casualty_table(frame[frame["kind"] == "claim"], PARTIES).empty
 
 
@@ -296,6 +302,41 @@ def test_figures_and_claims_get_the_precision_of_their_place():
 ])
 def test_filter_frame(filters, expected):
     assert filter_frame(with_precision(_located()), filters).index.tolist() == expected
+
+
+def _acted():
+    return _frame([
+        _row(article_id="a", party="ukraine", actor="russia", actor_text="Russian shelling",
+             event_type="explosions", outcome="killed", count_best=4),
+        _row(article_id="a", party="russia", actor=None, event_type="battles",
+             outcome="killed", count_best=2),
+        _row(article_id="b", party="ukraine", actor=None, event_type=None, outcome="killed",
+             count_best=1),
+        _row(kind="claim", article_id="b", party="ukraine", claimant="ukraine"),
+        _row(kind="place", article_id="b", place="Kyiv"),
+    ])
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (Filters(actors=("russia",)), [0, 3, 4]),  # figures by Russia; claims and places stay
+    (Filters(event_types=("explosions", "battles")), [0, 1, 3, 4]),
+    (Filters(event_types=("unspecified",)), [2, 3, 4]),  # no cue: asked for by name
+    # the party filter counts a figure for its actor too: Russia acted in row 0
+    (Filters(parties=("russia",)), [0, 1]),
+    (Filters(search="russian shelling"), [0]),  # the attacker's words are searchable
+])
+def test_filter_frame_by_actor_and_event_type(filters, expected):
+    assert filter_frame(_acted(), filters).index.tolist() == expected
+
+
+def test_actor_and_event_type_filters_in_the_url_and_the_summary():
+    filters = Filters(actors=("russia",), event_types=("explosions", "unspecified"))
+    assert filters.to_params() == {"actor": ["russia"], "event": ["explosions", "unspecified"]}
+    assert Filters.from_params(filters.to_params()) == filters
+    assert Filters.from_params({"event": "explosions,bogus"}).event_types == ("explosions",)
+    assert "Explosions/Remote violence" in filters.summary()
+    with pytest.raises(ValueError, match="event_types"):
+        Filters(event_types=("airstrike",))
 
 
 def test_figure_counts_match_the_maps_sums():

@@ -6,8 +6,9 @@ import html
 from typing import Any, Iterable, Mapping, Optional
 
 from geo.render.escaping import esc, safe_url
-from geo.report import (QUOTE_CONTEXT_CHARS, PartyNames, as_int, clean, clip_text,
-                        figure_count, figure_phrase, is_vague, reporter_phrase)
+from geo.report import (EVENT_TYPE_LABELS, QUOTE_CONTEXT_CHARS, PartyNames, actor_name,
+                        as_int, clean, clip_text, figure_count, figure_phrase, figure_sentence,
+                        is_vague, reporter_phrase)
 
 _STANCE_VERBS = {"claim": "claims", "denial": "denies", "accusation": "accuses",
                  "demand": "demands", "call": "calls for", "statement": "says"}
@@ -61,9 +62,17 @@ def article_meta_html(row: Mapping) -> str:
 
 
 def _casualty_head(row: Mapping, names: PartyNames) -> str:
-    """'<b>Ukraine says:</b> 14 civilians killed' (escaped)."""
+    """'<b>Ukraine says:</b> 14 civilians killed', or with an actor '<b>Russian shelling
+    killed 14 of Ukraine's civilians</b>, according to Ukraine' (escaped), and the event's
+    type when its sentence gave one."""
+    kind = EVENT_TYPE_LABELS.get(clean(row.get("event_type")) or "")
+    event = f'<br><span class="geo-event">Event: {html.escape(kind)}</span>' if kind else ""
+    if actor_name(row, names):
+        text, _, said = figure_sentence(row, names).partition(", according to ")
+        said = f", according to {html.escape(said)}" if said else ""
+        return f"<b>{html.escape(text)}</b>{said}{event}"
     says = reporter_phrase(row, names) or "Reported"
-    return f"<b>{html.escape(says)}:</b> {html.escape(figure_phrase(row))}"
+    return f"<b>{html.escape(says)}:</b> {html.escape(figure_phrase(row))}{event}"
 
 
 _PRECISION_WORDS = {"point": "exact point", "city": "town", "admin2": "district",

@@ -10,12 +10,13 @@ from geo.report.conflicts import (OTHER, Conflict, article_conflicts, assign_con
                                   checked_conflict_id, conflict_name, conflict_names,
                                   load_conflicts, with_conflicts)
 from geo.report.corrections import offline_geocoder, place_candidates
-from geo.report.filters import (DATE_PRESETS, ITEM_KINDS, Filters, date_bounds, filter_frame,
-                                preset_range, url_date_range)
+from geo.report.filters import (DATE_PRESETS, EVENT_TYPE_CHOICES, ITEM_KINDS, Filters,
+                                date_bounds, filter_frame, preset_range, url_date_range)
 from geo.report.highlight import highlight_article
 from geo.report.items import load_items, with_precision
-from geo.report.labels import (EVENT_TYPE_LABELS, QUOTE_CONTEXT_CHARS, PartyNames, as_int, clean, clip_text,
-                               count_text, figure_count, figure_counts, figure_phrase, is_vague,
+from geo.report.labels import (EVENT_TYPE_LABELS, QUOTE_CONTEXT_CHARS, PartyNames, actor_name,
+                               as_int, clean, clip_text, count_text, figure_count,
+                               figure_counts, figure_phrase, figure_sentence, is_vague,
                                quote_of, reporter_phrase)
 from geo.report.tables import (binned_note, binned_rows, casualty_table, claims_table,
                                figures_by_reporter, figures_per_party, ingest_report,
@@ -27,7 +28,8 @@ from geo.report.views import (MapView, StoreItems, map_view, read_items, reporte
 
 __all__ = [
     # filters and the views
-    "DATE_PRESETS", "ITEM_KINDS", "Filters", "date_bounds", "filter_frame", "preset_range",
+    "DATE_PRESETS", "EVENT_TYPE_CHOICES", "ITEM_KINDS", "Filters", "date_bounds",
+    "filter_frame", "preset_range",
     "url_date_range", "load_items", "with_precision", "StoreItems", "read_items", "MapView",
     "map_view", "tolls_as_of", "reported_tolls", "with_reports",
     # conflicts
@@ -45,6 +47,6 @@ __all__ = [
     # wording
     "PartyNames", "as_int", "clean", "count_text", "figure_count", "figure_counts",
     "figure_phrase", "is_vague", "reporter_phrase", "QUOTE_CONTEXT_CHARS", "clip_text",
-    "EVENT_TYPE_LABELS",
+    "EVENT_TYPE_LABELS", "actor_name", "figure_sentence",
     "quote_of",
 ]

@@ -243,6 +243,46 @@ def reporter_phrase(row: Mapping, names: PartyNames) -> Optional[str]:
     return f"according to {reporter}"
 
 
+_OUTCOME_VERBS = {"killed": "killed", "wounded": "wounded", "missing": "left missing",
+                  "captured": "captured", "displaced": "displaced"}
+
+
+def actor_name(row: Mapping, names: PartyNames) -> Optional[str]:
+    """Who acted, as the popup names it: the attacker's words as written ("Russian
+    airstrikes"), else the acting party's name; None when the text names no actor."""
+    text = clean(row.get("actor_text"))
+    if text:
+        return str(text)
+    actor = clean(row.get("actor"))
+    return names.name(actor) if actor else None
+
+
+def figure_sentence(row: Mapping, names: PartyNames) -> str:
+    """"Russian airstrikes killed 12 of Syria's civilians, according to activists" (plain
+    text): the actor kept apart from the victims' side and the reporter; without an actor,
+    "12 civilians killed" and the reporter."""
+    count, plural = count_text(row)
+    noun = _VICTIM_NOUNS.get(clean(row.get("victim")) or "unknown", _VICTIM_NOUNS["unknown"])
+    party = clean(row.get("party"))
+    victims = f"{count} of {names.name(party)}'s {noun[1]}" if party and plural else \
+        f"{count} {noun[1] if plural else noun[0]}" + (
+            f" of {names.name(party)}'s side" if party else "")
+    outcome = clean(row.get("outcome")) or "affected"
+    actor = actor_name(row, names)
+    said = reporter_phrase(row, names)
+    if said and said.endswith(" says"):
+        said = f"according to {said[:-5]}"
+    if actor:
+        verb = _OUTCOME_VERBS.get(outcome, outcome)
+        if outcome == "missing":
+            text = f"{actor} left {victims} missing"
+        else:
+            text = f"{actor} {verb} {victims}"
+    else:
+        text = f"{victims} {outcome}"
+    return f"{text}, {said}" if said else text
+
+
 def counted(qualifier: str, best: Optional[int], low: Optional[int]) -> Optional[int]:
     """The rule behind ``figure_count`` and ``figure_counts``: the low bound of a vague figure
     or a range, else the best figure, else the low bound; None when there is no number, never

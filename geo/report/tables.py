@@ -7,8 +7,8 @@ from typing import Optional
 import pandas as pd
 
 from geo.report.conflicts import OTHER, conflict_names
-from geo.report.labels import (PartyNames, clean, count_text, figure_counts, figure_phrase,
-                               reporter_phrase)
+from geo.report.labels import (EVENT_TYPE_LABELS, PartyNames, actor_name, clean, count_text,
+                               figure_counts, figure_phrase, reporter_phrase)
 
 _FIGURE_COLUMNS = ["party", "outcome", "figures", "sum of figures", "vague figures",
                    "vague: at least", "reported by"]
@@ -26,12 +26,18 @@ def item_label(row, parties=None) -> str:
 
 def casualty_table(frame: pd.DataFrame, parties=None) -> pd.DataFrame:
     """One row per casualty figure: its label (reporter kept apart from the victims' side),
-    date, place, the sentence it comes from and its article."""
+    who acted and the event's type when the text says, date, place, the sentence it comes
+    from and its article."""
     cas = frame[frame["kind"] == "casualty"]
-    columns = ["figure", "date", "place", "sentence", "title", "source"]
+    columns = ["figure", "actor", "event type", "date", "place", "sentence", "title", "source"]
     if cas.empty:
         return pd.DataFrame(columns=columns)
-    return cas.assign(figure=[item_label(r, parties) for r in cas.itertuples()])[columns]
+    names = PartyNames(parties)
+    rows = cas.to_dict("records")
+    return cas.assign(figure=[item_label(r, parties) for r in cas.itertuples()],
+                      actor=[actor_name(r, names) for r in rows],
+                      **{"event type": [EVENT_TYPE_LABELS.get(clean(r.get("event_type")) or "")
+                                        for r in rows]})[columns]
 
 
 def figures_per_party(frame: pd.DataFrame, parties=None) -> pd.DataFrame:

@@ -110,7 +110,7 @@ class ConnectionStore(Store):
 
     def parties_in_use(self, known: Optional[Iterable[str]] = None) -> list[str]:
         """The party ids the stored items name, for the party filter: victims' parties,
-        claimants, targets, and the sources (``reported_by``) that are parties.
+        actors, claimants, targets, and the sources (``reported_by``) that are parties.
 
         ``reported_by`` holds a party id or, when the source names no party, a free-text
         phrase ("activists", "local officials"): such a value counts only if it is in

@@ -84,7 +84,8 @@ def _live(table: str, alias: str) -> str:
 
 PARTIES_SQL = f"""
     SELECT c.party FROM {_live("casualties", "c")} UNION SELECT k.claimant FROM {_live("claims", "k")}
-    UNION SELECT k.target FROM {_live("claims", "k")}"""
+    UNION SELECT k.target FROM {_live("claims", "k")}
+    UNION SELECT c.actor FROM {_live("casualties", "c")}"""
 SOURCES_SQL = f"SELECT DISTINCT c.reported_by FROM {_live('casualties', 'c')}"
 
 DATE_RANGE_SQL = f"""
