@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Optional
 
 from geo import __version__
-from geo.records import EVENT_TYPES, OUTCOMES, PRECISIONS  # the vocabularies for choices: no heavy import
+# the vocabularies for choices: no heavy import
+from geo.records import EVENT_TYPES, OUTCOMES, PRECISIONS
 
 DATE_HELP = "publication date YYYY-MM-DD for inputs that carry none"
 CONFLICT_OPTION = dict(action="append", metavar="ID", help="conflict id of data/conflicts.csv, "
@@ -214,34 +215,13 @@ def _check_db(db: Optional[str]) -> None:
         return
 
 
-def estimate_articles(paths: list[str]) -> Optional[int]:
-    """About how many articles ``paths`` hold, for the progress bar's ETA: one per file (a
-    sidecar counts too), one per line of a ``.jsonl`` feed (counted, not parsed). None when
-    it cannot tell."""
-    total = 0
-    try:
-        for path in map(Path, paths):
-            files = ([Path(d) / n for d, _, names in os.walk(path) for n in names
-                      if not n.startswith(".")] if path.is_dir() else
-                     [path] if path.is_file() else [])
-            for f in files:
-                if f.suffix.lower() == ".jsonl":
-                    with open(f, "rb") as fh:
-                        total += sum(1 for line in fh if line.strip())
-                else:
-                    total += 1
-    except OSError:
-        return None
-    return total or None
-
-
 def cmd_ingest(args) -> int:
     from contextlib import closing
 
     from tqdm import tqdm
 
     import geo.pipeline
-    from geo.read import read_articles
+    from geo.read import estimate_articles, read_articles
     from geo.report import binned_note
     from geo.store import open_store, resolve_db
 

@@ -469,7 +469,7 @@ def test_no_progress_bar_unless_stderr_is_a_terminal(tmp_path, capsys):
 
 
 def test_the_progress_bar_total_is_estimated_without_parsing(tmp_path):
-    from geo.cli import estimate_articles
+    from geo.read import estimate_articles
 
     (tmp_path / "feed.jsonl").write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n')
     (tmp_path / "one.txt").write_text("x")

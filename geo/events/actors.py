@@ -22,7 +22,7 @@ ATTACKS = {"attack", "shelling", "strike", "airstrike", "raid", "offensive", "bo
 # Verbs whose subject loses the victims rather than inflicting the outcome ("Ukraine lost
 # three soldiers")
 LOSS_VERBS = {"lose", "suffer", "mourn", "bury", "evacuate", "rescue"}
-PRONOUNS = {"it", "they", "we"}
+SUBJECT_PRONOUNS = {"it", "they", "we"}
 # Words that make an attacker's phrase name an agent, not only a means or an event ("a car
 # bomb", "the war", "Tuesday's attack" name none): armed or official persons and bodies, and
 # the craft an armed body flies; names (a party, a nationality) count too (``_names_agent``)
@@ -132,7 +132,7 @@ def _phrase(token: Token, sent: Span) -> list[Token]:
 WAR_NOUNS = {"war", "conflict", "violence", "crisis", "uprising", "revolution", "unrest"}
 # Heads that name an event, an agent only with a party named ("Russia's attack", not
 # "Tuesday's attack")
-EVENT_NOUNS = {"fighting", "clash", "battle", "incident", "attack", "explosion", "blast"}
+NAMED_EVENT_NOUNS = {"fighting", "clash", "battle", "incident", "attack", "explosion", "blast"}
 
 
 # Heads that name a place or a thing hit, not an agent ("opposition-held cities")
@@ -146,7 +146,7 @@ QUANTITY_NOUNS = {"series", "barrage", "wave", "volley", "spate", "string", "num
 def _names_agent(words: list[Token], head: Token, party: Optional[str]) -> bool:
     if head.lemma_.lower() in WAR_NOUNS:
         return False
-    if party is None and (head.lemma_.lower() in EVENT_NOUNS | PLACE_NOUNS
+    if party is None and (head.lemma_.lower() in NAMED_EVENT_NOUNS | PLACE_NOUNS
                           or head.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME")
                           or not head.is_alpha):
         return False
@@ -164,7 +164,7 @@ def actor_of(b: Binding, sent: Span, parties, reporter_party: Optional[str] = No
     token = attacking_token(b, sent)
     if token is None or (b.victim is not None and token.i == b.victim.i):
         return None
-    if token.lower_ in PRONOUNS:
+    if token.lower_ in SUBJECT_PRONOUNS:
         if reporter_text and reporter_text.lower().startswith("the "):
             reporter_text = reporter_text[4:]
         return Actor(reporter_party, reporter_text, token) \

@@ -5,13 +5,13 @@ metadata and its boilerplate spans), or an ``ArticleError`` per input that canno
 """
 from geo.read.assemble import MAX_CHARS, article_id, make_article
 from geo.read.articles import (
-    has_article_files, read_article, read_articles, read_text_article, read_upload,
-    read_upload_file,
+    estimate_articles, has_article_files, read_article, read_articles, read_text_article,
+    read_upload, read_upload_file,
 )
 from geo.read.errors import ArticleError, ArticleReadError
 
 __all__ = [
     "read_articles", "read_article", "read_upload", "read_upload_file", "read_text_article",
-    "has_article_files",
+    "estimate_articles", "has_article_files",
     "make_article", "article_id", "ArticleError", "ArticleReadError", "MAX_CHARS",
 ]
