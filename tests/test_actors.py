@@ -59,6 +59,10 @@ def test_actor(extractor, text, actor, actor_text):
     "Jet strikes hit the opposition-held cities, killing more than 40 people.",
     # a dateline run into the sentence is not part of the attacker
     "A car bomb killed 12 people in Azaz on Friday.",
+    # "shelling of X": X is the target, not the attacker
+    "Five people were killed in the shelling of the Donetsk People's Republic.",
+    # an "as" clause that is no attack names no attacker
+    "Two soldiers were killed as Ukraine warned of escalating violence in the east.",
 ])
 def test_no_actor(extractor, text):
     c = first(extractor, text)
@@ -87,6 +91,8 @@ def test_dateline_is_not_the_actor(extractor):
     # an armed attacker and armed victims with no other cue: a battle
     ("Rebel fighters killed 15 soldiers near Hama on Tuesday.", "battles"),
     ("Five people were arrested by the police in Homs.", None),  # no figure kind of ours
+    # riot police are no riot
+    ("Two riot police officers were killed in an ambush near Lviv.", "battles"),
 ])
 def test_event_type(extractor, text, event_type):
     found = figures(extractor, text)

@@ -69,6 +69,7 @@ class EventResult:
     geo_precision: Optional[int] = None
     # with --places: the Place each figure was put at (parallel to ``figures``)
     figure_places: list[Optional[Place]] = field(default_factory=list)
+    violence: Optional[str] = None  # UCDP's type: "state-based", "non-state", "one-sided"
 
 
 def headline_total(casualties: list[Casualty]) -> Optional[int]:
@@ -147,7 +148,8 @@ def run(path: str, limit: Optional[int] = None, nlp=None, parties=None,
                                       rec["deaths"], rec.get("side_b") or "", rec.get("date"),
                                       lat=rec.get("lat"), lon=rec.get("lon"),
                                       admin1=rec.get("admin1"),
-                                      geo_precision=rec.get("geo_precision")))
+                                      geo_precision=rec.get("geo_precision"),
+                                      violence=rec.get("event_type")))
             if limit and len(events) >= limit:
                 break
     # a headline listed twice for one event is one report
@@ -276,6 +278,39 @@ def place_score(events: list[EventResult], regions=None) -> dict:
     }
 
 
+def actor_scores(events: list[EventResult], parties) -> dict:
+    """Who acted and the event's type against UCDP's coding, over the killed figures: how many
+    name an actor (a party, or words only); of those with a party, how many are one of the
+    event's two sides and not the victims' own side; of the typed figures of one-sided events
+    (an armed group against civilians), how many are not typed a battle; of the typed figures
+    of state-based events, how many are a battle or explosions/remote violence."""
+    n = with_text = with_party = actor_ok = typed = 0
+    one_sided = one_sided_ok = state = state_ok = 0
+    for ev in events:
+        sides = {parties.side_of("ukraine")}
+        if parties.match(ev.side_b):
+            sides.add(parties.side_of(parties.match(ev.side_b)))
+        for _, c in ev.figures:
+            n += 1
+            with_text += c.actor_text is not None or c.actor is not None
+            if c.actor is not None:
+                with_party += 1
+                side = parties.side_of(c.actor)
+                actor_ok += side in sides and (c.party is None or parties.side_of(c.party) != side)
+            if c.event_type is None:
+                continue
+            typed += 1
+            if ev.violence == "one-sided":
+                one_sided += 1
+                one_sided_ok += c.event_type != "battles"
+            elif ev.violence == "state-based":
+                state += 1
+                state_ok += c.event_type in ("battles", "explosions")
+    return {"figures": n, "with_actor": with_text, "with_actor_party": with_party,
+            "actor_party_ok": actor_ok, "typed": typed, "one_sided": one_sided,
+            "one_sided_ok": one_sided_ok, "state_based": state, "state_based_ok": state_ok}
+
+
 def score(events: list[EventResult], parties) -> dict:
     headline_events = Counter(h for ev in events for h in set(ev.headlines))
     stated = [ev for ev in events if ev.killed is not None]
@@ -384,6 +419,13 @@ def main(argv: list[str]) -> int:
     print("victims' side per UCDP column, a blank party or category counted as a miss: "
           + ", ".join(f"{col} {hits / n:.1%} of {n}" for col, (hits, n) in columns.items() if n)
           + f"; macro-average {sum(shares) / len(shares):.1%}" if shares else "")
+    a = actor_scores(events, parties)
+    print(f"actors: {a['with_actor']} of {a['figures']} killed figures name one, "
+          f"{a['with_actor_party']} a party; the party is one of the event's sides and not "
+          f"the victims': {a['actor_party_ok']} of {a['with_actor_party']}. Event types: "
+          f"{a['typed']} typed; not 'battles' on one-sided events {a['one_sided_ok']} of "
+          f"{a['one_sided']}; battles or explosions on state-based events "
+          f"{a['state_based_ok']} of {a['state_based']}")
     print(f"killed == UCDP best: {s['killed_exact']:.1%}   within 20 %: "
           f"{s['killed_within_20pct']:.1%}   median extracted/best: {s['median_ratio']}")
     print(f"count mismatches: {s['mismatches']} (over: {s['mismatch_over']}, under: "

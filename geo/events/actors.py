@@ -19,6 +19,10 @@ from geo.nlp import subtree
 # The attack that inflicts an outcome: "killed in Ukrainian shelling", "X's attack kills".
 ATTACKS = {"attack", "shelling", "strike", "airstrike", "raid", "offensive", "bombardment",
            "fire", "assault", "ambush", "bombing", "shell"}
+# Verbs of an attack: "killed when warplanes struck the village", not "as Ukraine warns"
+ATTACK_VERBS = {"strike", "shell", "attack", "fire", "bomb", "drop", "hit", "target", "launch",
+                "open", "storm", "shoot", "ambush", "raid", "pound", "bombard", "explode",
+                "detonate", "blow", "use", "clash", "assault", "raze", "blast", "gun"}
 # Verbs whose subject loses the victims rather than inflicting the outcome ("Ukraine lost
 # three soldiers")
 LOSS_VERBS = {"lose", "suffer", "mourn", "bury", "evacuate", "rescue"}
@@ -98,8 +102,9 @@ def _when_subject(verb: Token, sent: Span) -> Optional[Token]:
     """"were killed when regime warplanes struck the village": the subject of the clause that
     says when, if the outcome verb has no attacker of its own."""
     for child in verb.children:
-        if child.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod")
-                                         and m.lower_ in ("when", "as") for m in child.children):
+        if child.dep_ == "advcl" and child.lemma_.lower() in ATTACK_VERBS and any(
+                m.dep_ in ("mark", "advmod") and m.lower_ in ("when", "as")
+                for m in child.children):
             subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
             if _inside(sent, subject):
                 return subject
@@ -120,9 +125,15 @@ def _phrase(token: Token, sent: Span) -> list[Token]:
                      or (words[0].is_upper and len(words[0]) > 3 and words[0].i < token.i)):
         words = words[1:]
     if token.lemma_.lower() in ATTACKS or token.lower_ in ATTACKS:
+        # "by"/"from" name who attacked; "of" names the target ("shelling of Donetsk")
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 words += [t for t in subtree(child) if _inside(sent, t)]
+    # a trailing source run into the phrase: "Kiev's forces - DPR command"
+    cut = next((k for k, t in enumerate(words) if t.text in ("-", "–", "—") and t.whitespace_
+                and k > 0), None)
+    if cut is not None:
+        words = words[:cut]
     if len(words) > MAX_ACTOR_WORDS:
         words = [t for t in words if t.i <= token.i][-MAX_ACTOR_WORDS:]
     return words

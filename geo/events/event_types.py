@@ -61,6 +61,7 @@ SHOOTING = {"shoot", "gunman", "attack", "raid", "counterattack", "operation", "
             "rebel", "soldier", "troop", "force", "militia", "army", "police", "insurgent",
             "jihadist", "terrorist", "attacker", "assailant", "regime", "group"}
 ARMED_VICTIMS = ("military", "official")
+RIOT_UNITS = {"police", "policemen", "gear", "squad", "squads", "control", "officers", "unit"}
 MEANS_PREPS = {"in", "during", "by", "amid", "after", "with", "from", "under"}
 
 
@@ -81,6 +82,9 @@ def _cues(span: Span) -> dict[str, list[int]]:
         label = span.doc.vocab.strings[match_id]
         if span[start].pos_ == "PROPN" and label != "explosions":
             continue  # a name: "Fight for Freedom", "Operation Assault"
+        following = span.doc[span.start + end].lower_ if span.start + end < len(span.doc) else ""
+        if label == "riots" and following in RIOT_UNITS:
+            continue  # "riot police" are no riot
         found.setdefault(label, []).append(span.start + start)
     return found
 
@@ -101,15 +105,21 @@ def _armed(words: list[Token], victim: str) -> Optional[str]:
 
 def _means(trigger: Token, sent: Span) -> list[Token]:
     """What the outcome happened in or by: "killed in clashes", "wounded by shrapnel",
-    "died during the bombardment" (the noun and the words before it)."""
+    "died during the bombardment" (the noun and the words before it); not a place ("killed
+    in the rebel east")."""
     words = []
     for child in trigger.children:
         if child.dep_ in ("prep", "agent") and child.lower_ in MEANS_PREPS:
             for obj in child.children:
-                if obj.dep_ == "pobj" or (child.dep_ == "agent" and obj.dep_ == "pobj"):
+                if obj.dep_ == "pobj" and _names_means(obj):
                     words += [t for t in subtree(obj) if t.i <= obj.i
                               and sent.start <= t.i < sent.end]
     return words
+
+
+def _names_means(noun: Token) -> bool:
+    lemma = noun.lemma_.lower()
+    return lemma in SHOOTING or noun.lower_ in SHOOTING or bool(_cues(noun.doc[noun.i:noun.i + 1]))
 
 
 def _attack_words(attacker: Token, sent: Span) -> list[Token]:
