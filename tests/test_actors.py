@@ -40,6 +40,9 @@ def first(extractor, text: str):
     # the subject of the clause that says when
     ("Eight civilians were killed when Syrian warplanes struck the village of Daret Izza.",
      "syria", "Syrian warplanes"),
+    # the victims of a later conjunct share the verb's subject
+    ("US air strikes killed 50 militants and eight civilians in Raqqa.", "united-states",
+     "US air strikes"),
     # a pronoun subject is the reporter
     ("The Syrian army said it killed 20 militants near Palmyra.", "syria", "Syrian army"),
     # an attacker named by a common noun: text but no party

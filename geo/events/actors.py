@@ -75,9 +75,10 @@ def _clause_subject(verb: Token, sent: Span) -> Optional[Token]:
     """"A car bomb exploded in Azaz, killing 12": a bare participle with no subject of its
     own takes the subject of the clause it hangs off (not a passive one: "a man was found,
     killed" names no attacker)."""
-    if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.tag_ != "VBG" \
+    if verb.dep_ not in ("advcl", "xcomp", "conj") \
+            or (verb.tag_ != "VBG" and not (verb.dep_ == "conj" and verb.pos_ == "VERB")) \
             or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-        return None
+        return None  # ("killed 32 and wounded dozens": a verb conjunct shares the subject)
     head = verb.head
     if not _inside(sent, head) or head.lemma_.lower() in LOSS_VERBS:
         return None
@@ -91,11 +92,30 @@ def attacking_token(b: Binding, sent: Span) -> Optional[Token]:
             or b.trigger.lemma_.lower() in LOSS_VERBS:
         return None
     token = attacker_of(b, sent) or _when_subject(b.trigger, sent) \
-        or _clause_subject(b.trigger, sent)
+        or _clause_subject(b.trigger, sent) or _conjunct_object_subject(b, sent)
+    if token is not None and token.lemma_.lower() in PLACE_NOUNS and token.dep_ == "pobj" \
+            and token.head.head.pos_ in ("NOUN", "PROPN") and _inside(sent, token.head.head):
+        # "air strikes on opposition-held towns killed 32" parsed with "killed" on "towns":
+        # the attack on the place, not the place
+        token = token.head.head
     if token is not None and token.lemma_.lower() in QUANTITY_NOUNS:
         token = next((o for p in token.children if p.dep_ == "prep" and p.lower_ == "of"
                       for o in p.children if o.dep_ == "pobj"), token)
     return token
+
+
+def _conjunct_object_subject(b: Binding, sent: Span) -> Optional[Token]:
+    """"US air strikes killed 50 militants and eight civilians": the victims of a later
+    conjunct share the first object's verb and its subject."""
+    victim, verb = b.victim, b.trigger
+    if victim is None or verb is None or victim.dep_ != "conj":
+        return None
+    first = victim
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.dep_ != "dobj" or first.head.i != verb.i or verb.pos_ != "VERB":
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj" and _inside(sent, c)), None)
 
 
 def _when_subject(verb: Token, sent: Span) -> Optional[Token]:
