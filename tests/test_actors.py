@@ -43,6 +43,9 @@ def first(extractor, text: str):
     # the victims of a later conjunct share the verb's subject
     ("US air strikes killed 50 militants and eight civilians in Raqqa.", "united-states",
      "US air strikes"),
+    # a headline's attack parsed as a gerund
+    ("Donetsk militiaman killed in shelling by Kiev forces - official", "ukraine",
+     "shelling by Kiev forces"),
     # a pronoun subject is the reporter
     ("The Syrian army said it killed 20 militants near Palmyra.", "syria", "Syrian army"),
     # an attacker named by a common noun: text but no party
@@ -71,6 +74,12 @@ def test_no_actor(extractor, text):
     c = first(extractor, text)
     assert c.actor is None
     assert c.actor_text is None or not c.actor_text.isupper()
+
+
+def test_the_victims_side_follows_from_an_attacker_named_in_an_attack_clause(extractor):
+    # a state's troops shelling: the militiamen are the one non-state side on its soil
+    c = first(extractor, "Two militiamen killed as Kiev troops shell Donetsk")
+    assert (c.actor, c.party) == ("ukraine", "pro-russian-separatists")
 
 
 def test_dateline_is_not_the_actor(extractor):

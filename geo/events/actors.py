@@ -92,7 +92,8 @@ def attacking_token(b: Binding, sent: Span) -> Optional[Token]:
             or b.trigger.lemma_.lower() in LOSS_VERBS:
         return None
     token = attacker_of(b, sent) or _when_subject(b.trigger, sent) \
-        or _clause_subject(b.trigger, sent) or _conjunct_object_subject(b, sent)
+        or _clause_subject(b.trigger, sent) or _conjunct_object_subject(b, sent) \
+        or _gerund_attack(b.trigger, sent)
     if token is not None and token.lemma_.lower() in PLACE_NOUNS and token.dep_ == "pobj" \
             and token.head.head.pos_ in ("NOUN", "PROPN") and _inside(sent, token.head.head):
         # "air strikes on opposition-held towns killed 32" parsed with "killed" on "towns":
@@ -116,6 +117,18 @@ def _conjunct_object_subject(b: Binding, sent: Span) -> Optional[Token]:
     if first.dep_ != "dobj" or first.head.i != verb.i or verb.pos_ != "VERB":
         return None
     return next((c for c in verb.children if c.dep_ == "nsubj" and _inside(sent, c)), None)
+
+
+def _gerund_attack(verb: Token, sent: Span) -> Optional[Token]:
+    """"killed in shelling by Kiev forces" with "shelling" parsed as a gerund (a headline's
+    parse): the attack all the same."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "after", "during", "by"):
+            found = next((c for c in child.children if c.dep_ == "pcomp"
+                          and c.lemma_.lower() in ATTACKS | {"shell"}), None)
+            if _inside(sent, found):
+                return found
+    return None
 
 
 def _when_subject(verb: Token, sent: Span) -> Optional[Token]:

@@ -29,7 +29,7 @@ from typing import Callable, Optional
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from geo.events.actors import ATTACKS, attack_fields, attacker_of
+from geo.events.actors import ATTACKS, attack_fields, attacking_token
 from geo.events.binding import (Binding, bind_by_parse, bind_by_patterns, bind_lists,
                                 counts_attacker)
 from geo.events.figure_kinds import figure_kind
@@ -269,7 +269,7 @@ def enemy_of_attacker(b: Binding, sent: Span, parties, home_state: str) -> Optio
     soldiers killed by insurgents are the state's ("the opposition killed 20 army troops"),
     insurgents killed by the state's forces are the one non-state side on its soil
     (``nonstate_opponent``, none when several could be meant)."""
-    attacker = attacker_of(b, sent)
+    attacker = attacking_token(b, sent)
     if attacker is None:
         return None
     # the attacker's noun and what precedes it ("the Syrian army"), not its place ("rebels
