@@ -82,6 +82,12 @@ def test_the_victims_side_follows_from_an_attacker_named_in_an_attack_clause(ext
     assert (c.actor, c.party) == ("ukraine", "pro-russian-separatists")
 
 
+def test_rebels_listed_beside_a_states_soldiers_are_its_opponents(extractor):
+    found = figures(extractor, "Five Ukrainian soldiers, two rebels killed in separatist east")
+    assert [(c.count_best, c.party) for c in found] == [(5, "ukraine"),
+                                                         (2, "pro-russian-separatists")]
+
+
 def test_dateline_is_not_the_actor(extractor):
     c = first(extractor, "BEIRUT Russian air strikes on a market in Idlib killed at least 21 "
                          "civilians on Sunday.")

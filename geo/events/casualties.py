@@ -225,6 +225,11 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 party = nonstate_opponent(parties, home_state, b.victim.lemma_.lower())
             if party is None and home_state and victim == "military":
                 party = home_opposition(vt, parties, home_state)
+            if party is None and b.victim is not None and found \
+                    and found[-1].sentence_start == sent.start_char and found[-1].party:
+                # "Five Ukrainian soldiers, two rebels killed": the rebels listed beside a
+                # state's soldiers are the non-state side fighting that state
+                party = listed_opponent(parties, found[-1].party, b.victim)
             last_victim = (victim, party)
             c = b.count
             span = doc[b.start:b.end]
@@ -294,6 +299,19 @@ def enemy_of_attacker(b: Binding, sent: Span, parties, home_state: str) -> Optio
     if state and (lemma in NONSTATE_FORCES or lower in NONSTATE_FORCES):
         return nonstate_opponent(parties, state, lemma)
     return None
+
+
+def listed_opponent(parties, listed_party: str, victim: Token) -> Optional[str]:
+    """The non-state side a state fights (``nonstate_opponent``), for rebels counted in one
+    list with that state's soldiers; None when the listed party is no state or the noun is
+    no rebel's."""
+    lemma = victim.lemma_.lower()
+    if lemma not in NONSTATE_FORCES and victim.lower_ not in NONSTATE_FORCES:
+        return None
+    state = parties.get(parties.side_of(listed_party))
+    if state is None or state.country_code is None:
+        return None
+    return nonstate_opponent(parties, state.id, lemma)
 
 
 def home_opposition(words: list[Token], parties, home_state: str) -> Optional[str]:
