@@ -39,7 +39,8 @@ def test_the_wheel_holds_the_package_its_files_and_the_bundled_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert wheel.name.startswith(f"geo_conflict_map-{__version__}-")
     for must in ("geo/__init__.py", "geo/cli.py", "geo/extract.schema.json",
-                 "geo/render/markers.js", "geo/render/map.css"):
+                 "geo/render/markers.js", "geo/render/map.css", "geo/render/playback.js",
+                 "geo/render/labels.js", "geo/render/labels.css"):
         assert must in names, must
     data = {n.split("/data/share/geo-conflict-map/data/")[-1] for n in names if "/share/" in n}
     assert {"parties.csv", "boundaries.gpkg", "curated_places.csv", "named_regions.csv",

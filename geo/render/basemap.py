@@ -1,12 +1,14 @@
 """The basemap under the markers: country outlines over an ocean-coloured background (map.css),
-admin-1 outlines of the countries present and the named regions mentioned, drawn inline or -
-in the dashboard - fetched from a static file written once."""
+admin-1 outlines of the countries present and the named regions mentioned, and place labels
+(labels.py: the world's big names, the towns of the countries present), drawn inline or - in
+the dashboard - the world's outlines and labels fetched from static files written once."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import folium
 from branca.element import MacroElement
@@ -16,6 +18,10 @@ from shapely.geometry import mapping
 from geo.places import BOUNDARIES_PATH, load_regions
 from geo.render.assets import STATIC_DIR, STATIC_URL_PREFIX
 from geo.render.escaping import css_class
+from geo.render.labels import (LABELS_FILE, MapLabels, add_labels, label_gazetteer,
+                               load_map_labels, write_static_labels)
+
+logger = logging.getLogger(__name__)
 
 LAND = "#f5f2ea"
 COUNTRY_LINE = "#9c978c"
@@ -29,6 +35,7 @@ class Basemap:
     countries: Optional[dict] = None
     admin1: Optional[dict] = None
     named: Optional[dict] = None  # outlines of the named regions the items mention
+    labels: Optional[MapLabels] = None  # place names (None: no labels)
 
 
 def named_region_outlines(regions, names: Iterable[str], tolerance: float = 0.01) -> Optional[dict]:
@@ -48,10 +55,13 @@ def named_region_outlines(regions, names: Iterable[str], tolerance: float = 0.01
 
 
 def load_basemap(regions, country_codes: Iterable[str] = (),
-                 region_names: Iterable[str] = (), with_countries: bool = True) -> Basemap:
+                 region_names: Iterable[str] = (), with_countries: bool = True,
+                 points: Optional[Sequence[tuple[float, float]]] = None) -> Basemap:
     """Country outlines, plus admin-1 outlines of ``country_codes`` and the named regions of
     ``region_names``, from ``regions`` (``geo.places``' Regions); an outline it cannot give is
-    left out (the map still renders)."""
+    left out (the map still renders). Place labels from the gazetteer: the world's with the
+    country outlines (``with_countries``: else the page fetches both), the towns of
+    ``country_codes`` (those near the items' ``points`` first, when given)."""
     codes = sorted({c for c in country_codes if c})
     try:
         countries = regions.basemap_geojson(level="countries") if with_countries else None
@@ -67,7 +77,8 @@ def load_basemap(regions, country_codes: Iterable[str] = (),
         named = named_region_outlines(regions, region_names)
     except (AttributeError, TypeError, ValueError):
         named = None
-    return Basemap(countries, admin1, named)
+    return Basemap(countries, admin1, named,
+                   load_map_labels(codes, world=with_countries, near=points))
 
 
 def round_coords(coords: Any, ndigits: int) -> Any:
@@ -98,7 +109,8 @@ def slim_geojson(fc: Optional[dict], ndigits: int = 3) -> Optional[dict]:
 
 
 def as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str],
-               region_names: Iterable[str] = (), with_countries: bool = True) -> Basemap:
+               region_names: Iterable[str] = (), with_countries: bool = True,
+               points: Optional[Sequence[tuple[float, float]]] = None) -> Basemap:
     """The Basemap ``build_map``'s ``basemap`` argument stands for: None loads the outlines
     from ``regions``, or from the bundled boundaries when no regions are given (none at all
     when those are missing: the map still renders)."""
@@ -116,7 +128,7 @@ def as_basemap(basemap: Any, regions: Any, country_codes: Iterable[str],
                 regions = load_regions()
             except (OSError, ValueError):
                 return Basemap()
-        return load_basemap(regions, country_codes, region_names, with_countries)
+        return load_basemap(regions, country_codes, region_names, with_countries, points)
     raise TypeError(f"basemap: expected Basemap, FeatureCollection dict, False or None, "
                     f"got {type(basemap).__name__}")
 
@@ -126,12 +138,20 @@ BASEMAP_PANE = "geo-basemap"
 COUNTRY_STYLE = {"color": COUNTRY_LINE, "weight": 0.8, "fillColor": LAND, "fillOpacity": 1.0}
 
 
-def ensure_static_basemap(regions=None, static_dir: Path | str = STATIC_DIR) -> dict:
+def ensure_static_basemap(regions=None, static_dir: Path | str = STATIC_DIR,
+                          gazetteer: Any = None) -> dict:
     """Write the world's country outlines once as static/basemap/countries.json, so the
     dashboard's page fetches them from Streamlit's static route instead of carrying ~1 MB of
     GeoJSON in every rerun. Rewritten when the boundaries file changes, from ``regions`` (the
-    bundled boundaries are loaded only then, when none are given). Returns
-    ``{"countries_geojson": URL}``, or {} when the boundaries are not available."""
+    bundled boundaries are loaded only then, when none are given). Beside it the world's
+    place labels (labels.json, see ``labels_url``), from ``gazetteer`` (default: the
+    project's). Returns ``{"countries_geojson": URL}``, or {} when the boundaries are not
+    available."""
+    try:
+        write_static_labels(Path(static_dir) / LABELS_FILE,
+                            gazetteer if gazetteer is not None else label_gazetteer())
+    except (OSError, ValueError) as err:  # the map works without labels
+        logger.warning("no static place labels: %s", err)
     path = Path(static_dir) / BASEMAP_FILE
     stamp_path = path.with_suffix(".stamp")
     try:
@@ -163,8 +183,9 @@ class FetchedGeoJson(MacroElement):
             pane.style.pointerEvents = 'none';
             fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
                 .then(function (data) {
+                    // under the province outlines drawn while it loaded (same pane)
                     L.geoJSON(data, {pane: 'geo-basemap', interactive: false,
-                                     style: {{ this.style|tojson }}}).addTo(map);
+                                     style: {{ this.style|tojson }}}).addTo(map).bringToBack();
                 });
         })({{ this._parent.get_name() }});
         {% endmacro %}
@@ -176,9 +197,17 @@ class FetchedGeoJson(MacroElement):
         self.url, self.style = url, style
 
 
+def labels_url(countries_url: Optional[str]) -> Optional[str]:
+    """The world labels' URL, beside the countries' (both written by ensure_static_basemap)."""
+    if not countries_url or not countries_url.endswith(BASEMAP_FILE.as_posix()):
+        return None
+    return countries_url[:-len(BASEMAP_FILE.as_posix())] + LABELS_FILE.as_posix()
+
+
 def add_basemap(fmap: folium.Map, basemap: Basemap, countries_url: Optional[str] = None
                  ) -> None:
-    """Adds the outlines to ``fmap``; the countries fetched from ``countries_url`` if given."""
+    """Adds the outlines and labels to ``fmap``; the countries (and the world's labels)
+    fetched from ``countries_url`` (and the file beside it) if given."""
     countries = None if countries_url else slim_geojson(basemap.countries)
     # every outline in one pane under the province shading and the markers
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(fmap)
@@ -203,4 +232,5 @@ def add_basemap(fmap: folium.Map, basemap: Basemap, countries_url: Optional[str]
                                                  "fillColor": NAMED_REGION_LINE,
                                                  "fillOpacity": 0.08, "dashArray": "6 4"}
                        ).add_to(fmap)
-
+    # over the outlines and the province shading, under the markers; never clickable
+    add_labels(fmap, basemap.labels, labels_url(countries_url))

@@ -1,7 +1,12 @@
-// The map page's marker code (geo/render/markers.py embeds it in every page). The three
+// The map page's marker code (geo/render/markers.py embeds it in every page). The
 // __NAMES__ below are filled in by Python (markers.markers_js), from the constants the
-// Python side uses too. Only escaped HTML, integers and #rrggbb colours reach innerHTML;
-// names go in as textContent.
+// Python side uses too. Only escaped HTML, integers, #rrggbb colours and the constant glyph
+// SVGs of geo.render.legend reach innerHTML; names go in as textContent.
+//
+// Time playback (playback.js) calls geoMarkersWindow(map, {lo, hi}): each marker then stands
+// for its rows whose day (record key "d", days since 1970-01-01) lies in [lo, hi] - its
+// count, size, bubble number and glyph follow them - and is left out when it has none;
+// geoMarkersWindow(map, null) draws every marker as recorded again.
 (function () {
     "use strict";
     // Markers of geo.render.markers' MarkerLayers, and their clustering: at each zoom, markers of
@@ -12,6 +17,10 @@
     var CLUSTER_PX = __CLUSTER_PX__;
     var MIXED_OUTLINE = "__MIXED_OUTLINE__";
     var CLUSTER_KINDS = __CLUSTER_KINDS__;
+    // geo.records.EVENT_TYPES (record key "e" indexes it) and each one's badge
+    // (geo.render.legend.event_glyph_html), set by geo.render.markers before this code runs
+    var EVENTS = window.geoEventGlyphs || {types: [], glyphs: {}};
+    var EVENT_TYPES = EVENTS.types, EVENT_GLYPHS = EVENTS.glyphs;
     var HEX = /^#[0-9a-fA-F]{6}$/;
 
     function radiusFor(count) {  // geo.render.styles.radius_for_count: area proportional to count
@@ -47,8 +56,114 @@
     }
     function fmt(n) { return Number(n).toLocaleString("en-US"); }
 
-    function makeMarker(data, m) {  // one marker as before clustering
-        var marker;
+    // --- what a marker stands for: all its rows, or those in the playback window ---------
+    function commonest(m, rows) {  // the event type most of the rows have (EVENT_TYPES order)
+        if (!m.e) { return null; }
+        var counts = {}, best = null;
+        rows.forEach(function (j) {
+            var t = m.e[j];
+            if (t === null || t === undefined || !EVENT_TYPES[t]) { return; }
+            counts[t] = (counts[t] || 0) + 1;
+            if (best === null || counts[t] > counts[best] || (counts[t] === counts[best] && t < best)) {
+                best = t;
+            }
+        });
+        return best === null ? null : EVENT_TYPES[best];
+    }
+    function allRows(m) {
+        var rows = [];
+        for (var j = 0; j < m.n; j++) { rows.push(j); }
+        return rows;
+    }
+    function baseView(m) {  // the marker as recorded (no playback)
+        return {n: m.n, c: m.c, radius: m.radius, all: true, vague: null,
+                event: commonest(m, allRows(m))};
+    }
+    function windowView(m, win) {  // its rows in [win.lo, win.hi]; null when none is
+        var rows = [];
+        (m.d || []).forEach(function (day, j) {
+            if (day !== null && day >= win.lo && day <= win.hi) { rows.push(j); }
+        });
+        if (!rows.length) { return null; }
+        if (rows.length === m.n) { return baseView(m); }
+        var view = {n: rows.length, c: m.c, radius: m.radius, all: false, vague: null,
+                    event: commonest(m, rows)};
+        if (m.k) {  // a casualty marker: geo.render.styles.aggregate_casualty_style
+            var counts = rows.map(function (j) { return m.k[j]; })
+                .filter(function (c) { return c !== null && c !== undefined; });
+            view.c = counts.length ? counts.reduce(function (a, c) { return a + Math.max(c, 0); }, 0) : null;
+            view.vague = rows.every(function (j) { return m.v && m.v[j]; });
+            view.radius = rows.length === 1 && m.v && m.v[rows[0]] ? 6 : radiusFor(view.c);
+        }
+        return view;
+    }
+    function viewsOf(entry, win) {
+        return entry.data.markers.map(function (m) { return win ? windowView(m, win) : baseView(m); });
+    }
+
+    function bubbleOf(m, n) {  // geo.render.styles.bubble_html, in the bubble's own colour
+        var found = /background:(#[0-9a-fA-F]{6})/.exec(m.bubble);
+        var color = found ? found[1] : "#555555";
+        return n > 1
+            ? '<div class="geo-bubble geo-bubble-n" style="background:' + color + '">' + n + "</div>"
+            : '<div class="geo-bubble" style="background:' + color + '">\u201d</div>';
+    }
+    function glyphIcon(m, view) {  // the event type's badge at the circle's top right
+        var r = view.radius * 0.72, size = 15;
+        return L.divIcon({html: EVENT_GLYPHS[view.event], className: "geo-glyph-icon",
+                          iconSize: [size, size],
+                          iconAnchor: [size / 2 - (m.dx || 0) - r, size / 2 - (m.dy || 0) + r]});
+    }
+    function setItems(layer, n) {
+        layer._geoItems = String(n);
+        var el = layer.getElement && layer.getElement();
+        if (el) { el.setAttribute("data-items", layer._geoItems); }
+    }
+    function applyView(made, data, m, view) {  // the marker drawn for ``view``
+        var key = [view.n, view.radius, view.vague, view.all, view.event].join("|");
+        var first = made.key === undefined;
+        made.view = view;
+        if (made.key === key) { return; }
+        made.key = key;
+        var marker = made.marker;
+        if (!first || !view.all) {  // as made: nothing to change
+            if (m.bubble) {
+                var icon = marker.options.icon;
+                icon.options.html = bubbleOf(m, view.n);
+                if (marker._map) { marker.setIcon(icon); }
+            } else if (marker.setRadius) {
+                marker.setRadius(view.radius);
+                if (m.k && !m.fixed) {  // dashed and pale only when every figure shown is vague
+                    var base = data.styles[m.style];
+                    var vague = view.all ? !!base.dashArray : view.vague;
+                    marker.setStyle({dashArray: vague ? "3 3" : null,
+                                     fillOpacity: view.all ? base.fillOpacity : (vague ? 0.3 : 0.65)});
+                }
+            }
+            setItems(marker, view.n);
+            if (m.tooltip) {  // escaped in Python; what playback adds is numbers only
+                marker.setTooltipContent(view.all ? m.tooltip : m.tooltip + "<br><i>" + view.n
+                    + " of " + m.n + " in the period shown</i>");
+            }
+        }
+        if (view.event && EVENT_GLYPHS[view.event]) {
+            if (made.glyph) { made.glyph.setIcon(glyphIcon(m, view)); } else {
+                made.glyph = L.marker([m.lat, m.lon], {interactive: false, keyboard: false,
+                                                       icon: glyphIcon(m, view)});
+            }
+        } else {
+            made.glyph = null;
+        }
+    }
+    function playbackNote(map, m, view) {  // the popup lists every row: say which are shown
+        var win = map._geoWindow;
+        if (!win || !view || view.all) { return ""; }
+        return view.n + " of " + m.n + (m.n === 1 ? " item" : " items") + " fall in "
+               + (win.label || "the period shown") + "; the list covers every date.";
+    }
+
+    function makeMarker(entry, i) {  // one marker as before clustering
+        var data = entry.data, m = data.markers[i], marker;
         if (m.bubble) {  // a claim: the bubble's tail on the spot, shifted by dx, dy
             marker = L.marker([m.lat, m.lon], {icon: L.divIcon({
                 html: m.bubble, iconSize: [19, 17], iconAnchor: [1 - m.dx, 17 - m.dy],
@@ -57,26 +172,39 @@
             marker = shift(L.circleMarker([m.lat, m.lon], Object.assign(
                 {radius: m.radius, className: m.className}, data.styles[m.style])), m.dx, m.dy);
         }
-        var div = null;  // built on the first opening, then kept
+        var div = null, note = null, body = null;  // built on the first opening, then kept
         marker.bindPopup(function () {
-            if (div) { return div; }
+            if (div) {
+                note.textContent = playbackNote(entry.map, m, made.view);
+                return div;
+            }
             div = document.createElement("div");
             div.className = "geo-popup";
+            note = div.appendChild(document.createElement("div"));
+            note.className = "geo-playback-note";
+            note.textContent = playbackNote(entry.map, m, made.view);
+            body = div.appendChild(document.createElement("div"));
             if (m.popup !== undefined) {
-                div.innerHTML = m.popup;  // escaped in Python
+                body.innerHTML = m.popup;  // escaped in Python
             } else {  // popups fetched apart (ExternalPopups), after the first paint
-                div.textContent = "Loading\u2026";
+                body.textContent = "Loading\u2026";
                 window.geoPopups.then(function (all) {
-                    div.innerHTML = all[m.popupIndex];
+                    body.innerHTML = all[m.popupIndex];
                     var popup = marker.getPopup();
                     // update() asks for the content again: it gets this same div
                     if (popup && popup.isOpen()) { popup.update(); }
-                }, function () { div.textContent = "Popup unavailable: reload the page"; });
+                }, function () { body.textContent = "Popup unavailable: reload the page"; });
             }
             return div;
         }, {maxWidth: 360, maxHeight: 360});
         if (m.tooltip) { marker.bindTooltip(m.tooltip, {sticky: true}); }
-        return tag(marker, {"data-items": String(m.n)});
+        marker._geoItems = String(m.n);
+        marker.on("add", function () {
+            var el = marker.getElement && marker.getElement();
+            if (el) { el.setAttribute("data-items", marker._geoItems); }
+        });
+        var made = {marker: marker, glyph: null, view: null};
+        return made;
     }
 
     function zoomTo(map, bounds) {  // a cluster clicked: zoom in until it splits
@@ -96,15 +224,15 @@
         units.forEach(function (u) {
             bounds.extend([u.lat, u.lon]);
             u.idx.forEach(function (i) {
-                var m = data.markers[i];
+                var m = data.markers[i], view = entry.views[i];
                 nMarkers += 1;
-                nItems += m.n;
+                nItems += view.n;
                 if (kind !== "casualty") { return; }
                 var line = data.styles[m.style].color;
                 if (outline === null) { outline = line; } else if (outline !== line) { mixed = true; }
-                if (m.c !== null && m.c !== undefined) {
-                    sum = (sum || 0) + m.c;
-                    totals[m.o] = (totals[m.o] || 0) + m.c;
+                if (view.c !== null && view.c !== undefined) {
+                    sum = (sum || 0) + view.c;
+                    totals[m.o] = (totals[m.o] || 0) + view.c;
                 }
             });
         });
@@ -155,6 +283,27 @@
         return layers;
     }
 
+    // A cluster already made for the same markers, standing for the same rows, is reused:
+    // a playback step then adds and removes only the clusters it changes (adding thousands
+    // of layers to a map is what costs)
+    function clusterOf(entry, kind, units, zoom) {
+        var sig = [zoom, kind];
+        units.forEach(function (u) {
+            u.idx.forEach(function (i) {
+                var v = entry.views[i];
+                sig.push(i + ":" + v.n + ":" + v.c);
+            });
+        });
+        sig = sig.join(",");
+        var cache = entry.clusters || (entry.clusters = {size: 0, made: {}});
+        if (!cache.made[sig]) {
+            if (cache.size > 20000) { cache.size = 0; cache.made = {}; }
+            cache.made[sig] = makeCluster(entry, kind, units);
+            cache.size += 1;
+        }
+        return cache.made[sig];
+    }
+
     function layersAt(entry, zoom) {  // what the layer draws at this zoom
         var map = entry.map, cells = {}, centres = [], out = [];
         entry.units.forEach(function (u) {  // heaviest first: they become the centres
@@ -178,11 +327,13 @@
         });
         centres.forEach(function (c) {
             if (c.units.length > 1) {
-                out.push.apply(out, makeCluster(entry, c.units[0].kind, c.units));
+                out.push.apply(out, clusterOf(entry, c.units[0].kind, c.units, zoom));
             } else {
                 c.units[0].idx.forEach(function (i) {
-                    entry.made[i] = entry.made[i] || makeMarker(entry.data, entry.data.markers[i]);
-                    out.push(entry.made[i]);
+                    var made = entry.made[i] = entry.made[i] || makeMarker(entry, i);
+                    applyView(made, entry.data, entry.data.markers[i], entry.views[i]);
+                    out.push(made.marker);
+                    if (made.glyph) { out.push(made.glyph); }
                 });
             }
         });
@@ -216,11 +367,13 @@
         map.fire("geoclustered", {zoom: zoom});
     }
 
-    // Called by each MarkerLayer: its markers, grouped into units (one spot, one kind)
-    window.geoMarkerLayer = function (map, group, key) {
-        var data = JSON.parse(window.geoMarkerData[key]);
-        var units = [], bySpot = {};
+    // A layer's markers shown for ``win`` (null: all), grouped into units (one spot, one kind)
+    function unitsOf(entry, win) {
+        var data = entry.data, units = [], bySpot = {};
+        entry.views = viewsOf(entry, win);
         data.markers.forEach(function (m, i) {
+            var view = entry.views[i];
+            if (!view) { return; }
             var kind = m.bubble ? "claim" : (data.layer.places ? "place" : "casualty");
             var id = kind + (m.spot !== undefined ? ":s" + m.spot : ":i" + i);
             var u = bySpot[id];
@@ -230,14 +383,20 @@
                 units.push(u);
             }
             u.idx.push(i);
-            u.n += m.n;
-            u.c += m.c || 0;
+            u.n += view.n;
+            u.c += view.c || 0;
             u.fixed = u.fixed || !!m.fixed || CLUSTER_KINDS.indexOf(kind) < 0;
         });
         units.forEach(function (u, k) { u.order = k; u.w = u.kind === "casualty" ? u.c : u.n; });
         units.sort(function (a, b) { return b.w - a.w || b.n - a.n || a.order - b.order; });
-        var entry = {map: map, group: group, data: data, units: units, made: [], shown: [],
-                     byZoom: {}};
+        return units;
+    }
+
+    // Called by each MarkerLayer
+    window.geoMarkerLayer = function (map, group, key) {
+        var data = JSON.parse(window.geoMarkerData[key]);
+        var entry = {map: map, group: group, data: data, made: [], shown: [], byZoom: {}};
+        entry.units = unitsOf(entry, null);
         (map._geoLayers = map._geoLayers || []).push(entry);
         if (!map._geoPending) {  // in case no geoMarkersStart follows
             map._geoPending = true;
@@ -251,5 +410,47 @@
         map._geoStarted = true;
         render(map);
         map.on("zoomend", function () { render(map); });
+    };
+    // Time playback: show only the rows dated lo..hi (days since 1970-01-01; ``label`` is
+    // what popups call the period), or every marker as recorded (null). Returns how many
+    // rows are shown.
+    window.geoMarkersWindow = function (map, win) {
+        var shown = 0;
+        map._geoWindow = win || null;
+        (map._geoLayers || []).forEach(function (entry) {
+            entry.units = unitsOf(entry, map._geoWindow);
+            entry.byZoom = {};
+
+            entry.views.forEach(function (v) { if (v) { shown += v.n; } });
+        });
+        if (map._geoStarted) {
+            render(map);
+            if (!map._geoWindow) {  // markers and labels stacked as first drawn (circles are)
+                map._geoLayers.forEach(function (entry) {
+                    entry.shown.forEach(function (l) {
+                        if (l._icon && l._icon.parentNode) { l._icon.parentNode.appendChild(l._icon); }
+                    });
+                });
+            }
+        }
+        map.fire("geowindow", {window: map._geoWindow, shown: shown});
+        return shown;
+    };
+    // The days the map's rows carry: {first, last, dated, undated} (first/last null when
+    // none is dated), for the playback control
+    window.geoMarkersDays = function (map) {
+        var out = {first: null, last: null, dated: 0, undated: 0};
+        (map._geoLayers || []).forEach(function (entry) {
+            entry.data.markers.forEach(function (m) {
+                for (var j = 0; j < m.n; j++) {
+                    var day = m.d ? m.d[j] : null;
+                    if (day === null || day === undefined) { out.undated += 1; continue; }
+                    out.dated += 1;
+                    if (out.first === null || day < out.first) { out.first = day; }
+                    if (out.last === null || day > out.last) { out.last = day; }
+                }
+            });
+        });
+        return out;
     };
 })();

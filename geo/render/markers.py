@@ -6,7 +6,10 @@ Hooks for tests and the browser: each marker carries the classes
 ``geo-marker geo-<kind> party-<id>`` (+ ``outcome-<o>``, ``geo-coarse``) and a ``data-items``
 attribute: how many items (figures, claims, place mentions) it stands for. A cluster is not a
 ``geo-marker``: it carries ``geo-cluster geo-cluster-<kind> party-<id>``, ``data-items`` and
-``data-markers`` (how many markers it groups); its number is a ``geo-cluster-label``."""
+``data-markers`` (how many markers it groups); its number is a ``geo-cluster-label``. A
+casualty marker whose figures have an event type carries a badge (``geo-glyph
+geo-glyph-<type>``, not a ``geo-marker``). During time playback (playback.py) ``data-items``
+counts the marker's items in the period shown."""
 from __future__ import annotations
 
 import functools
@@ -22,14 +25,16 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geo.render.assets import STATIC_DIR, write_static
+from geo.records import EVENT_TYPES
 from geo.render.escaping import RawHtml, css_class, html_label, js_string
 from geo.render.mapitems import CLUSTER_KINDS, MapItem, coarse_flags, spot_key
-from geo.render.legend import MAX_EXPANDED_PARTIES
+from geo.render.legend import MAX_EXPANDED_PARTIES, event_glyph_html
+from geo.render.playback import row_day
 from geo.render.popups import (MAX_AGGREGATE_ITEMS, aggregate_tooltip, casualty_aggregate_popup,
                                claim_aggregate_popup, coarse_level, coarse_note, place_popup)
 from geo.render.styles import (COARSE_PLACE_STYLE, MIXED_OUTLINE, PLACE_COLOR, PLACE_STYLE,
                                aggregate_casualty_style, bubble_html, leaflet_style)
-from geo.report import PartyNames, clean, figure_count
+from geo.report import PartyNames, clean, figure_count, is_vague
 
 # Clusters (drawn by markers.js): a party's markers of one kind within this many screen pixels
 # of each other are drawn as one
@@ -45,6 +50,41 @@ def markers_js() -> str:
     return (source.replace("__CLUSTER_PX__", str(CLUSTER_PX))
             .replace("__MIXED_OUTLINE__", MIXED_OUTLINE)
             .replace("__CLUSTER_KINDS__", json.dumps(list(CLUSTER_KINDS))))
+
+
+@functools.cache
+def event_glyphs_js() -> str:
+    """``window.geoEventGlyphs``: EVENT_TYPES and each one's badge (constant SVG), for
+    markers.js; set before it runs."""
+    data = {"types": list(EVENT_TYPES), "glyphs": {t: event_glyph_html(t) for t in EVENT_TYPES}}
+    return f"window.geoEventGlyphs = JSON.parse({js_string(json.dumps(data))});"
+
+
+def event_type_of(row) -> Optional[str]:
+    """A row's event type when it is one of EVENT_TYPES (the column may be missing)."""
+    value = clean(row.get("event_type"))
+    return value if value in EVENT_TYPES else None
+
+
+def playback_keys(item: MapItem) -> dict:
+    """What markers.js needs to play the marker's rows one period at a time and to draw its
+    event type's badge, row by row in ``item.rows``' order: ``d`` the days (``row_day``;
+    left out when none is dated), and for casualties ``e`` the event types (index into
+    EVENT_TYPES, when one is known), ``k`` the counts and ``v`` the vague flags (when it
+    holds several figures, which playback may sum apart)."""
+    keys: dict[str, list] = {}
+    days = [row_day(r) for r in item.rows]
+    if any(d is not None for d in days):
+        keys["d"] = days
+    if item.kind != "casualty":
+        return keys
+    types = [event_type_of(r) for r in item.rows]
+    if any(types):
+        keys["e"] = [EVENT_TYPES.index(t) if t else None for t in types]
+    if len(item.rows) > 1:
+        keys["k"] = [figure_count(r) for r in item.rows]
+        keys["v"] = [int(is_vague(r)) for r in item.rows]
+    return keys
 
 
 def marker_record(item: MapItem, names: PartyNames, coarse: bool = False,
@@ -76,6 +116,7 @@ def marker_record(item: MapItem, names: PartyNames, coarse: bool = False,
     else:
         record.update(bubble=bubble_html(names.color(item.party), n),
                       popup=claim_aggregate_popup(item.rows, names, cap))
+    record.update(playback_keys(item))
     if coarse:
         record["fixed"] = 1  # a country or region: never clustered with towns
         # say so first: the spot is the country's centre, not where it happened
@@ -135,6 +176,8 @@ class MarkerLayer(folium.map.Layer):
     def render(self, **kwargs):
         # The data goes into the page's header as raw text: an element's script output is
         # compiled again as a Jinja template by branca, which took seconds on 10 MB of data.
+        self.get_root().header.add_child(RawHtml(f"<script>{event_glyphs_js()}</script>"),
+                                         name="geo_event_glyphs")
         self.get_root().header.add_child(RawHtml(f"<script>{markers_js()}</script>"),
                                          name="geo_markers_js")
         self.get_root().header.add_child(RawHtml(

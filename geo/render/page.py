@@ -27,7 +27,8 @@ from geo.render.escaping import RawHtml, js_string
 from geo.render.mapitems import (MapItem, coarse_flags, frame_rows, map_items, may_cluster,
                                  spread, view_bounds)
 from geo.render.legend import LegendControl, TitleBox, legend_html
-from geo.render.markers import MarkersStart, add_markers
+from geo.render.markers import MarkersStart, add_markers, event_type_of
+from geo.render.playback import PlaybackControl, default_step, row_day
 from geo.render.popups import LARGE_MAP_POPUP_ITEMS, LARGE_MAP_ROWS, MAX_AGGREGATE_ITEMS
 from geo.report import PartyNames, clean
 
@@ -133,7 +134,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
               title: Optional[str] = None, subtitle: str = "", areas=None,
               areas_title: str = "Casualties per province", areas_note: str = "",
               store_popups: Optional[Callable[[list[str]], str]] = None,
-              period: str = "", exported: str = "", snapshot: bool = False) -> folium.Map:
+              period: str = "", exported: str = "", snapshot: bool = False,
+              playback: bool = True) -> folium.Map:
     """The folium map of ``frame`` (columns ``records.MAP_COLUMNS``).
 
     parties: a PartyTable (names, colours); ``default_parties()`` when None.
@@ -146,7 +148,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     group_places: one marker per distinct place instead of one per mention.
     title, subtitle: a title box over the map (exports: the filter summary), with ``period``
         (the dates shown) and ``exported`` (the export's date) under them.
-    snapshot: a figure (the PNG): no zoom or layer buttons, the map key unfolded whole.
+    snapshot: a figure (the PNG): no zoom or layer buttons, no playback, the key unfolded whole.
+    playback: a time playback control (playback.py) when some item has a date.
     areas: casualties per province or region (``geo.report.area_totals``): a choropleth layer.
     store_popups: keeps the popups out of the page (``write_static_popups``: the dashboard,
         where they are fetched after the first paint); exports carry them inline.
@@ -180,8 +183,11 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     # ensure_static_basemap); exports carry them inline.
     countries_url = ((static_urls or {}).get("countries_geojson")
                      if asset_mode == "static" and basemap is None else None)
+    # the town labels' budget goes to the towns near the markers first
     add_basemap(fmap, as_basemap(basemap, regions, codes, region_names,
-                                 with_countries=not countries_url), countries_url)
+                                 with_countries=not countries_url,
+                                 points=[(item.lat, item.lon) for item in items]),
+                countries_url)
 
     layer, area_key = area_layer(areas, areas_title, areas_note)
     cap = MAX_AGGREGATE_ITEMS if len(rows) <= LARGE_MAP_ROWS else LARGE_MAP_POPUP_ITEMS
@@ -194,7 +200,8 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
                               aggregated=any(it.kind != "place" and len(it.rows) > 1
                                              for it in items),
                               outcomes_present=outcomes, coarse=any(coarse_flags(items)),
-                              areas=area_key, clusters=may_cluster(items)),
+                              areas=area_key, clusters=may_cluster(items),
+                              event_types_present=event_types_present(items)),
                   ).add_to(fmap)  # starts unfolded; its body scrolls when long (map.css)
     if title:
         TitleBox(title, subtitle, period, exported).add_to(fmap)
@@ -205,6 +212,9 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
         FitView(bounds, MAX_FIT_ZOOM).add_to(fmap)
     if layers:
         MarkersStart().add_to(fmap)
+        days = [row_day(r) for it in items for r in it.rows]
+        if playback and not snapshot and any(d is not None for d in days):
+            PlaybackControl(step=default_step(days)).add_to(fmap)
     # first in the head: it governs every script after it
     csp = content_security_policy(asset_mode, online_tiles)
     fmap.get_root().header.add_child(RawHtml(
@@ -220,6 +230,11 @@ def default_parties():
         return load_parties()
     except (OSError, ValueError):
         return None
+
+
+def event_types_present(items: list[MapItem]) -> set[str]:
+    """The event types of the casualty figures drawn (their badges, in the map key)."""
+    return {t for it in items if it.kind == "casualty" for t in map(event_type_of, it.rows) if t}
 
 
 def parties_present(items: list[MapItem], names: PartyNames) -> list[tuple[str, str]]:
