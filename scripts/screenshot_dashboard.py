@@ -13,6 +13,7 @@ feed (data/demo/), so the map, timeline and tables have something to show. Write
 - export.png      the PNG export of the same view (title with the filter summary)
 - tolls.png       the Tolls tab on the day-by-day coverage of tests/fixtures/tolls/ (articles
                   of our own making) with the sample article
+- karabakh-1366x768.png  that Karabakh coverage's map in a 1366x768 window
 """
 from __future__ import annotations
 
@@ -119,6 +120,15 @@ def shoot_tolls(db: Path, out: Path) -> None:
         page.get_by_text("Armenia: killed", exact=True).wait_for()
         page.wait_for_timeout(1500)
         page.screenshot(path=str(out / "tolls.png"))
+    # the Karabakh coverage as a laptop shows it: the map must read without zooming
+    with streamlit_server(db) as url, browser_page(1366, 768) as page:
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        frame = wait_for_map(page)
+        frame.locator(".geo-label-text").first.wait_for(state="attached")
+        page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(out / "karabakh-1366x768.png"))
 
 
 if __name__ == "__main__":
