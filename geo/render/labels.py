@@ -153,9 +153,7 @@ def country_labels(gazetteer, country_codes: Iterable[str], skip: Iterable[str] 
     share = towns_per_country(len(codes))
     labels: list[Label] = []
     for cc in codes:
-        towns = {c.gazetteer_id: c for _, c in gazetteer.in_country(cc)
-                 if c.feature == "city" and not c.alternate and c.gazetteer_id not in skip}
-        best = sorted(towns.values(), key=lambda c: (-c.population, c.name))
+        best = [c for c in _towns_of(gazetteer, cc) if c.gazetteer_id not in skip]
         if near:
             close = near_items([(c.lat, c.lon) for c in best], near)
             best = [c for c, ok in zip(best, close)
@@ -163,6 +161,15 @@ def country_labels(gazetteer, country_codes: Iterable[str], skip: Iterable[str] 
         labels += [Label(c.name, c.lat, c.lon, city_kind(c.population), c.population,
                          c.gazetteer_id) for c in best[:share]]
     return sorted(labels, key=Label.priority)
+
+
+@functools.lru_cache(maxsize=64)
+def _towns_of(gazetteer, country_code: str) -> tuple:
+    """A country's towns of the gazetteer, most populous first (read once per country: a
+    large country's index takes most of a second)."""
+    towns = {c.gazetteer_id: c for _, c in gazetteer.in_country(country_code)
+             if c.feature == "city" and not c.alternate}
+    return tuple(sorted(towns.values(), key=lambda c: (-c.population, c.name)))
 
 
 def near_items(points: Sequence[tuple[float, float]], items: Sequence[tuple[float, float]],
@@ -269,7 +276,9 @@ def map_labels(gazetteer, country_codes: Iterable[str] = (), world: bool = True,
     labels (which keep their place: they come first). The same map again (a dashboard
     rerun) is answered from a cache."""
     codes = tuple(sorted({c.upper() for c in country_codes if isinstance(c, str) and c}))
-    points = tuple(sorted({(round(float(lat), 2), round(float(lon), 2))
+    # items on a half-degree grid (~55 km, against NEAR_ITEM_KM): a map of 100,000 items
+    # asks about a few hundred cells, and a filter change mostly hits the cache
+    points = tuple(sorted({(round(float(lat) * 2) / 2, round(float(lon) * 2) / 2)
                            for lat, lon in near or () if _finite(lat) and _finite(lon)}))
     return _map_labels(gazetteer, codes, world, points or None)
 

@@ -39,6 +39,7 @@ _CDN = {"leaflet_js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.j
         "leaflet_css": "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"}
 TILE_HOSTS = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
 BOUNDARIES_CREDIT = "Boundaries: Natural Earth"
+NEAR_LABELS_MAX_ITEMS = 300  # markers up to which town labels favour the markers' surroundings
 
 
 def content_security_policy(asset_mode: str, online_tiles: bool = False) -> str:
@@ -183,10 +184,12 @@ def build_map(frame: Optional[pd.DataFrame], parties=None, basemap: Any = None,
     # ensure_static_basemap); exports carry them inline.
     countries_url = ((static_urls or {}).get("countries_geojson")
                      if asset_mode == "static" and basemap is None else None)
-    # the town labels' budget goes to the towns near the markers first
+    # on a small map the town labels' budget goes to the towns near the markers first (on a
+    # big one that costs a second per filter change: the most populous towns then)
+    near = [(item.lat, item.lon) for item in items] if len(items) <= NEAR_LABELS_MAX_ITEMS \
+        else None
     add_basemap(fmap, as_basemap(basemap, regions, codes, region_names,
-                                 with_countries=not countries_url,
-                                 points=[(item.lat, item.lon) for item in items]),
+                                 with_countries=not countries_url, points=near),
                 countries_url)
 
     layer, area_key = area_layer(areas, areas_title, areas_note)
