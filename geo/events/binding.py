@@ -45,8 +45,10 @@ def _negated(trigger: Token) -> bool:
     for tok in (trigger, trigger.head):
         if any(c.dep_ == "neg" for c in tok.children):
             return True
-        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
-            return True
+        if any(c.dep_ == "aux" and c.lower_ in MODALS and not (
+                c.lower_ == "might" and c.i + 1 < len(c.doc) and c.nbor(1).lower_ == "have")
+               for c in tok.children):
+            return True  # (not "might have been wounded": a hedged report, as "may have")
         if tok.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj", "conj", "attr"):
             break
     return False
@@ -77,7 +79,9 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
             if family == "subject_incl":  # the outer figure's noun, before "including"
                 trig_i = next(t.i for t in span if t.lower_ in INCLUDING)
             trigger = doc[trig_i]
-            nouns = [t for t in doc[count_tok.i:trig_i] if t.pos_ in ("NOUN", "PROPN")
+            # (the whole's noun, not its part's: "23 civilians - including nine children")
+            upto = next((t.i for t in doc[count_tok.i:trig_i] if t.lower_ in INCLUDING), trig_i)
+            nouns = [t for t in doc[count_tok.i:upto] if t.pos_ in ("NOUN", "PROPN")
                      and t._.geo_cnt == "O" and t.lower_ not in AUX_WORDS]
             victim = nouns[-1] if nouns else None
             if family == "subject_incl":
@@ -108,6 +112,9 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
             trigger = doc[_trigger_index(span, family)]
             victim = [t for t in span if t.ent_type_ == "PERSON" and t.i < trigger.i][-1]
             count_tok = None
+            if victim.dep_ == "pobj" or any(c.dep_ == "dobj" for c in trigger.children) or (
+                    victim.dep_ == "nsubj" and victim.head.lemma_ in STANCE_LEMMAS):
+                continue  # "attacks in Khan Touman have killed 23", "... Assad said killed"
         else:  # singular, singular_object, prenominal
             trigger = span[-1] if family == "singular" else span[0]
             if family == "singular":
@@ -143,6 +150,8 @@ def bind_by_patterns(doc: Doc, sent: Span, counts_by_start: dict[int, Count]) ->
             key = ("sg", trigger.i)  # one singular victim per outcome word
         if victim is not None and victim.lemma_.lower() in NOT_VICTIMS:
             continue
+        if victim is None and count_tok is not None:
+            victim = antecedent(doc, sent, count)  # "killing a big number of them"
         binding = Binding(count, outcome, family, start, end, trigger, victim,
                           toll=family in ("toll", "restate"),
                           extras={"attributive": attributive})
@@ -354,6 +363,23 @@ def _next_outcome(doc: Doc, i: int) -> bool:
         and tok.tag_ in ("VBN", "VBD", "JJ", "NNP") and attributive_noun(tok) is None
 
 
+def antecedent(doc: Doc, sent: Span, count: Count) -> Optional[Token]:
+    """"gatherings of terrorists ... killing a big number of them": the people a count "of
+    them" refers to, the last plural person noun before it in the sentence."""
+    after = [t.lower_ for t in doc[count.end - 1:count.end + 2]]
+    if after[:2] != ["of", "them"] and after[1:] != ["of", "them"]:
+        return None
+    return next((t for t in reversed(doc[sent.start:count.start]) if t.tag_ in ("NNS", "NNPS")
+                 and t.lemma_.lower() in PERSON_NOUNS - UNKNOWN), None)
+
+
+def _name_and(doc: Doc, j: int, victim: Optional[Token]) -> bool:
+    """"many ISIS and Jabhat al-Nusra terrorists": "and" between two names before the noun."""
+    return doc[j].lower_ == "and" and victim is not None and (
+        victim.pos_ == "PROPN" or victim.is_upper) and j + 1 < len(doc) and (
+        doc[j + 1].pos_ == "PROPN" or doc[j + 1].is_upper)
+
+
 def _noun_after(doc: Doc, i: int) -> Optional[Token]:
     """The head noun of the phrase right after a count ("three children", "12 Ukrainian
     servicemen", "dozens of soldiers")."""
@@ -363,11 +389,14 @@ def _noun_after(doc: Doc, i: int) -> Optional[Token]:
         j += 1
         if j < len(doc) and doc[j].pos_ == "DET":
             j += 1
-    while j < len(doc) and j - i < 6 and doc[j]._.geo_mod:
+    while j < len(doc) and j - i < 8 and (doc[j]._.geo_mod or _name_and(doc, j, victim)):
         if doc[j].pos_ == "PROPN" and victim is not None and victim.pos_ == "NOUN" \
                 and victim.text.islower():
             break  # "killing nine people Sputnik reported": the name opens the next phrase
         if doc[j].pos_ in ("NOUN", "PROPN"):
+            if victim is None and doc[j].dep_ == "nsubj" and doc[j].head.i == j + 1 \
+                    and doc[j].head.lemma_ in STANCE_LEMMAS:
+                break  # "wounding dozens more observers said": the speaker, commas lost
             victim = doc[j]
         j += 1
     return victim
@@ -377,9 +406,14 @@ def bind_by_parse(doc: Doc, count: Count) -> Optional[Binding]:
     """Counts the patterns missed: follow the parse from the count's noun to an outcome."""
     last = doc[count.end - 1]
     noun = last.head if last.dep_ in ("nummod", "amod", "det", "quantmod", "compound") else last
+    if last.lower_ == "of" and last.dep_ == "prep":
+        # "A number of terrorists at the center were killed": the count's own noun
+        noun = last.head
     if noun.lower_ == "of" or (noun is last and any(c.dep_ == "prep" and c.lower_ == "of"
-                                                     for c in last.children)):
-        of = next((c for c in last.children if c.lower_ == "of"), None)
+                                                     for c in last.children)) or (
+            last.lower_ == "of" and noun.i == last.head.i):
+        of = last if last.lower_ == "of" else next(
+            (c for c in last.children if c.lower_ == "of"), None)
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
         victim = pobj or noun
     else:

@@ -196,6 +196,9 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                                  party or last_victim[1])
             if party is None and reporter_party and b.victim is not None:
                 lemma = b.victim.lemma_.lower()
+                if home_state and parties.side_of(reporter_party) == home_state:
+                    # SANA counts for Syria in a story set in Syria: it speaks as the state
+                    reporter_party = home_state
                 own_state = parties.side_of(reporter_party) == reporter_party
                 if lemma in STATE_FORCES or b.victim.lower_ in STATE_FORCES or (
                         lemma in NONSTATE_FORCES and not own_state):

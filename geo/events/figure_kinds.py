@@ -225,13 +225,27 @@ def figure_kind(trigger: Token, count_tokens: Iterable[Token], sent: Span, *,
         return "cumulative"
     year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
     if "historical" in labels or _past_years(sent, clause_tokens(trigger, count_tokens, sent),
-                                             year, article_date):
+                                             year, article_date) or _named_event(trigger):
         return "historical"
     if event_tolls or "incident" in labels:
         return "incident"
     if "weak" in labels or _present_perfect(trigger):
         return "cumulative"
     return "incident"
+
+
+NAMED_EVENTS = {"massacre", "war", "attack", "bombing", "siege"}
+
+
+def _named_event(trigger: Token) -> bool:
+    """"blamed France for the Ghouta Massacre that claimed the lives of over 1127": the toll
+    of an event the text calls by its proper name, in passing (the object of another verb or
+    preposition), is that earlier event's, not the news."""
+    verb = trigger.head if trigger.dep_ == "dobj" else trigger  # "claimed the lives of"
+    event = verb.head
+    return verb.dep_ == "relcl" and event.lemma_.lower() in NAMED_EVENTS \
+        and event.text[:1].isupper() and event.dep_ in ("pobj", "dobj") and any(
+            c.dep_ == "compound" and c.text[:1].isupper() for c in event.children)
 
 
 def _event_toll(toll: Token) -> bool:

@@ -100,9 +100,16 @@ NUMBER_SHAPES: list[list[dict]] = [
      dict(NUM_ALPHA, OP="+")],
 ]
 RANGE_JOINERS = ["to", "-", "–", "—", "and", "or"]
+# "from 500 to well over 1000": a hedge on the upper end
+HEDGE_WORDS = ["well", "over", "more", "than", "nearly", "almost", "about", "around"]
+RANGE_HEDGE = {"LOWER": {"IN": HEDGE_WORDS}, "OP": "{0,2}"}
 VAGUE_PATTERNS: list[list[dict]] = [
     [{"LOWER": {"IN": ["tens", "hundreds"]}}, {"LOWER": "of"}, {"LOWER": "thousands"}],
     [{"LOWER": "a"}, {"LOWER": {"IN": ["number", "handful"]}}, {"LOWER": "of"}],
+    # "a big number of them", "large numbers of terrorists": no floor beyond "a number of"
+    [{"LOWER": "a", "OP": "?"}, {"LOWER": {"IN": ["big", "large", "great", "huge",
+                                                  "significant", "considerable"]}},
+     {"LOWER": {"IN": ["number", "numbers"]}}, {"LOWER": "of"}],
     [{"LOWER": "a"}, {"LOWER": "few"}],
     [{"LOWER": {"IN": ["several", "many", "numerous", "tens", "dozens", "scores", "hundreds",
                        "thousands", "millions"]}}],
@@ -244,12 +251,27 @@ def _is_num(token: Token) -> bool:
         return False
     if _dash_range(token.text):
         return True
+    if _designator(token):
+        return False
     if token.text.startswith(("-", "−")) or (token.text[:1].isdigit() and _negative(token)):
         return False  # a negative number counts nobody
     if _power(token):
         log.warning("a power of ten is no count: %r", token.sent.text[:60])
         return False
     return word_value(token.text) is not None
+
+
+# Capitalised nouns a number names rather than counts: "Base 46", "Brigade 17", "Route 5".
+DESIGNATORS = {"base", "brigade", "division", "regiment", "battalion", "route", "highway",
+               "resolution", "article", "gate", "flight", "block", "hill", "point", "camp",
+               "sector", "zone", "building", "checkpoint", "airbase", "unit"}
+
+
+def _designator(token: Token) -> bool:
+    """A digit number right after a capitalised designator noun ("captured Base 46")."""
+    prev = token.doc[token.i - 1] if token.i > 0 else None
+    return prev is not None and token.text.isdigit() and prev.text[:1].isupper() \
+        and prev.lower_ in DESIGNATORS
 
 
 def _dash_range(text: str) -> Optional[tuple[int, int]]:
@@ -286,7 +308,7 @@ def _matcher(vocab) -> Matcher:
     for qualifier, prefixes in QUALIFIER_PREFIXES.items():
         matcher.add(qualifier, [p + n for p in prefixes for n in NUMBER_SHAPES])
     matcher.add("range", [[{"LOWER": {"IN": ["between", "from"]}, "OP": "?"}] + a
-                          + [{"LOWER": {"IN": RANGE_JOINERS}}] + b
+                          + [{"LOWER": {"IN": RANGE_JOINERS}}, RANGE_HEDGE] + b
                           for a in NUMBER_SHAPES for b in NUMBER_SHAPES])
     matcher.add("approximate", APPROX_DOZEN)
     matcher.add("vague", VAGUE_PATTERNS)
@@ -324,7 +346,8 @@ def _to_count(span: Span) -> Optional[Count]:
                           and not (t.text == "-" and span[i - 1].lower_ in TENS
                                    and i + 1 < len(span) and span[i + 1].lower_ in UNITS))
             first = [w for w in words[:joiner] if w.lower() not in ("between", "from")]
-            low, high = number_value(first), number_value(words[joiner + 1:])
+            low = number_value(first)
+            high = number_value([w for w in words[joiner + 1:] if w.lower() not in HEDGE_WORDS])
         if low is None or high is None or low >= high:
             return None
         return Count(None, "range", span.start, span.end, low=low, high=high)

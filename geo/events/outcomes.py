@@ -20,6 +20,10 @@ from geo.events.victims import PERSON_NOUNS, plural_form
 ATTRIBUTIVE_PARTICIPLES = {"wounded", "injured", "captured", "abducted", "kidnapped",
                            "displaced", "missing", "dead"}
 
+# Injuries of a gas attack: "suffered suffocation", "cases of asphyxiation to 35 people".
+BREATHING = ["suffocation", "asphyxiation", "asphyxia", "choking"]
+DASHES = ["-", "–", "—", ","]
+
 OUTCOME_WORDS: dict[str, list[list[dict]]] = {
     # after the victims ("were killed", "died", "shot dead", "taken prisoner")
     "killed": [[{"LOWER": {"IN": ["killed", "dead", "died", "die", "dies", "dying", "perished",
@@ -35,7 +39,10 @@ OUTCOME_WORDS: dict[str, list[list[dict]]] = {
                                   "tortured", "starved"]}}, {"LOWER": "to"}, {"LOWER": "death"}],
                [{"LEMMA": "lose"}, {"LOWER": {"IN": ["their", "his", "her"]}},
                 {"LOWER": {"IN": ["lives", "life"]}}]],
-    "wounded": [[{"LOWER": {"IN": ["wounded", "injured", "hurt", "maimed"]}}]],
+    "wounded": [[{"LOWER": {"IN": ["wounded", "injured", "hurt", "maimed"]}}],
+                # "more than 35 people suffered suffocation" (a gas attack's injured)
+                [{"LEMMA": "suffer"}, {"LOWER": {"IN": ["from", "cases", "of"]}, "OP": "*"},
+                 {"LOWER": {"IN": BREATHING}}]],
     "missing": [[{"LOWER": "missing"}], [{"LOWER": "unaccounted"}, {"LOWER": "for"}]],
     "captured": [[{"LOWER": {"IN": ["captured", "abducted", "kidnapped"]}}],
                  [{"LOWER": {"IN": ["taken", "held", "take", "taking"]}},
@@ -143,7 +150,7 @@ SINGLE_WORD_OUTCOMES = {w: outcome for outcome, pats in OUTCOME_WORDS.items() fo
 # Words that can be (part of) an outcome after the victims, its function words left out.
 TRIGGER_FORMS = {w for pats in OUTCOME_WORDS.values() for pat in pats for tok in pat
                  for w in _words(tok)} - {"to", "for", "down", "death", "their", "his", "her",
-                                          "lives", "life"}
+                                          "lives", "life", "from", "cases", "of"}
 
 
 for _name, _kw in (("geo_cnt", {"default": "O"}), ("geo_mod", {"getter": _is_mod}),
@@ -189,6 +196,19 @@ def _families() -> dict[str, list[list[dict]]]:
     for word, outcome in LEAVE_OUTCOMES.items():
         families.setdefault(f"leave|{outcome}", []).append(
             [{"LEMMA": "leave"}] + CNT + MOD + [{"LOWER": word}])
+    for word, outcome in LEAVE_OUTCOMES.items():
+        # "leaving 23 civilians - including nine children - dead"
+        families[f"leave|{outcome}"].append(
+            [{"LEMMA": "leave"}] + CNT + MOD + [{"ORTH": {"IN": DASHES}},
+                                                {"LOWER": {"IN": INCLUDING}},
+                                                {"ORTH": {"NOT_IN": DASHES}, "OP": "{1,6}"},
+                                                {"ORTH": {"IN": DASHES}}, {"LOWER": word}])
+    # "caused suffocation cases for at least 6 civilians", "cases of asphyxiation to 35"
+    families["object|wounded"] += [
+        [{"LOWER": {"IN": BREATHING}}, {"IS_ALPHA": True, "OP": "{0,2}"}, {"LOWER": "cases"},
+         {"LOWER": {"IN": ["for", "to", "among"]}}] + CNT,
+        [{"LOWER": "cases"}, {"LOWER": "of"}, {"LOWER": {"IN": BREATHING}},
+         {"LOWER": {"IN": ["for", "to", "among"]}}] + CNT]
     families["deaths_of|killed"] = [[{"LOWER": {"IN": ["deaths", "death", "killing",
                                                        "killings", "lives", "bodies"]}},
                                      {"LOWER": "of"}] + CNT]

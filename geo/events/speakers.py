@@ -12,7 +12,9 @@ from typing import Optional
 
 from spacy.tokens import Span, Token
 
-from geo.events.victims import PERSON_NOUNS
+from geo.events.figure_kinds import EVENT_NOUNS
+from geo.events.victims import (LOCATIVE, PRONOUNS, TAIL_WORDS, is_actor, np_after, np_before,
+                                phrase_party)
 from geo.nlp import subtree
 
 STANCE_LEMMAS: dict[str, str] = {
@@ -36,7 +38,6 @@ STANCE_LEMMAS: dict[str, str] = {
     "write": "statement", "estimate": "statement",
     "note": "statement", "indicate": "statement", "explain": "statement",
 }
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "this", "that"}
 # Verbs that report a figure as their object: "gave a toll of 44", "put the number at 60".
 FIGURE_VERBS = {"give", "put", "record", "document", "count", "register", "tally"}
 
@@ -132,31 +133,6 @@ def subject_phrase(token: Token, sent: Optional[Span] = None) -> Span:
     return token.doc[start:end]
 
 
-LOCATIVE = {"in", "near", "at", "on", "inside", "across", "outside", "around"}
-
-
-def _based(doc, mention) -> bool:
-    """"the Britain-based monitor": a seat, not an affiliation."""
-    nxt = doc[mention.token_end:mention.token_end + 2]
-    return any(t.lower_ == "based" for t in nxt) and all(t.text in ("-", "based") or
-                                                         t.lower_ == "based" for t in nxt[:1])
-
-
-def phrase_party(span: Span, head: Optional[Token], parties,
-                 skip: frozenset | set = frozenset()) -> Optional[str]:
-    """The party a speaker phrase names: the mention holding its head ("the Syrian Observatory
-    ..." over the demonym, "the Britain-based monitor" over Britain), else the first mention
-    that is no seat ("Britain-based") nor a place in it ("Rebels in Ukraine")."""
-    mentions = [m for m in (parties.find(span) if parties is not None else [])
-                if m.token_start not in skip]
-    if head is not None:
-        for m in mentions:
-            if m.token_start <= head.i < m.token_end:
-                return m.party
-    mentions = [m for m in mentions if not _based(span.doc, m)]
-    return mentions[0].party if mentions else None
-
-
 def speaker_from(subject: Token, parties, sent: Optional[Span] = None) -> Speaker:
     span = subject_phrase(subject, sent)
     # "Rebels in Ukraine say": the place is not the speaker's party
@@ -208,8 +184,10 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
         child, below = below, anc
         if not in_sentence(anc, sent):  # a parse arc over a line break
             continue
-        if anc.lemma_ in FIGURE_VERBS and anc.pos_ == "VERB" and child.dep_ == "dobj":
-            # "Syrian state media gave a toll of 44", "X put the number at 60"
+        if anc.lemma_ in FIGURE_VERBS and anc.pos_ == "VERB" and (
+                child.dep_ == "dobj" or child.dep_ == "prep" and child.i > anc.i):
+            # "Syrian state media gave a toll of 44", "X put the number at 60 in addition
+            # to six civilians killed": the one who counts reports what it counts
             subject = subject_of(anc, sent)
             if subject is not None and token not in subtree(subject):
                 found = actor_or_none(speaker_from(subject, parties, sent), sent)
@@ -221,7 +199,8 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
             return actor_or_none(speaker_from(quoted, parties, sent), sent)
         if anc.lemma_ in STANCE_LEMMAS and anc.pos_ in ("VERB", "AUX"):
             if anc.lemma_ == "claim" and (child.dep_ in ("dobj", "nsubj", "nsubjpass")
-                                          or any(c.dep_ == "dobj" for c in anc.children)):
+                                          or any(c.dep_ == "dobj" for c in anc.children)
+                                          or _claimed_deed(child)):
                 # "claimed the attack that killed 17", "has claimed 21 lives and wounded
                 # dozens": a claim with an object reports no clause
                 continue
@@ -229,7 +208,7 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
             if agent is not None and token not in subtree(agent):
                 return actor_or_none(speaker_from(agent, parties, sent), sent)
             # "civilian reported killed": a bare participle introduces no speaker
-            if anc.tag_ == "VBN" and not any(c.dep_ == "aux" for c in anc.children):
+            if anc.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in anc.children):
                 continue
             if passive_report(anc):  # "Six troops reported killed"
                 continue
@@ -262,7 +241,127 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                 if found is not None:
                     return found
     return according_to(sent, parties) or trailing_source(sent, parties, token.i) \
-        or headline_source(sent, parties)
+        or headline_source(sent, parties) or said_that(token, sent, parties) \
+        or noun_report(token, sent, parties) or carried_speaker(sent, parties)
+
+
+def _claimed_deed(child: Token) -> bool:
+    """"IS claims the attack that hit a police station killing 17": a claimed deed (a
+    gerund with the deed for subject), not a reported clause."""
+    return child.dep_ == "ccomp" and child.tag_ == "VBG" and any(
+        c.dep_ == "nsubj" and c.pos_ == "NOUN" for c in child.children)
+
+
+def said_that(token: Token, sent: Span, parties) -> Optional[Speaker]:
+    """"... Activists in Idlib said that at least 135 civilians ...": a speech verb with
+    "that" before the figure, its arc lost (a headline run into the lead): its subject."""
+    for verb in reversed(sent.doc[sent.start:token.i - 1]):
+        if verb.lemma_ in STANCE_LEMMAS and verb.pos_ == "VERB" \
+                and verb.nbor(1).lower_ == "that" and STANCE_LEMMAS[verb.lemma_] != "denial":
+            subject = subject_of(verb, sent)
+            found = actor_or_none(speaker_from(subject, parties, sent), sent) \
+                if subject is not None and subject.i < verb.i else None
+            return found or _phrase_before(verb, parties, sent)
+    return None
+
+
+def _phrase_before(verb: Token, parties, sent: Span) -> Optional[Speaker]:
+    """The noun phrase right before a speech verb, up through locative attachments
+    ("Activists in Idlib province said"), when the parse gave the verb another subject."""
+    last = verb.doc[verb.i - 1]
+    head = last
+    while head.dep_ == "pobj" and head.head.lower_ in LOCATIVE \
+            and head.head.head.pos_ in ("NOUN", "PROPN") and in_sentence(head.head.head, sent):
+        head = head.head.head
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    start = head.i  # its own modifiers, not a headline's "Last Three Days" run into it
+    while start > sent.start and verb.doc[start - 1].head.i == head.i and not verb.doc[
+            start - 1].like_num and verb.doc[start - 1].dep_ in ("compound", "amod", "det") \
+            and verb.doc[start - 1].ent_type_ not in ("DATE", "TIME"):
+        start -= 1
+    span = verb.doc[start:last.i + 1]
+    return actor_or_none(Speaker(phrase_party(span, head, parties), span.text, span.start,
+                                 span.end), sent)
+
+
+# Nouns that carry a report: "the claim by activists that ...", "the group's estimate that".
+REPORT_NOUNS = {"claim", "report", "statement", "estimate", "announcement", "assertion",
+                "allegation", "account", "assessment", "testimony"}
+
+
+def noun_report(token: Token, sent: Span, parties) -> Optional[Speaker]:
+    """A figure in the "that" clause of a report noun: its "by"/"from" object or its
+    possessor speaks ("the claim by activists in X that at least 640 people were killed")."""
+    below = token
+    for anc in token.ancestors:
+        if not in_sentence(anc, sent):
+            return None
+        if anc.pos_ == "NOUN" and anc.lemma_.lower() in REPORT_NOUNS \
+                and below.dep_ in ("acl", "ccomp", "relcl") and below.i > anc.i:
+            who = [c for c in anc.children if c.dep_ == "poss"] + [
+                p for c in anc.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
+                for p in c.children if p.dep_ == "pobj"]
+            found = [actor_or_none(speaker_from(w, parties, sent), sent) for w in who]
+            return next((f for f in found if f is not None), None)
+        below = anc
+    return None
+
+
+# Openers that turn to another event ("Meanwhile ..."): the source before does not carry.
+TOPIC_SHIFTS = {"meanwhile", "elsewhere", "separately", "earlier", "later", "also", "in", "on",
+                "however"}
+QUOTE_MARKS = {'"', "“", "”", "«", "»"}
+
+
+def carried_speaker(sent: Span, parties) -> Optional[Speaker]:
+    """A sentence with no source of its own that goes on with the report of the sentence
+    right before ("The source said that terrorists fired shells ... The attacks left 20
+    other civilians injured"): that report's speaker. Not for a sentence with a speech verb
+    or a quotation of its own, nor after an opener that turns to another event."""
+    doc = sent.doc
+    first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+    if sent.start == 0 or first is None or first.lower_ in TOPIC_SHIFTS or any(
+            t.lemma_ in STANCE_LEMMAS and t.pos_ in ("VERB", "AUX") and not _goes_on_saying(t)
+            or t.text in QUOTE_MARKS for t in sent):
+        return None
+    if not _goes_on(sent, first):
+        return None
+    prev = doc[doc[sent.start - 1].sent.start:sent.start]
+    return None if any(t.text in QUOTE_MARKS for t in prev) else report_speaker(prev, parties)
+
+
+# Words that tie a sentence to the event just reported ("Another militant was killed",
+# "The attacks also left 20 other civilians injured"); background on the war does not go on.
+GOING_ON = {"also", "another", "other", "others"}
+BACKGROUND = {"war", "conflict", "uprising", "revolution", "crisis"}
+
+
+def _goes_on_saying(verb: Token) -> bool:
+    """"..., noting that the shells were fired by ...": a participle with no subject of its
+    own goes on with the speaker before."""
+    return verb.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in
+                                          verb.children)
+
+
+def _goes_on(sent: Span, first: Token) -> bool:
+    if any(t.lemma_.lower() in BACKGROUND for t in sent):
+        return False
+    return any(t.lower_ in GOING_ON for t in sent) or (
+        first.lower_ in ("the", "this", "these", "that") and first.head.lemma_.lower()
+        in EVENT_NOUNS + ["escalation", "operation"])
+
+
+def report_speaker(sent: Span, parties) -> Optional[Speaker]:
+    """Who reports a whole sentence: the subject of its main speech verb ("The source added
+    that ..."), its trailing source ("..., the Observatory said") or "according to X"."""
+    root = sent.root
+    subject = subject_of(root, sent) if root.lemma_ in STANCE_LEMMAS and STANCE_LEMMAS[
+        root.lemma_] in ("statement", "claim") and any(
+        c.dep_ in ("ccomp", "parataxis") for c in root.children) else None
+    found = actor_or_none(speaker_from(subject, parties, sent), sent) if subject else None
+    return found or according_to(sent, parties) or trailing_source(sent, parties,
+                                                                   sent.start - 1)
 
 
 def quoted_source(verb: Token, sent: Optional[Span]) -> Optional[Token]:
@@ -296,46 +395,6 @@ def agent_of(verb: Token, sent: Optional[Span]) -> Optional[Token]:
     return None
 
 
-# Nouns that head a phrase naming who reports: an institution, an outlet, a person by role.
-# A speaker phrase headed by none of these, by no party and by no name ("Date of publication
-# 3 October", "a district inhabited by ...", "the letter") is no reporter.
-SPEAKER_NOUNS = {
-    "source", "spokesman", "spokeswoman", "spokesperson", "official", "monitor", "observer",
-    "activist", "witness", "group", "organisation", "organization", "agency", "media",
-    "outlet", "network", "television", "tv", "radio", "newspaper", "daily", "channel",
-    "correspondent", "reporter", "journalist", "ministry", "minister", "army", "military",
-    "force", "forces", "police", "authority", "authorities", "government", "regime",
-    "command", "coalition", "observatory", "committee", "council", "office", "centre",
-    "center", "department", "hospital", "director", "chief", "head", "governor", "mayor",
-    "president", "leader", "commander", "rescuer", "rescuers", "defence", "defense", "service",
-    "unit", "front", "movement", "party", "brigade", "militia", "rebel", "opposition",
-    "website", "site", "watchdog", "doctor", "medic", "resident", "local", "people",
-    "official", "officer", "general", "colonel", "envoy", "ambassador", "spokesmen",
-    "representative", "prosecutor", "sources", "administration", "state", "members",
-    "member", "team", "staff", "volunteer", "worker", "expert", "analyst", "operator",
-    "mission", "body", "bureau", "ngo", "charity", "union", "parliament", "deputy",
-    "counterpart", "prime", "secretary", "chairman", "founder", "negotiator", "delegation",
-    "dispatch",  # "FNA dispatches said": the outlet's
-}
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"}
-
-
-def is_actor(span: Span, head: Optional[Token]) -> bool:
-    """Whether a speaker phrase names an actor: a name (proper noun), a person noun or an
-    institution's noun at its head; never a date, a URL line or a pronoun left unresolved."""
-    if any(t.like_num or any(ch.isdigit() for ch in t.text) or t.lower_ == "url"
-           for t in span):
-        return False
-    head = head if head is not None else span.root
-    if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
-        return False
-    if head.pos_ == "PROPN" and head.lower_ not in _MONTHS:
-        return True
-    lemma = head.lemma_.lower()
-    return lemma in SPEAKER_NOUNS or head.lower_ in SPEAKER_NOUNS or lemma in PERSON_NOUNS
-
-
 def actor_or_none(speaker: Speaker, sent: Optional[Span]) -> Optional[Speaker]:
     """The speaker if it names a party or an actor (``is_actor``), else None."""
     if speaker.party:
@@ -351,85 +410,9 @@ def actor_or_none(speaker: Speaker, sent: Optional[Span]) -> Optional[Speaker]:
     return speaker if is_actor(span, head) else None
 
 
-# What may follow a sentence-final speech verb: its time, "in a statement", "told AFP".
-TAIL_WORDS = {"on", "in", "at", "a", "an", "the", "statement", "told", "to", "via", "earlier",
-              "by", "phone", "telephone", "email",  # "told AFP by telephone"
-              "later", "also", "late", "early", "this", "last", "morning", "evening", "night",
-              "week", "afternoon", "today", "yesterday", "tonight", "monday", "tuesday",
-              "wednesday", "thursday", "friday", "saturday", "sunday"}
-NAME_JOINERS = {"of", "for", "and", "al", "el"}
 # Words that open another clause after a speech verb ("the Observatory said but it ...").
 CLAUSE_LINKS = {"but", "and", "while", "adding", "as", "after", "although", "though", "whereas",
                 "citing", "quoting", "describing", "noting"}
-
-
-def _np_before(doc, end: int, floor: int) -> Optional[Span]:
-    """The noun phrase ending right before token ``end`` (not reaching ``floor``): nouns,
-    names, adjectives, hyphenated modifiers, a parenthesised acronym, "of"/"for" inside a
-    capitalised name; it stops after its determiner."""
-    i = end - 1
-    tokens: list[int] = []
-    while i > floor and len(tokens) < 12:
-        t = doc[i]
-        if t.text == ")":
-            j = i - 1
-            while j > floor and doc[j].text != "(" and i - j < 5:
-                j -= 1
-            if doc[j].text != "(":
-                break
-            tokens.extend(range(j, i + 1))
-            i = j - 1
-            continue
-        if t.ent_type_ in ("DATE", "TIME") and tokens:
-            break  # "on Friday FNA dispatches said": the date is no part of the source
-        if t.ent_type_ in ("GPE", "LOC", "FAC") and tokens and all(
-                doc[k].text.islower() for k in tokens):
-            break  # "near Aleppo local media reported": the place ends the previous phrase
-        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t._.geo_cnt == "O" and not t.like_num:
-            if t.pos_ == "NOUN" and t.text.islower() and any(doc[k].pos_ == "PROPN"
-                                                               for k in tokens):
-                break  # "wounded 25 others Ibrahim Abu Leys told": the name alone
-            tokens.append(i)
-        elif t.text == "-" and not t.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
-            tokens.append(i)
-        elif t.lower_ in ("based", "led", "run", "backed", "linked") and i > 0 \
-                and doc[i - 1].text == "-":
-            tokens.append(i)
-        elif t.text in ("'s", "’s"):
-            tokens.append(i)
-        elif t.lower_ in NAME_JOINERS and tokens and i - 1 > floor \
-                and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper():
-            tokens.append(i)
-        elif t.pos_ == "DET" and t.lower_ in ("the", "a", "an") and tokens:
-            tokens.append(i)
-            break
-        else:
-            break
-        i -= 1
-    words = [doc[k] for k in sorted(tokens)]
-    while words and words[0].pos_ in ("ADJ",) and words[0].lower_ in ("more", "other", "many"):
-        words = words[1:]
-    if not words or not any(w.pos_ in ("NOUN", "PROPN") for w in words):
-        return None
-    return doc[words[0].i:words[-1].i + 1]
-
-
-def _np_after(doc, start: int, stop: int) -> Optional[Span]:
-    """The noun phrase starting at ``start`` ("said the Syrian Observatory for Human Rights")."""
-    i = start
-    if i < stop and doc[i].pos_ == "DET":
-        i += 1
-    end = i
-    while end < stop and (doc[end].pos_ in ("NOUN", "PROPN", "ADJ") or doc[end].text == "-"
-                          or doc[end].lower_ in ("based", "led")
-                          or (doc[end].lower_ in NAME_JOINERS and end + 1 < stop
-                              and doc[end + 1].text[:1].isupper())) \
-            and doc[end].lower_ not in TAIL_WORDS:
-        end += 1
-    if end == i or not any(t.pos_ in ("NOUN", "PROPN") for t in doc[i:end]):
-        return None
-    return doc[start:end]
-
 
 def trailing_source(sent: Span, parties, after: int) -> Optional[Speaker]:
     """A speech verb that ends the sentence after the figure, with its commas lost ("...killed
@@ -454,7 +437,7 @@ def trailing_source(sent: Span, parties, after: int) -> Optional[Speaker]:
             (c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i
              and c.i > after and in_sentence(c, sent)), None)
         phrase = subject_phrase(subject, sent) if subject is not None else \
-            _np_before(doc, verb.i, after)
+            np_before(doc, verb.i, after)
         figure = [t.i for t in phrase or [] if t._.geo_cnt != "O" or t.like_num
                   or t.i <= after]
         if subject is not None and figure:
@@ -464,14 +447,14 @@ def trailing_source(sent: Span, parties, after: int) -> Optional[Speaker]:
             # noun itself: "killed 10 civilians said the Observatory")
             counted = any((c.dep_ == "nummod" or c.like_num) and not any(
                 t.tag_ == "VBN" for t in doc[c.i + 1:subject.i]) for c in subject.children)
-            phrase = None if counted else _np_before(doc, verb.i, max(max(figure), after))
+            phrase = None if counted else np_before(doc, verb.i, max(max(figure), after))
             subject = None
         if phrase is not None and actor_or_none(Speaker(None, phrase.text, phrase.start,
                                                         phrase.end), sent) is None \
                 and not phrase_party(phrase, None, parties):
             phrase, subject = None, None  # "... in four air strikes said the Observatory"
         if phrase is None and tail and not told:
-            phrase = _np_after(doc, tail[0].i, sent.end)
+            phrase = np_after(doc, tail[0].i, sent.end)
             if phrase is not None:
                 tail = [t for t in tail if t.i >= phrase.end]
         ok_tail = all(t.lower_ in TAIL_WORDS or t.ent_type_ in ("DATE", "TIME")

