@@ -190,6 +190,11 @@ def score_places(preds: list[dict], gold: dict, result: Result) -> None:
             continue
         seen.add(key)
         candidates = by_name.get(key) or by_name.get(place_key(key)) or []
+        if not candidates and p.get("precision") == "country":
+            # "US" where the gold wrote "United States": the same country, by its code
+            code = (p.get("country_code") or "").upper()
+            candidates = [g for g in golds if g.get("precision") == "country" and code
+                          and (g.get("country_code") or "").upper() == code]
         if not candidates:
             result.places.fp += 1
             result.errors.append({"kind": "place not in gold", "name": p.get("name"),

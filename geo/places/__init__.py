@@ -6,12 +6,13 @@ Earth and curated rows); an online geopy service is opt-in, rate-limited and cac
 Inside, one module per concern: geodesy (haversine), names (lookup keys), index (building the
 gazetteer) and gazetteer (lookups and ranking), regions (boundaries: the one spatial join),
 offline / online / cache (geocoders with geopy's interface), words, component (the spaCy
-component), mentions (finding), context (names found through the article's countries),
-variants (transliteration variants, matched only in those countries), lists (names listed
-with placed towns, in their country), capitals (a capital, country or region over a small
-namesake the text does not support), focus (the countries an article is about), resolve
-(choosing a sense). The names below load on first use,
-so importing one of them does not pull in spaCy or geopandas.
+component), mentions (finding), shapes (a mention's edges: 'eastern Ghouta', 'al-Sheikh
+Maqsoud', 'Homs Idlib' apart, no 'Salem' of 'Salem Mosque'), context (names found through
+the article's countries), variants (transliteration variants, matched only in those
+countries), lists (names listed with placed towns, in their country), capitals (a capital,
+country or region over a small namesake the text does not support), focus (the countries an
+article is about), resolve (choosing a sense). The names below load on first use, so
+importing one of them does not pull in spaCy or geopandas.
 """
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from geo.places.component import SPANS_KEY, matcher_for
 from geo.places.gazetteer import Candidate, Gazetteer
 from geo.places.geodesy import haversine_km
 from geo.places.names import normalize
+from geo.places.shapes import ARTICLE, possessive_place, reshape, split_run
 from geo.places.words import COMMON_WORDS, DEMONYM_SUFFIXES, GENERIC, is_stop
 from geo.records import Article, Place
 
@@ -66,10 +67,7 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
 
     found: list[tuple[int, Span, str]] = []  # (priority, span, source)
     surnames = surnames_of(doc)
-    for ent in doc.ents:
-        span = _trim(ent)
-        if span is not None:
-            span = _with_direction(span, gazetteer)
+    for ent, span in _entity_spans(doc, gazetteer):
         if span is None or is_stop(span.text) or span.text.islower():
             continue  # 'the metro' (FAC): a name is capitalised
         if normalize(span.text) in COMMON_WORDS:
@@ -109,6 +107,8 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
     for span in _datelines(doc, gazetteer):
         found.append((2, span, "dateline"))
 
+    found = [(p, span, source) for p, s, source in found
+             if (span := reshape(_with_direction(s, gazetteer), gazetteer)) is not None]
     # Longest first, then by priority: a phrase 'Nagorno-Karabakh enclave' beats a shorter span.
     found.sort(key=lambda t: (-(t[1].end_char - t[1].start_char), -t[0], t[1].start_char))
     party_spans = _party_names(doc, parties)
@@ -126,6 +126,15 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
         out.append(Mention(s, e, text[s:e], source, span.label_,
                            text[e:e + AFTER_CHARS], says_unit(text, s, e)))
     return sorted(out, key=lambda m: m.start)
+
+
+def _entity_spans(doc: Doc, gazetteer: Gazetteer):
+    """(entity, span) for each name in each entity: trimmed, with a direction word the
+    gazetteer knows with it, runs of names apart ('Homs Idlib')."""
+    for ent in doc.ents:
+        span = _trim(ent)
+        for part in (split_run(span, gazetteer) if span is not None else [None]):
+            yield ent, (_with_direction(part, gazetteer) if part is not None else None)
 
 
 def is_place_list(ent: Span, gazetteer: Gazetteer) -> bool:
@@ -179,7 +188,7 @@ _UNIT_AFTER = re.compile(
     rf"^(?:(?:,|,?\s+and|,?\s+or)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})?)*\s+{_UNIT_WORD}\b")
 _UNIT_BEFORE = re.compile(
     rf"\b{_UNIT_WORD}\s+of\s+(?:the\s+)?(?:{_NAME_WORD}(?:\s+{_NAME_WORD})?"
-    rf"(?:,|,?\s+and|,?\s+or)\s+)*$")
+    rf"(?:,|,?\s+and|,?\s+or|)\s+)*$")  # 'the provinces of Homs Idlib and Lattakia', commas lost
 
 
 def says_unit(text: str, start: int, end: int) -> bool:
@@ -353,11 +362,26 @@ def _with_direction(span: Span, gazetteer: Gazetteer) -> Span:
     return longer if gazetteer.candidates(longer.text) else span
 
 
+_LEADING_ARTICLE = re.compile(rf"^{ARTICLE}", re.IGNORECASE)
+# 'the Deir Ezzor air base': the base is by the town it is named after.
+_BASE_TAIL = re.compile(r"\s+(?:military\s+)?(?:air\s?base|air\s?port|military airport)$",
+                        re.IGNORECASE)
+
+
 def lookup(gazetteer: Gazetteer, text: str) -> list[Candidate]:
     cands = gazetteer.candidates(text)
     if cands:
         return cands
     bare = DETERMINER.sub("", text)
+    if _LEADING_ARTICLE.match(bare):  # 'al-Sheikh Maqsoud' is GeoNames' 'Sheikh Maqsoud'
+        cands = gazetteer.candidates(_LEADING_ARTICLE.sub("", bare))
+        if cands:
+            return cands
+    if _BASE_TAIL.search(bare):
+        cands = [c for c in lookup(gazetteer, _BASE_TAIL.sub("", bare))
+                 if c.feature in ("city", "admin2")]
+        if cands:
+            return cands
     stripped = GENERIC.sub("", bare).strip()
     if stripped and stripped != text:
         cands = gazetteer.candidates(stripped)
@@ -402,7 +426,9 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "coach", "sen", "senator", "rep", "go
 
 def surnames_of(doc: Doc) -> set[str]:
     """Surnames of the article's people: 'Jackson' after 'Mayor Tom Jackson' is the mayor."""
-    return {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+    # 'Syrias Homs' (a lost apostrophe) is no person called Homs
+    return {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+            and not possessive_place(e[0].text)}
 
 
 def names_a_person(span: Span, surnames: set[str]) -> bool:

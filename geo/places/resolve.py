@@ -24,7 +24,8 @@ from geo.places.capitals import (capital_over_a_far_state,
                                  capital_unless_the_text_says_otherwise, lone_foreign_towns,
                                  state_in_a_list_of_states)
 from geo.places.context import context_mentions
-from geo.places.focus import CountriesBySense, a_country, article_countries, confidently_local
+from geo.places.focus import (CountriesBySense, a_country, article_countries, confidently_local,
+                              far_variant_towns)
 from geo.places.lists import list_mentions
 from geo.places.mentions import DETERMINER, Mention, find_mentions, lookup, nearby_mentions
 from geo.places.names import normalize
@@ -338,6 +339,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     # Turkey for a Syrian village 'Harbiyat'): only entries of the article's countries, and
     # by a transliteration variant of their names ('Raqa', 'Deir Ezzor', 'Hassakeh').
     named = CountriesBySense(first, senses, a_country)
+    by_variant: set[str] = set()  # names placed by a transliteration variant only
     placed = CountriesBySense(first, senses, confidently_local)
     for k, m in zip(keys, mentions):
         focus = named.other_than(k)
@@ -358,7 +360,9 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
         else:
             local = []
         bare = GENERIC.sub("", DETERMINER.sub("", m.text)).strip() or m.text
-        local = local or variant_candidates(gazetteer, bare, focus)
+        if not local:
+            local = variant_candidates(gazetteer, bare, focus)
+            by_variant.add(k)
         by_key[k] = local
         for index in (named, placed):
             if k in first:
@@ -428,7 +432,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[Plac
     capital_over_a_far_state(chosen, by_key, mentions, keys)
     state_in_a_list_of_states(chosen, by_key, mentions, keys)
     capital_unless_the_text_says_otherwise(chosen, by_key, containers)
-    for k in lone_foreign_towns(chosen, containers):
+    for k in lone_foreign_towns(chosen, containers) | far_variant_towns(chosen, by_variant):
         del chosen[k]
 
     counties = _place_counties(mentions, keys, by_key, chosen, counts, gazetteer)

@@ -35,7 +35,8 @@ STOP_NAMES = TIME_WORDS | NEWS_AGENCIES | ORGANISATIONS
 GENERIC = re.compile(
     r"^(?:(?:the )?(?:city|town|village|province|state|region|district|county|republic|"
     r"governorate|oblast|municipality) of )|(?: (?:city|town|village|province|state|region|"
-    r"district|county|parish|governorate|oblast|municipality|enclave|area|island|islands))$",
+    r"district|county|parish|governorate|oblast|municipality|enclave|area|island|islands|"
+    r"air ?base|military airport))$",
     re.IGNORECASE)
 
 # Admin-1 and region names that are ordinary capitalised words at the start of a sentence.
