@@ -1046,3 +1046,21 @@ def test_a_figure_popup_names_the_actor_apart_from_victims_and_reporter():
     # the acting party alone is named by the party table
     by_party = casualty_popup(_figure("armenia", 2, actor="azerbaijan", reported_by=None), names)
     assert "<b>Azerbaijan killed 2 of Armenia&#x27;s civilians</b>" in by_party
+
+
+def test_the_view_opens_on_the_war_not_on_a_far_off_statement():
+    # twelve figures around Karabakh, one claim made in Paris, one in Washington
+    rows = [_figure("armenia", 3, lat=39.8 + k * 0.05, lon=46.7 + k * 0.05, place=f"T{k}")
+            for k in range(12)]
+    rows += [_row(kind="claim", claimant="russia", lat=48.8566, lon=2.3522, place="Paris",
+                  precision="city", claim_text="x"),
+             _row(kind="claim", claimant="turkey", lat=38.895, lon=-77.036, place="Washington",
+                  precision="city", claim_text="y")]
+    items, _ = map_items(rows)
+    (s, w), (n, e) = view_bounds(items)
+    assert 38.5 < s and n < 41.5 and 45.5 < w and e < 48.5  # Karabakh, not Paris or Washington
+    assert len(items) == 14  # both statements are still drawn
+    # a small map frames everything it has
+    few, _ = map_items(rows[:3] + rows[-2:])
+    (s, w), (n, e) = view_bounds(few)
+    assert w < -77 and e > 46

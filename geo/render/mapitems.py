@@ -223,8 +223,45 @@ def framing_items(items: list[MapItem]) -> list[MapItem]:
     s, n = min(it.lat for it in fine), max(it.lat for it in fine)
     w, e = min(it.lon for it in fine), max(it.lon for it in fine)
     near = COUNTRY_NEAR_DEG
-    return [it for it, country in zip(items, flags)
+    kept = [it for it, country in zip(items, flags)
             if not country or (s - near <= it.lat <= n + near and w - near <= it.lon <= e + near)]
+    return the_bulk(kept)
+
+
+FRAME_SHARE = 0.8  # the core: the items nearest the rows' median holding this share of rows
+FRAME_REACH = 2.0  # framed: every item within this many times the core's radius
+FRAME_MIN_ITEMS = 10  # fewer items are all framed
+
+
+def the_bulk(items: list[MapItem]) -> list[MapItem]:
+    """The items the view frames: those within ``FRAME_REACH`` times the radius of the core
+    (the items nearest the rows' median point holding ``FRAME_SHARE`` of the rows). A claim
+    made in Paris or Washington about the war in Karabakh is drawn, but the view opens on the
+    war (zoom out to see it), not on half the world; the war's own edges stay in view."""
+    if len(items) < FRAME_MIN_ITEMS:
+        return items
+    weights = [max(len(it.rows), 1) for it in items]
+    lat = _weighted_median([it.lat for it in items], weights)
+    lon = _weighted_median([it.lon for it in items], weights)
+    dist = [((it.lat - lat) ** 2 + (it.lon - lon) ** 2) ** 0.5 for it in items]
+    total, held, radius = sum(weights), 0, 0.0
+    for k in sorted(range(len(items)), key=dist.__getitem__):
+        held += weights[k]
+        radius = dist[k]
+        if held >= FRAME_SHARE * total:
+            break
+    reach = max(radius * FRAME_REACH, MIN_VIEW_DEG)
+    return [it for it, d in zip(items, dist) if d <= reach]
+
+
+def _weighted_median(values: list[float], weights: list[int]) -> float:
+    pairs = sorted(zip(values, weights))
+    half, run = sum(weights) / 2, 0
+    for value, weight in pairs:
+        run += weight
+        if run >= half:
+            return value
+    return pairs[-1][0]
 
 
 def view_bounds(items: list[MapItem]) -> Optional[list[list[float]]]:
