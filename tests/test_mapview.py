@@ -570,7 +570,7 @@ def _party_frame(n: int) -> pd.DataFrame:
 def test_the_legend_starts_unfolded_the_layer_control_collapses_with_many_parties():
     page = render()  # the seed: 4 parties
     assert not legend_starts_collapsed(page) and not layer_control_collapsed(page)
-    for n, collapsed in ((5, False), (6, False), (7, True), (20, True)):
+    for n, collapsed in ((4, False), (5, False), (6, True), (20, True)):
         page = render(_party_frame(n))
         assert not legend_starts_collapsed(page), n  # issue 14: the key is never hidden
         assert layer_control_collapsed(page) is collapsed, n

@@ -18,7 +18,7 @@ from geo.report import EVENT_TYPE_LABELS
 
 # With more parties than this, the layer control starts collapsed (open on click); the map
 # key always starts unfolded (its body scrolls), and a snapshot lays them out in two columns
-MAX_EXPANDED_PARTIES = 6
+MAX_EXPANDED_PARTIES = 5  # with the province and places layers: 7 rows, clear of the key
 MANY_PARTIES = 16
 
 # One glyph per event type (geo.records.EVENT_TYPES), drawn in dark grey on a small white
