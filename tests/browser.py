@@ -119,3 +119,16 @@ def new_page(browser, width: int = 1400, height: int = 1000):
                                   accept_downloads=True)
     context.route("**/*", _local_only)
     return context.new_page()
+
+
+def wait_until(page, condition, what: str, tries: int = 120, every_ms: int = 500):
+    """Poll ``condition()`` every ``every_ms`` (``tries`` times) until it returns something
+    true, and return it; fail the test with ``what`` otherwise."""
+    import pytest
+
+    for _ in range(tries):
+        value = condition()
+        if value:
+            return value
+        page.wait_for_timeout(every_ms)
+    pytest.fail(f"timed out waiting for {what}")

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.browser import (MAP_FRAME, browser_page, click_biggest, download, new_page,
-                           streamlit_server, wait_for_map)
+                           streamlit_server, wait_for_map, wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +27,25 @@ def _marker_classes(frame) -> list[str]:
 
 def _wait_for(page, condition, what: str, tries: int = 120):
     """Poll ``condition()`` (every 0.5 s, up to a minute) until it returns something true."""
-    for _ in range(tries):
-        value = condition()
-        if value:
-            return value
-        page.wait_for_timeout(500)
-    pytest.fail(f"timed out waiting for {what}")
+    return wait_until(page, condition, what, tries)
+
+
+def _pick_in_sidebar(page, label: str, typed: str, option: str, url_part: str) -> None:
+    """Pick ``option`` in the sidebar's multiselect ``label`` until the URL carries
+    ``url_part``: under load the widget may still be loading when the first pick lands."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text=label)
+    for _ in range(4):
+        box.click()
+        page.keyboard.type(typed)
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=15_000)
+        except Exception:  # noqa: BLE001 - the list was redrawn under us: pick again
+            pass
+        page.keyboard.press("Escape")
+        if any(url_part in page.url or page.wait_for_timeout(500) for _ in range(20)):
+            break
+    _wait_for(page, lambda: url_part in page.url, f"{url_part} in the URL")
 
 
 @pytest.fixture(scope="module")
@@ -692,20 +705,8 @@ def test_the_event_type_filter_keeps_only_that_types_figures_and_goes_into_the_u
     before = [c for c in _marker_classes(frame) if "geo-casualty" in c]
     sidebar = fresh.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Event type", exact=True).wait_for()
-    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Event type")
-    for _ in range(4):  # under load the widget may still be loading when the first pick lands
-        box.click()
-        fresh.keyboard.type("Explosions")
-        try:
-            fresh.get_by_role("option", name="Explosions/Remote violence").first.click(
-                timeout=15_000)
-        except Exception:  # noqa: BLE001 - the list was redrawn under us: pick again
-            pass
-        fresh.keyboard.press("Escape")
-        if any("event=explosions" in fresh.url or fresh.wait_for_timeout(500)
-               for _ in range(20)):
-            break
-    _wait_for(fresh, lambda: "event=explosions" in fresh.url, "the event type in the URL")
+    _pick_in_sidebar(fresh, "Event type", "Explosions", "Explosions/Remote violence",
+                     "event=explosions")
 
     def filtered():
         try:
@@ -742,22 +743,10 @@ def test_the_acted_by_filter_keeps_the_figures_of_that_actor(app_url, store_path
 
     def shown() -> int:
         return int(figures.get_by_test_id("stMetricValue").inner_text().strip())
-    before = _wait_for(fresh, lambda: shown() >= 2 and shown(),
-                       f"the figures' count: {fresh.get_by_test_id('stMetric').all_inner_texts()}")
+    before = _wait_for(fresh, lambda: shown() >= 2 and shown(), "the figures' count")
     sidebar = fresh.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Acted by", exact=True).wait_for()
-    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Acted by")
-    for _ in range(4):  # under load the widget may still be loading when the first pick lands
-        box.click()
-        fresh.keyboard.type("Turkey")
-        try:
-            fresh.get_by_role("option", name="Turkey").first.click(timeout=15_000)
-        except Exception:  # noqa: BLE001 - the list was redrawn under us: pick again
-            pass
-        fresh.keyboard.press("Escape")
-        if any("actor=turkey" in fresh.url or fresh.wait_for_timeout(500) for _ in range(20)):
-            break
-    _wait_for(fresh, lambda: "actor=turkey" in fresh.url, "the actor in the URL")
+    _pick_in_sidebar(fresh, "Acted by", "Turkey", "Turkey", "actor=turkey")
 
     # the one figure Turkey's drones inflicted; the sample's others name no actor
     _wait_for(fresh, lambda: shown() == 1, f"the actor filter ({before} figures before)")

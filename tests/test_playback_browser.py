@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser import browser_page, new_page, streamlit_server, wait_for_map
+from tests.browser import browser_page, new_page, streamlit_server, wait_for_map, wait_until
 from tests.test_mapview import fake_parties, tiny_basemap
 from tests.test_playback import played_frame
 
@@ -36,12 +36,7 @@ def _width(scope, selector: str) -> float:
 
 
 def _wait_for(page, condition, what: str, tries: int = 120):
-    for _ in range(tries):
-        value = condition()
-        if value:
-            return value
-        page.wait_for_timeout(250)
-    pytest.fail(f"timed out waiting for {what}")
+    return wait_until(page, condition, what, tries, every_ms=250)
 
 
 @pytest.fixture(scope="module")
