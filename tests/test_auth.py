@@ -128,7 +128,8 @@ def run_sidebar(monkeypatch):
             monkeypatch.setenv(name, value)
         st_config.set_option("server.address", address)
         monkeypatch.setattr("dashboard.auth.time.sleep", lambda s: None)
-        app = AppTest.from_function(_sidebar_app, default_timeout=30)
+        # the first run imports the pipeline (spaCy): over 30 s on a loaded CI machine
+        app = AppTest.from_function(_sidebar_app, default_timeout=180)
         return app.run()
 
     old = st_config.get_option("server.address")
