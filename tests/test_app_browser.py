@@ -25,6 +25,14 @@ def _marker_classes(frame) -> list[str]:
         "els => els.map(e => e.getAttribute('class'))")
 
 
+def _map_classes_now(page):
+    """The map's marker classes, or None when its frame is redrawn while read (read again)."""
+    try:
+        return _marker_classes(page.frame_locator(MAP_FRAME))
+    except Exception:  # noqa: BLE001 - a redrawn frame destroys the execution context
+        return None
+
+
 def _wait_for(page, condition, what: str, tries: int = 120):
     """Poll ``condition()`` (every 0.5 s, up to a minute) until it returns something true."""
     return wait_until(page, condition, what, tries)
@@ -125,9 +133,8 @@ def test_party_filter_keeps_only_that_partys_items_and_goes_into_the_url(dashboa
     _pick_in_sidebar(dashboard, "Parties", "Azerbaijan", "Azerbaijan", "party=azerbaijan")
 
     def filtered():
-        try:
-            classes = _marker_classes(dashboard.frame_locator(MAP_FRAME))
-        except Exception:  # noqa: BLE001 - the map frame was redrawn while read: read again
+        classes = _map_classes_now(dashboard)
+        if classes is None:
             return None
         casualties = [c for c in classes if "geo-casualty" in c]
         return classes if casualties and len(classes) < len(before) else None
@@ -708,9 +715,8 @@ def test_the_event_type_filter_keeps_only_that_types_figures_and_goes_into_the_u
                      "event=explosions")
 
     def filtered():
-        try:
-            classes = _marker_classes(fresh.frame_locator(MAP_FRAME))
-        except Exception:  # noqa: BLE001 - the map frame was redrawn while read: read again
+        classes = _map_classes_now(fresh)
+        if classes is None:
             return None
         casualties = [c for c in classes if "geo-casualty" in c]
         return casualties if casualties and len(casualties) < len(before) else None
@@ -751,10 +757,6 @@ def test_the_acted_by_filter_keeps_the_figures_of_that_actor(app_url, store_path
     _wait_for(fresh, lambda: shown() == 1, f"the actor filter ({before} figures before)")
 
     def victims_colour_only():  # the marker is coloured by the victims' side, not the actor
-        try:
-            classes = [c for c in _marker_classes(fresh.frame_locator(MAP_FRAME))
-                       if "geo-casualty" in c]
-        except Exception:  # noqa: BLE001 - the map frame was redrawn while read: read again
-            return None
+        classes = [c for c in _map_classes_now(fresh) or () if "geo-casualty" in c]
         return classes if classes and all("party-armenia" in c for c in classes) else None
     _wait_for(fresh, victims_colour_only, "the map to show that figure only")
