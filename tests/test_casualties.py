@@ -56,8 +56,9 @@ def test_subject_passive(text, expected):
      ("killed", 49, "exact", "unknown", None)),
     ("Ukraine clashes kill 8, hurting push for new truce",
      ("killed", 8, "exact", "unknown", None)),
+    # people hurt where civilians are (a market) are civilians (geo.events.victims.civilian_target)
     ("An airstrike on the market injured at least 40 people.",
-     ("wounded", 40, "at_least", "unknown", None)),
+     ("wounded", 40, "at_least", "civilian", None)),
     ("Defense Ministry recounts ambush that claimed six lives",
      ("killed", 6, "exact", "unknown", None)),
     ("The blast left 5 soldiers dead.", ("killed", 5, "exact", "military", None)),
@@ -714,8 +715,9 @@ def test_tolls_put_at(text, expected):
     # the target of the strikes is the victims' side
     ("Turkish aircraft carried out three strikes on IS positions in Aleppo province, killing "
      "nine.", [("killed", 9, "exact", "military", "isis")]),
+    # strikes on a town: its people, whose side unsaid
     ("Russian jets carried out strikes on the town, killing nine.",
-     [("killed", 9, "exact", "unknown", None)]),
+     [("killed", 9, "exact", "civilian", None)]),
     # an acronym the tagger reads as a verb still names the victims' side
     ("Kurdish fighters killed 10 IS members in the past 24 hours.",
      [("killed", 10, "exact", "military", "isis")]),

@@ -87,7 +87,7 @@ def test_a_claim_with_an_object_reports_nothing():
     # no attacker, nothing inferred from it
     ("Two civilians were killed near Aleppo.", None),
     # the attack the outcome happened in names the attacker
-    ("Donetsk militiaman killed in Ukrainian attack", "pro-russian-separatists"),
+    ("Donetsk militiaman killed in Ukrainian attack", "dpr"),  # the republic his name gives
     ("Two militias killed in pro-Kiev troops' offensive", "pro-russian-separatists"),
     # a foreign air force's targets may be any group
     ("US air strikes killed 50 militants in northern Syria on Tuesday.", None),

@@ -32,15 +32,15 @@ from spacy.tokens import Doc, Span, Token
 from geo.events.actors import ATTACKS, attack_fields, attacking_token
 from geo.events.binding import (Binding, bind_by_parse, bind_by_patterns, bind_lists,
                                 counts_attacker)
-from geo.events.figure_kinds import figure_kind
+from geo.events.figure_kinds import EVENT_NOUNS, figure_kind, merge_headline, reconcile
 from geo.events.numbers import find_counts
 from geo.events.outcomes import INCLUDING
 from geo.events.quotes import OPENING, quotations, quoted_speaker
-from geo.events.speakers import (Speaker, according_to, headline_source, speaker_of,
-                                 subject_of, trailing_source)
+from geo.events.speakers import (REPORT_NOUNS, Speaker, according_to, headline_source,
+                                 report_speaker, speaker_of, subject_of, trailing_source)
 from geo.events.victims import (NONSTATE_FORCES, STATE_FORCES, civilian_parts,
                                 nonstate_opponent, party_in, victim_category)
-from geo.nlp import subtree
+from geo.nlp import doc_text, subtree
 from geo.records import Casualty
 
 OTHER_SIDE = {"other", "opposing", "enemy", "opposite"}
@@ -102,9 +102,10 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
     listed: set[int] = set()  # members of a list of singular victims: never restatements
     own_places: dict[int, Optional[str]] = {}
     previous_speaker: Optional[Speaker] = None
+    speakers: list[Speaker] = []  # every figure's source so far, for "the source said"
     previous_start = -1  # where the sentence before this one starts
-    quotes = quotations(doc, parties) if any(q in doc.text for q in OPENING) else []
-    for sent in sentences:
+    quotes = quotations(doc, parties) if any(q in doc_text(doc) for q in OPENING) else []
+    for k, sent in enumerate(sentences):
         counts = find_counts(sent)
         for tok in sent:
             tok._.geo_cnt = "O"
@@ -146,6 +147,9 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                     speaker = None
             if speaker is None and quotes:  # a quotation's later sentence
                 speaker = quoted_speaker(quotes, doc[b.start].idx, doc[b.end - 1].idx)
+            speaker = named_before(speaker, speakers)
+            if speaker is not None:
+                speakers.append(speaker)
             if speaker is not None and speaker.party:
                 previous_speaker = speaker
             reported_by = speaker.label if speaker else None
@@ -158,6 +162,9 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
                 if b.count.end > b.count.start else None
             if victim == "unknown" and named is not None and civilian_parts(named):
                 victim = "civilian"
+            elif victim == "unknown" and b.victim is None and b.outcome in (
+                    "killed", "wounded") and armed_battle(sent):
+                victim = "military"
             others = b.victim is not None and b.victim.lower_ in ("others", "more")
             party = party_in([t for t in vt if t.lower_ not in ("their", "its", "our", "his",
                                                                 "her")], parties)
@@ -261,8 +268,59 @@ def find_casualties(doc: Doc, sentences: list[Span], parties,
             if c.increment:
                 increments.add(id(found[-1]))
         previous_start = sent.start_char
+        if k > 0:
+            source_ahead([f for f in found if f.sentence_start == sentences[k - 1].start_char],
+                         sent, parties)
     found = merge_headline(found, headline, parties)
     return reconcile(found, parties, tolls, increments, own_places, listed)
+
+
+def named_before(speaker: Optional[Speaker], earlier: list[Speaker]) -> Optional[Speaker]:
+    """"The source added that 9 persons were injured": a bare definite noun is the source named
+    before with that noun ("a source at Damascus Police Command"); a bare "a report" or "the
+    report" names no one."""
+    words = speaker.text.lower().split() if speaker is not None and not speaker.party else []
+    if len(words) != 2 or words[0] not in ("the", "a", "an"):
+        return speaker
+    fuller = next((e for e in reversed(earlier) if words[1] in e.text.lower().split()
+                   and len(e.text.split()) > 2), None)
+    if fuller is not None and words[0] == "the":
+        return Speaker(fuller.party, fuller.text, speaker.start, speaker.end)
+    return None if words[1] in REPORT_NOUNS else speaker
+
+
+CLASHES = {"clashes", "clash", "fighting", "firefight", "skirmishes", "gunfight", "shootout"}
+
+
+def armed_battle(sent: Span) -> bool:
+    """"Fierce clashes between Nusra Front and ISIL ... claiming at least 10 killed", "35 Dead
+    in Terrorist Battle": a bare count of a battle between armed sides counts their fighters
+    (not "Ukraine clashes kill 8", which may count bystanders too)."""
+    return any(t.lower_ in ("battle", "battles") or t.lower_ in CLASHES and any(
+        n.lower_ == "between" for n in t.doc[t.i + 1:min(t.i + 5, sent.end)]) for t in sent)
+
+
+# What a sentence calls the event just told ("the strike", "those killed"): it goes on with it.
+BACK_REFERENCES = {"the", "this", "these", "those"}
+
+
+def source_ahead(figures: list[Casualty], nxt: Span, parties) -> None:
+    """"At least 19 civilians were killed in an air raid on Wednesday. The Observatory said
+    it was unclear who had carried out the strike": a figure with no source of its own takes
+    the source of the next sentence when that sentence reports on the same event (a
+    determiner before an event noun, "those killed")."""
+    if not figures or all(f.reported_by is not None for f in figures):
+        return
+    if not any(t.lower_ in BACK_REFERENCES and (t.head.lemma_.lower() in EVENT_NOUNS + [
+            "raid", "airstrike"] or t.lower_ == "those" and t.i + 1 < nxt.end
+            and t.nbor(1).lower_ in ("killed", "wounded", "injured", "dead")) for t in nxt):
+        return
+    speaker = report_speaker(nxt, parties)
+    if speaker is None or not speaker.party:
+        return
+    for f in figures:
+        if f.reported_by is None:
+            f.reported_by, f.reported_by_text = speaker.label, speaker.text
 
 
 # Attackers named by a common noun: insurgents on the state's soil, or its own forces.
@@ -371,107 +429,3 @@ def _place_words(prep: Token, sent: Span) -> list[Token]:
     words = [t for c in prep.children if c.dep_ == "pobj" for t in subtree(c)
              if t.i <= c.i and sent.start <= t.i < sent.end]
     return [] if any(t.lemma_.lower() in ATTACKS for t in words) else words
-
-
-def _restates(h: Casualty, c: Casualty, side) -> bool:
-    """Whether ``c`` can be the same statement as the headline's ``h``: same outcome and count,
-    victims and party alike or left open in one of them."""
-    if h.outcome != c.outcome:
-        return False
-    if h.count_best is None or c.count_best is None:
-        same_count = h.count_best == c.count_best and (h.vague_word or "") == (c.vague_word
-                                                                              or "")
-    else:
-        same_count = h.count_best in (c.count_best, c.count_low)
-    return same_count and (h.victim == c.victim or "unknown" in (h.victim, c.victim)) and (
-        h.party is None or c.party is None or side(h.party) == side(c.party))
-
-
-def merge_headline(casualties: list[Casualty], headline: Optional[tuple[int, int]],
-                   parties=None) -> list[Casualty]:
-    """One statement, one figure: a headline figure restated in the body ("Air raids kill 11
-    civilians ... At least 11 civilians were killed") is the body's figure, which takes what
-    only the headline said (victims, party); a headline figure the body does not restate
-    stays. Two different incidents are never merged: the counts must agree."""
-    if not headline or not casualties:
-        return casualties
-    side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
-    start, end = headline
-    drop: set[int] = set()
-    for h in casualties:
-        if not (start <= h.start < end):
-            continue
-        body = next((c for c in casualties if c.start >= end and id(c) not in drop
-                     and _restates(h, c, side)), None)
-        if body is None:
-            continue
-        if body.victim == "unknown":
-            body.victim = h.victim
-        body.party = body.party or h.party
-        if body.reported_by is None:
-            body.reported_by, body.reported_by_text = h.reported_by, h.reported_by_text
-        drop.add(id(h))
-    return [c for c in casualties if id(c) not in drop]
-
-
-def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set = frozenset(),
-              increments: frozenset | set = frozenset(),
-              places: Optional[dict[int, Optional[str]]] = None,
-              listed: frozenset | set = frozenset()) -> list[Casualty]:
-    """One article counts each loss once.
-
-    - a repeated figure (same outcome, victims, party and number) at the same place is kept
-      once (a vague word is never a repetition); a restatement that names no place of its own ("the 14 civilians killed ...")
-      repeats the same figure wherever that was. The same figure at two different places
-      ("killed 5 civilians in Donetsk ... killed 5 civilians in Aleppo") is two events;
-    - a death toll ("the toll rose to 48") is cumulative: within its outcome, party and place
-      it replaces the earlier figures it includes and any increments ("two more soldiers
-      died"), and the latest toll replaces earlier tolls.
-
-    ``places`` maps ``id(casualty)`` to the key of the place its own sentence names (None: no
-    place of its own); without it, ``Casualty.place`` is the key. ``listed`` holds the ids of
-    the members of a list of singular victims ("child, man killed": two figures of 1, never a
-    repetition).
-    """
-    side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
-
-    def where(c: Casualty) -> Optional[str]:
-        return places.get(id(c)) if places is not None else c.place
-
-    def same_place(a: Casualty, b: Casualty) -> bool:
-        pa, pb = where(a), where(b)
-        return pa is None or pb is None or pa == pb
-
-    out: list[Casualty] = []
-    seen: dict[tuple, list[Casualty]] = {}
-    for c in casualties:
-        key = (c.outcome, c.victim, side(c.party), c.count_best, c.count_low, c.qualifier)
-        earlier = seen.setdefault(key, [])
-        # a vague word repeated ("scores of terrorists" in two sentences) says nothing of
-        # being the same figure: only a number can be restated
-        if c.count_best is not None and c.count_best != 0 and id(c) not in listed and any(
-                same_place(c, e) and not (id(e) in listed and e.sentence_start ==
-                                          c.sentence_start) for e in earlier):
-            continue
-        earlier.append(c)
-        out.append(c)
-    toll_figures = [c for c in out if id(c) in tolls]
-    if not toll_figures:
-        return out
-    drop: set[int] = set()
-    for toll in toll_figures:
-        for c in out:
-            if c is toll or c.outcome != toll.outcome or not same_place(c, toll):
-                continue
-            if toll.party and c.party and side(c.party) != side(toll.party):
-                continue
-            if toll.reported_by and c.reported_by and toll.reported_by != c.reported_by:
-                continue  # two sources' figures stand side by side, neither replaces the other
-            included = (c.count_best or c.count_low or 0) <= (toll.count_best or toll.count_low
-                                                              or 0)
-            if id(c) in tolls:
-                if c.start < toll.start:
-                    drop.add(id(c))
-            elif id(c) in increments or (included and c.start < toll.start):
-                drop.add(id(c))
-    return [c for c in out if id(c) not in drop]

@@ -4,18 +4,26 @@
 into a ``Claim``: the stance comes from the predicate's lemma (``STANCE_LEMMAS``), the
 claimant from its subject, the content from its complement, the target from the grammatical
 role the stance gives it (``_target``: the accused / urged object, the owner of a denied
-claim, the subject of the claimed clause), else the first other party named in the content.
-Sentences with no party speaking (the reporter's background) yield nothing.
+claim, the subject of the claimed clause), else the first other party named in the content;
+a phrase naming no party ("terrorists fired shells", "the air force struck") stands for the
+state the story is set in or its opposition (``_unnamed_side``). Who speaks is mended in
+``geo.events.quotes.speaking_for``. Sentences with no party speaking (the reporter's
+background) yield nothing, and an outlet that only relays a quoted source ("..., a source
+said, SANA reported") adds no claim of its own.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from geo.events.speakers import (STANCE_LEMMAS, TAIL_WORDS, Speaker, according_to,
-                                 actor_or_none, in_sentence, passive_report, resolve_pronoun, speaker_from,
-                                 subject_of, subject_phrase, trailing_source)
+from geo.events.figure_kinds import EVENT_NOUNS
+from geo.events.quotes import (claimant_of, misparsed_subject, passive_agent, speaking_for,
+                               trailing_speaker)
+from geo.events.speakers import (STANCE_LEMMAS, Speaker, according_to, in_sentence,
+                                 passive_report, resolve_pronoun, speaker_from, subject_of,
+                                 subject_phrase)
 from geo.nlp import subtree
 from geo.records import Claim
 
@@ -109,43 +117,18 @@ def _tells_event(verb: Token) -> bool:
     return verb.tag_ == "VBD" or any(a.lemma_ in ("have", "be") for a in aux)
 
 
-def _antecedent(speaker: Speaker, doc: Doc, earlier: list[Speaker]) -> Speaker:
-    """"The group said", "the source added": a definite description with no name points back
-    to the latest speaker whose phrase has the same head ("the Islamic State group", "a
-    military source"), whose party and words it takes."""
-    span = doc[speaker.start:speaker.end]
-    if speaker.party is not None or not 2 <= len(span) <= 3 or span[0].lower_ != "the" \
-            or any(t.pos_ == "PROPN" for t in span):
-        return speaker
-    head = span[-1].lemma_.lower()
-    for old in reversed(earlier):
-        words = doc[old.start:old.end]
-        if old.text != speaker.text and any(t.lemma_.lower() == head for t in words):
-            return Speaker(old.party, old.text, speaker.start, speaker.end)
-    return speaker
+# Verbs whose object is who hears it ("told SANA that ...", "informed reporters"), not what
+# is said nor whom it is about.
+LISTENER_LEMMAS = {"tell", "inform", "brief", "assure", "remind"}
 
 
-def _trailing_speaker(pred: Token, sent: Span, parties) -> Optional[Speaker]:
-    """The source of a sentence-final speech verb whose commas were lost ("Russian strikes
-    killed 14 civilians the Syrian Observatory said on Friday", "... state media said"): the
-    parse takes the content's subject for the speaker; ``trailing_source`` finds the noun
-    phrase next to the verb (right before it, or right after it: "said the Observatory")."""
-    speaker = trailing_source(sent, parties, sent.start - 1)
-    if speaker is None or (pred.tag_ == "VBG" and pred.lower_ != "adding"):
-        return None  # (not "dismisses the Observatory's reporting")
-    if speaker.start > pred.i and (
-            any(c.dep_ == "nsubj" and c.i < pred.i for c in pred.children)
-            or any(t.dep_ == "dobj" and t.head.i == pred.i
-                   for t in sent.doc[speaker.start:speaker.end])):
-        return None  # "Russia dismisses the Observatory's reports": the object is no source
-    doc = sent.doc
-    if speaker.end <= pred.i:
-        between = doc[speaker.end:pred.i]
-        ok = all(t.dep_ in ("aux", "auxpass", "advmod", "punct") for t in between)
-    else:
-        between = doc[pred.i + 1:speaker.start]
-        ok = all(t.lower_ in TAIL_WORDS or t.is_punct for t in between)
-    return speaker if ok else None
+def _listener(pred: Token, child: Token) -> bool:
+    """The audience of a speech verb: the object of "tell" ("a source told SANA that"), the
+    "to" phrase of "say" ("said to reporters")."""
+    if child.dep_ in ("dobj", "dative") and pred.lemma_ in LISTENER_LEMMAS:
+        return not any(c.dep_ in ("ccomp", "relcl", "acl") for c in child.children)
+    return child.dep_ in ("prep", "dative") and child.lower_ == "to" and pred.lemma_ in (
+        "say", "state", "declare", "announce", "confirm", "report")
 
 
 def _content(pred: Token) -> list[Token]:
@@ -157,7 +140,7 @@ def _content(pred: Token) -> list[Token]:
     if pred.pos_ == "ADJ" and pred.dep_ == "acomp":  # "is furious at X": X hangs off "is"
         children += [c for c in pred.head.children if c.dep_ == "prep" and c.i > pred.i]
     for child in children:
-        if child.dep_ in ("prep", "advcl") and child.i < pred.i:
+        if child.dep_ in ("prep", "advcl") and child.i < pred.i or _listener(pred, child):
             continue
         if child.dep_ in CONTENT_DEPS:
             tokens.extend(subtree(child))
@@ -171,7 +154,8 @@ CLAIM_NOUN_SOURCES = {"poss", "amod", "compound", "nmod"}
 
 
 def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[str],
-            parties, previous_claimant: Optional[str]) -> Optional[str]:
+            parties, previous_claimant: Optional[str], home: Optional[str] = None
+            ) -> Optional[str]:
     """The party a claim is about or addressed to.
 
     Tried in order, each time the first party of another side named there (a place where
@@ -188,9 +172,10 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
     """
     own_side = parties.side_of(claimant) if claimant else None
     doc = pred.doc
-    # a place where something happened ("troops were in eastern Ukraine") is not the target
+    # a place where something happened ("troops were in eastern Ukraine") is not the target;
+    # the attack it happened in ("killed in Russian strikes") may name it
     where = {t.i for t in content if t.dep_ == "prep" and t.lower_ in WHERE
-             for t in subtree(t)}
+             and not _in_attack(t) for t in subtree(t)}
     inside = {t.i for t in content} - where
 
     def party_in(tokens) -> Optional[str]:
@@ -198,11 +183,14 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
         if not idx:
             return None
         for mention in parties.find(doc[idx[0]:idx[-1] + 1]):
-            if not all(i in idx for i in range(mention.token_start, mention.token_end)):
-                continue
+            if not all(i in idx for i in range(mention.token_start, mention.token_end)) or all(
+                    doc[i].pos_ == "PRON" for i in range(mention.token_start, mention.token_end)):
+                continue  # (the relative "who" is no World Health Organization)
             if mention.party != claimant and parties.side_of(mention.party) != own_side:
                 return mention.party
-        return None
+        # no name: "terrorists fired shells", "the air force struck" in a story set in a state
+        unnamed = _unnamed_side([doc[i] for i in idx], parties, home)
+        return unnamed if unnamed and parties.side_of(unnamed) != own_side else None
 
     def subtree_without_clauses(tok: Token) -> list[Token]:
         """A noun phrase without its relative/complement clauses ("claims that ...")."""
@@ -210,7 +198,7 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
                 for t in subtree(c)}
         return [t for t in subtree(tok) if t.i not in skip]
 
-    objects = [c for c in pred.children if c.dep_ in ("dobj", "dative")]
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "dative") and not _listener(pred, c)]
     clauses = [c for c in pred.children if c.dep_ in ("ccomp", "xcomp") and c.i > pred.i]
     if stance == "denial":
         obj = next((c for c in pred.children if c.dep_ in ("dobj", "ccomp")), None)
@@ -247,30 +235,70 @@ def _target(pred: Token, stance: str, content: list[Token], claimant: Optional[s
     return party_in(content)
 
 
-# Commentators judge, they claim nothing for a side ("Analysts say the conflict could spread").
-NAME_MARKS = {"-", "'", "’", "'s", "’s", ".", "&", "(", ")", ","}
-COMMENTATORS = {"analyst", "expert", "commentator", "critic", "scholar", "historian"}
+# Unnamed sides: a state's own forces, and those who fight it ("terrorists" in its media,
+# "rebels", "insurgents") in a story set in that state.
+STATE_NOUNS = {"army", "regime", "government", "troops", "soldiers", "warplanes", "jets"}
+REBEL_NOUNS = {"terrorist", "rebel", "insurgent", "militant", "opposition", "gunman",
+               "mercenary"}
 
 
-def _claimant(speaker: Speaker, pred: Token, sent: Span) -> Optional[Speaker]:
-    """Who claims: a party, else an actor that is no party (``actor_or_none``: an outlet, an
-    institution, a person by name or role: "activists", "a military source", "Rami Abdel
-    Rahman"), never a bare commentator nor the outlet that "writes" the article."""
-    subject = sent.doc[speaker.start:speaker.end]
-    if any(t.lower_ in ("no", "nobody", "none") and t.dep_ in ("det", "nsubj") for t in subject):
-        return None  # "No group has claimed responsibility": nobody speaks
-    if speaker.party is not None:
-        return speaker
-    actor = actor_or_none(speaker, sent)
-    if actor is None or pred.lemma_ == "write":
+def _in_attack(prep: Token) -> bool:
+    """"in Russian strikes", "in air raids by the coalition": the attack, not the place."""
+    return any(c.dep_ == "pobj" and (c.lemma_.lower() in EVENT_NOUNS or c.lower_ in EVENT_NOUNS)
+               for c in prep.children)
+
+
+def _unnamed_side(tokens: list[Token], parties, home: Optional[str]) -> Optional[str]:
+    """The side a phrase means with no name: the home state for its army or regime ("the air
+    force", "government troops"), the home state's opposition for "rebels"/"terrorists"."""
+    if home is None:
         return None
-    if not all(t.is_alpha or t.text in NAME_MARKS or t.text.replace("-", "").isalnum()
-               for t in sent.doc[actor.start:actor.end]):
-        return None  # a name is words, never markup or a URL ("Officials in </script> ...")
-    span = sent.doc[actor.start:actor.end]
-    if span.root.lemma_.lower() in COMMENTATORS and not any(t.pos_ == "PROPN" for t in span):
-        return None
-    return actor
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        if t.pos_ not in ("NOUN", "ADJ", "PROPN") or t.dep_ == "poss" or _counted_victim(t):
+            continue
+        if lemma in STATE_NOUNS or t.lower_ in STATE_NOUNS or (
+                lemma == "force" and any(c.lower_ == "air" for c in t.children)):
+            return home
+        if lemma in REBEL_NOUNS or t.lower_.rstrip("s") in REBEL_NOUNS:
+            return _opposition_of(parties, home)
+    return None
+
+
+def _counted_victim(noun: Token) -> bool:
+    """"two soldiers were killed", "13 rebels were among those executed": counted or
+    suffering, the noun names victims, not the side that acted."""
+    if any(c.dep_ == "nummod" for c in noun.children):
+        return True
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head
+    return noun.dep_ == "nsubjpass"
+
+
+def _opposition_of(parties, state: str) -> Optional[str]:
+    """The party the table calls a state's opposition ("Syrian opposition"), if any."""
+    party = parties.get(state)
+    for name in party.names if party is not None else []:
+        if len(name.split()) == 1 and name[:1].isupper():
+            found = parties.match(f"{name} opposition")
+            if found and parties.side_of(found) != parties.side_of(state):
+                return found
+    return None
+
+
+def _story_state(sentences: list[Span], parties) -> Optional[str]:
+    """The state the story is set in: the country party named most often as where things
+    happen ("in Syria", "across northern Syria"), when one leads."""
+    counts: Counter = Counter()
+    for sent in sentences:
+        for m in parties.find(sent):
+            party = parties.get(m.party)
+            span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if party is not None and party.country_code and span is not None \
+                    and span.root.dep_ == "pobj" and span.root.head.lower_ in WHERE | {"of"}:
+                counts[m.party] += 1
+    top = counts.most_common(2)
+    return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
 
 def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional[str] = None,
@@ -281,11 +309,14 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
     supplied by the caller (geo.events.extract) so claims and casualties place and date alike.
     """
     claims: list[Claim] = []
+    home = _story_state(sentences, parties) if parties is not None else None
     previous: Optional[Speaker] = None
     speakers: list[Speaker] = []  # who spoke so far, for "the group said" further down
     previous_claimant: Optional[str] = None
+    told: set[tuple] = set()
     for sent in sentences:
         by_claimant: dict[str, tuple[int, Claim, Token]] = {}
+        relays: set[str] = set()  # outlets that end the sentence: "..., SANA reported"
         # co-speakers ("Putin and Macron are calling ..., a statement said") are no targets
         speaking = {t.i for pred in sent if _stance(pred) for subj in [subject_of(pred, sent)]
                     if subj is not None for t in subject_phrase(subj, sent)}
@@ -294,7 +325,7 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
             if stance is None:
                 continue
             subject = subject_of(pred, sent)
-            trailing = _trailing_speaker(pred, sent, parties) if pred.pos_ == "VERB" else None
+            trailing = trailing_speaker(pred, sent, parties) if pred.pos_ == "VERB" else None
             if trailing is not None:
                 subject = doc[trailing.end - 1]
                 if stance == "statement" and pred.lemma_ in RELAY_LEMMAS and any(
@@ -306,9 +337,12 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
             if subject is None and pred.head.lower_ == "statement" and in_sentence(pred.head, sent):
                 subject = pred.head
             if subject is None:
+                subject = misparsed_subject(pred, sent) or (
+                    passive_agent(pred, sent) if stance != "statement" else None)
+            if subject is None:
                 continue
             found = trailing or resolve_pronoun(speaker_from(subject, parties, sent), previous)
-            speaker = _claimant(_antecedent(found, doc, speakers), pred, sent)
+            speaker = speaking_for(found, pred, sent, parties, speakers, previous)
             if speaker is None:
                 continue  # nobody speaking: the reporter's own background
             content = [t for t in _content(pred) if t.i not in speaking and in_sentence(t, sent)]
@@ -316,7 +350,9 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
                 # what comes before its source is what the source says
                 before = [t for t in doc[sent.start:trailing.start] if not t.is_punct]
                 content = sorted({t.i: t for t in before + content}.values(), key=lambda t: t.i)
-            target = _target(pred, stance, content, speaker.party, parties, previous_claimant)
+            side = _speaker_side(speaker, parties, home)
+            target = _target(pred, stance, content, side, parties, previous_claimant,
+                             _home_of(side, parties, home))
             # the parse may run past a cut sentence (title line, ad marker): clip to it
             said_by = list(doc[trailing.start:trailing.end]) if trailing else [
                 *subtree(subject), *subject_phrase(subject, sent)]
@@ -344,26 +380,63 @@ def find_claims(doc: Doc, sentences: list[Span], parties, article_date: Optional
                 by_claimant[speaker.label] = (max(rank, old[0]), merged, pred)
             previous = speaker
             speakers.append(speaker)
+            if trailing is not None and pred.lemma_ == "report":
+                relays.add(speaker.label)
+        _drop_relays(by_claimant, relays)
         if not by_claimant:
             claim = _according_claim(sent, parties, previous_claimant, place_for,
-                                     date_for, article_date)
+                                     date_for, article_date, home)
             if claim is not None:
                 by_claimant[claim.claimant] = (STANCE_RANK[claim.stance], claim, sent.root)
         for _, claim, _ in by_claimant.values():
+            said = (claim.claimant, claim.stance, " ".join(claim.text.lower().split()))
+            if said in told:
+                continue  # a lede restated further down is one statement, one claim
+            told.add(said)
             claims.append(claim)
             if claim.claimant in parties:  # a denial's target is a party, never a phrase
                 previous_claimant = claim.claimant
     return claims
 
 
+# An unnamed state source ("a military source", "a source at the Police Command") speaks
+# for the state the story is set in: its army is no target of its claims.
+STATE_SOURCE_WORDS = {"military", "army", "police", "security", "government", "official",
+                      "officials", "ministry", "governor", "regime", "governorate"}
+
+
+def _speaker_side(speaker: Speaker, parties, home: Optional[str]) -> Optional[str]:
+    if speaker.party is not None or home is None:
+        return speaker.party
+    words = {w.lower() for w in speaker.text.split()}
+    return home if words & STATE_SOURCE_WORDS else None
+
+
+def _home_of(claimant: Optional[str], parties, home: Optional[str]) -> Optional[str]:
+    """The state whose unnamed forces and foes a claimant means: its own state when it is
+    one's ("SANA": Syria), else the story's."""
+    side = parties.get(parties.side_of(claimant)) if claimant else None
+    return side.id if side is not None and side.country_code else home
+
+
+def _drop_relays(by_claimant: dict, relays: set[str]) -> None:
+    """"A source said nine were killed, SANA reported": the outlet only relays the source it
+    quotes; one voice, the source's, makes the claim."""
+    for label in relays:
+        pred = by_claimant.get(label, (None, None, None))[2]
+        if pred is not None and any(other != label and p.i < pred.i
+                                    for other, (_, _, p) in by_claimant.items()):
+            del by_claimant[label]
+
+
 def _according_claim(sent: Span, parties, previous_claimant, place_for, date_for,
-                     article_date) -> Optional[Claim]:
+                     article_date, home: Optional[str] = None) -> Optional[Claim]:
     """"According to the Observatory, regime raids killed dozens": the source claims the
     sentence (a claim when it tells what happened, else a statement)."""
     speaker = according_to(sent, parties)
     if speaker is None:
         return None
-    speaker = _claimant(speaker, sent.root, sent)
+    speaker = claimant_of(speaker, sent.root, sent)
     if speaker is None:
         return None
     doc = sent.doc
@@ -374,7 +447,8 @@ def _according_claim(sent: Span, parties, previous_claimant, place_for, date_for
     if not content:
         return None
     stance = "claim" if _tells_event(sent.root) else "statement"
-    target = _target(sent.root, stance, content, speaker.party, parties, previous_claimant)
+    target = _target(sent.root, stance, content, speaker.party, parties, previous_claimant,
+                     _home_of(speaker.party, parties, home))
     text = doc[content[0].i:content[-1].i + 1].text
     start, end = sent.start_char, sent.end_char
     place = place_for(start, end, sent) if place_for else (None,) * 3

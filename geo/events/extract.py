@@ -23,7 +23,7 @@ from geo.events.claims import find_claims
 from geo.events.dates import resolve_date
 from geo.events.speakers import (STANCE_LEMMAS, according_to, headline_source, subject_of,
                                  subject_phrase)
-from geo.events.victims import PERSON_NOUNS
+from geo.events.victims import PERSON_NOUNS, land_of
 from geo.records import Article, Casualty, Claim, Place
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5,
@@ -434,6 +434,9 @@ def named_home_state(sentences: list[Span], parties) -> Optional[str]:
                 continue
             if span.root.dep_ == "pobj" and span.root.head.lower_ in WHERE_PREPS:
                 found.add(m.party)
+    if not found:  # "Donetsk militia": the one state whose soil the named fighters hold
+        found = {land_of(parties, m.party) for sent in sentences
+                 for m in (parties.find(sent) if parties is not None else [])} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -448,7 +451,7 @@ def extract_events(doc: Doc, article: Article, places: list[Place],
     ctx = _Context(article, places, doc, parties, sentences)
     casualties = find_casualties(doc, sentences, parties, ctx.place_for, ctx.date_for,
                                  article_date=article.date, headline=headline_span(article),
-                                 home_state=home_state(places, parties) if places
-                                 else named_home_state(sentences, parties))
+                                 home_state=(home_state(places, parties) if places else None)
+                                 or named_home_state(sentences, parties))
     claims = find_claims(doc, sentences, parties, article.date, ctx.place_for, ctx.date_for)
     return casualties, claims

@@ -16,6 +16,7 @@ that govern the count (so "The army said 47 soldiers have been killed so far" is
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -25,6 +26,7 @@ from spacy.tokens import Span, Token
 
 from geo.events.dates import latest_day, parse_iso
 from geo.nlp import subtree
+from geo.records import Casualty
 
 EVENT_NOUNS = ["attack", "strike", "airstrike", "air", "shelling", "bombardment", "explosion",
                "blast", "clash", "ambush", "raid", "bombing", "crash", "shootout", "firefight",
@@ -256,3 +258,157 @@ def _event_toll(toll: Token) -> bool:
                    for t in subtree(prep)):
                 return True
     return False
+
+
+# --- one statement, one figure: the figures of one article together -------------------------
+
+def _restates(h: Casualty, c: Casualty, side) -> bool:
+    """Whether ``c`` can be the same statement as the headline's ``h``: same outcome and count,
+    victims and party alike or left open in one of them."""
+    if h.outcome != c.outcome:
+        return False
+    if h.count_best is None or c.count_best is None:
+        same_count = h.count_best == c.count_best and (h.vague_word or "") == (c.vague_word
+                                                                              or "")
+    else:
+        same_count = h.count_best in (c.count_best, c.count_low)
+    return same_count and (h.victim == c.victim or "unknown" in (h.victim, c.victim)) and (
+        h.party is None or c.party is None or side(h.party) == side(c.party))
+
+
+def restates(e: Casualty, c: Casualty, side) -> bool:
+    """Whether the later ``c`` can restate the earlier ``e``: the same figure (whoever gives
+    it: one source is often named two ways, "Carter" and "the United States"), or the same
+    number of three or more (one or two victims often recur in distinct events) with victims
+    and party alike or open in one (``_restates``), from the same source or one left unnamed
+    (two sources' figures are two statements)."""
+    key = (lambda f: (f.outcome, f.victim, side(f.party), f.count_best, f.count_low,
+                      f.qualifier))
+    same_source = e.reported_by is None or c.reported_by is None \
+        or e.reported_by == c.reported_by
+    # "Three people were also killed in another town": a new event, whatever its number
+    other = bool(ANOTHER.search(c.sentence)) and c.sentence_start != e.sentence_start
+    return key(e) == key(c) or same_source and not other and c.count_best >= 3 \
+        and e.count_best == c.count_best and _restates(e, c, side)
+
+
+def merge_headline(casualties: list[Casualty], headline: Optional[tuple[int, int]],
+                   parties=None) -> list[Casualty]:
+    """One statement, one figure: a headline figure restated in the body ("Air raids kill 11
+    civilians ... At least 11 civilians were killed") is the body's figure, which takes what
+    only the headline said (victims, party); a headline figure the body does not restate
+    stays. Two different incidents are never merged: the counts must agree."""
+    if not headline or not casualties:
+        return casualties
+    side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
+    start, end = headline
+    drop: set[int] = set()
+    for h in casualties:
+        if not (start <= h.start < end):
+            continue
+        body = next((c for c in casualties if c.start >= end and id(c) not in drop
+                     and _restates(h, c, side)), None)
+        if body is None:
+            continue
+        fill_from(body, h)
+        drop.add(id(h))
+    return [c for c in casualties if id(c) not in drop]
+
+
+ANOTHER = re.compile(r"\b(another|other|separate)\b", re.I)
+RESTATED_WITHIN_KM = 50  # a restatement's place this near the first one's: the same area
+
+
+def reconcile(casualties: list[Casualty], parties=None, tolls: frozenset | set = frozenset(),
+              increments: frozenset | set = frozenset(),
+              places: Optional[dict[int, Optional[str]]] = None,
+              listed: frozenset | set = frozenset()) -> list[Casualty]:
+    """One article counts each loss once.
+
+    - a repeated figure (same outcome, victims, party and number) at the same place is kept
+      once (a vague word is never a repetition); a restatement that names no place of its
+      own ("the 14 civilians killed ...") repeats the same figure wherever that was. The same
+      figure at two different places ("killed 5 civilians in Donetsk ... killed 5 civilians
+      in Aleppo") is two events;
+    - one statement, one figure: a number of three or more restated in a later sentence (the
+      lede's "killing at least 17", the body's "the Observatory said 17 people were killed")
+      is one figure when victims and party agree or are open in one, the sources agree or one
+      is unnamed (``restates``), and the places agree, one is a country or they lie within
+      ``RESTATED_WITHIN_KM``; the first keeps what only the restatement says (victims, party,
+      source);
+    - a death toll ("the toll rose to 48") is cumulative: within its outcome, party and place
+      it replaces the earlier figures it includes and any increments ("two more soldiers
+      died"), and the latest toll replaces earlier tolls.
+
+    ``places`` maps ``id(casualty)`` to the key of the place its own sentence names (None: no
+    place of its own); without it, ``Casualty.place`` is the key. ``listed`` holds the ids of
+    the members of a list of singular victims ("child, man killed": two figures of 1, never a
+    repetition).
+    """
+    side = (lambda p: parties.side_of(p)) if parties is not None else (lambda p: p)
+
+    def where(c: Casualty) -> Optional[str]:
+        return places.get(id(c)) if places is not None else c.place
+
+    def same_place(a: Casualty, b: Casualty) -> bool:
+        pa, pb = where(a), where(b)
+        return pa is None or pb is None or pa == pb
+
+    def near(a: Casualty, b: Casualty) -> bool:  # a town and its province ("in Raqqa")
+        if None in (a.lat, a.lon, b.lat, b.lon):
+            return False
+        dy, dx = a.lat - b.lat, (a.lon - b.lon) * math.cos(math.radians(a.lat))
+        return math.hypot(dx, dy) * 111.2 <= RESTATED_WITHIN_KM
+
+    def country(c: Casualty) -> bool:  # a country holds the towns a restatement may name
+        found = parties.match(c.place) if parties is not None and c.place else None
+        return found is not None and parties.get(found).country_code is not None
+
+    out: list[Casualty] = []
+    tolls = set(tolls)
+    for c in casualties:
+        # a vague word repeated ("scores of terrorists" in two sentences) says nothing of
+        # being the same figure: only a number can be restated
+        first = None if c.count_best in (None, 0) or id(c) in listed else next(
+            (e for e in out if restates(e, c, side) and not (
+                id(e) in listed and e.sentence_start == c.sentence_start) and (
+                same_place(c, e) or c.count_best >= 3 and (country(c) or country(e)
+                                                            or near(c, e)))), None)
+        if first is None:
+            out.append(c)
+            continue
+        # one statement, one figure: the lede's "killing at least 17" and the body's "the
+        # Observatory said 17 were killed" are one figure with what each of them says
+        fill_from(first, c)
+        if id(c) in tolls:
+            tolls.add(id(first))
+    toll_figures = [c for c in out if id(c) in tolls]
+    if not toll_figures:
+        return out
+    drop: set[int] = set()
+    for toll in toll_figures:
+        for c in out:
+            if c is toll or c.outcome != toll.outcome or not same_place(c, toll):
+                continue
+            if toll.party and c.party and side(c.party) != side(toll.party):
+                continue
+            if toll.reported_by and c.reported_by and toll.reported_by != c.reported_by:
+                continue  # two sources' figures stand side by side, neither replaces the other
+            included = (c.count_best or c.count_low or 0) <= (toll.count_best or toll.count_low
+                                                              or 0)
+            if id(c) in tolls:
+                if c.start < toll.start:
+                    drop.add(id(c))
+            elif id(c) in increments or (included and c.start < toll.start):
+                drop.add(id(c))
+    return [c for c in out if id(c) not in drop]
+
+
+def fill_from(kept: Casualty, restatement: Casualty) -> None:
+    """What only a restatement of ``kept``'s statement says: its victims, party and source."""
+    if kept.victim == "unknown":
+        kept.victim = restatement.victim
+    kept.party = kept.party or restatement.party
+    if kept.reported_by is None:
+        kept.reported_by, kept.reported_by_text = (restatement.reported_by,
+                                                   restatement.reported_by_text)

@@ -197,6 +197,8 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
         if quoted is not None:
             # "SANA quoted a source as saying that ...", "X was quoted by AFP as saying"
             return actor_or_none(speaker_from(quoted, parties, sent), sent)
+        if _saying(anc) and not any(c.dep_ == "dobj" for c in anc.children):
+            return with_saying(anc, parties, sent)  # "..., with a monitor saying 17 died"
         if anc.lemma_ in STANCE_LEMMAS and anc.pos_ in ("VERB", "AUX"):
             if anc.lemma_ == "claim" and (child.dep_ in ("dobj", "nsubj", "nsubjpass")
                                           or any(c.dep_ == "dobj" for c in anc.children)
@@ -242,7 +244,33 @@ def speaker_of(token: Token, parties, previous: Optional[Speaker] = None,
                     return found
     return according_to(sent, parties) or trailing_source(sent, parties, token.i) \
         or headline_source(sent, parties) or said_that(token, sent, parties) \
-        or noun_report(token, sent, parties) or carried_speaker(sent, parties)
+        or noun_report(token, sent, parties) or carried_speaker(sent, parties) \
+        or next((with_saying(v, parties, sent) for v in sent.doc[sent.start:token.i]
+                 if _saying(v) and not any(c.dep_ in ("ccomp", "dobj") for c in v.children)),
+                None)
+
+
+def _saying(verb: Token) -> bool:  # "a monitor saying ..." (not "claiming the lives of")
+    return verb.tag_ == "VBG" and verb.dep_ == "acl" and STANCE_LEMMAS.get(
+        verb.lemma_) == "statement"
+
+
+# Who speaks for some of a group: "websites had conflicting figures, with some saying ..."
+SOME = {"some", "others", "many", "most", "one", "several", "all", "both"}
+
+
+def with_saying(verb: Token, parties, sent: Span) -> Optional[Speaker]:
+    """"..., with a monitor saying at least 17 were killed": the noun the participle hangs off
+    speaks; a quantifier ("with some saying") speaks for the subject of its clause."""
+    noun = verb.head
+    if noun.lower_ in SOME:
+        clause = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        noun = subject_of(clause, sent) if clause is not None else None
+    if noun is None or noun.pos_ not in ("NOUN", "PROPN") or not in_sentence(noun, sent):
+        return None
+    span = sent.doc[max(noun.left_edge.i, sent.start):noun.i + 1]  # not the participle's clause
+    return actor_or_none(Speaker(phrase_party(span, noun, parties), span.text, span.start,
+                                 span.end), sent)
 
 
 def _claimed_deed(child: Token) -> bool:

