@@ -30,3 +30,12 @@ def subtree(token: Token) -> list[Token]:
         out.append(i)
         stack.extend(child.i for child in doc[i].children)
     return [doc[i] for i in sorted(out)]
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, joined once per document: spaCy's property joins every token on each read,
+    and rules that read it per mention or per sentence made an article's cost quadratic."""
+    text = doc.user_data.get("geo.text")
+    if text is None:
+        text = doc.user_data["geo.text"] = doc.text
+    return text

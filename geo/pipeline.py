@@ -132,7 +132,9 @@ def attach_sentences(places: list[Place], doc) -> None:
 
     The parser's sentence is cut at line breaks: a title line and a caption are never one
     sentence with the paragraph that follows."""
-    text = doc.text
+    from geo.nlp import doc_text  # spaCy is imported only where a text is parsed
+
+    text = doc_text(doc)
     sent_starts = [sent.start_char for sent in doc.sents]  # once: Span.sent walks the sentence
     sent_ends = [sent.end_char for sent in doc.sents]
     cut_out: dict[tuple[int, int], tuple[str, int]] = {}  # one string per line of a sentence

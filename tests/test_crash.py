@@ -158,8 +158,12 @@ def test_sigkill_mid_ingest_leaves_whole_articles_and_a_rerun_stores_the_rest(tm
     assert rerun.returncode == 0, err[-2000:]
     assert "Traceback" not in err
     summary = re.search(r"^(\d+) ok, (\d+) duplicate, (\d+) error$", out, re.M)
-    assert summary and tuple(map(int, summary.groups())) == (
-        len(paths) - len(after_kill), len(after_kill), 0), out[-2000:]
+    assert summary, out[-2000:]
+    ok, duplicate, error = map(int, summary.groups())
+    # A commit in flight when the kill landed may show only to the next writer (it recovers
+    # the write-ahead log): then one more article is a duplicate, and it is whole (below).
+    assert (ok + duplicate, error) == (len(paths), 0), out[-2000:]
+    assert len(after_kill) <= duplicate <= len(after_kill) + 1, out[-2000:]
     final = _stored_counts(db)
     assert final == expected  # nothing lost, nothing duplicated, every article whole
     assert _integrity(db) == [("ok",)]

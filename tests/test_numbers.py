@@ -126,3 +126,29 @@ def test_words_and_absurd_numbers_are_no_counts(text, caplog):
 ])
 def test_money_and_quantity_need_a_unit(text, expected):
     assert [(c.outcome, c.count_best) for c in casualties(text)] == expected
+
+
+@pytest.mark.parametrize("text,has_count", [
+    ("The talks resumed in Geneva on Monday.", False),
+    ("Residents said the shelling went on all night.", False),
+    ("A few families fled.", True),
+    ("No one was hurt.", True),
+    ("Dozens were wounded and a dozen more are missing.", True),
+    ("At least 12 were killed, between five and seven of them children.", True),
+])
+def test_the_prefilter_skips_only_sentences_without_a_count(text, has_count):
+    """A sentence without a count's anchor word is skipped; the matcher itself would find
+    nothing there either."""
+    from geo.events.numbers import _matcher, may_hold_count
+
+    doc = nlp()(text)
+    assert may_hold_count(doc) is has_count
+    assert bool(list(_matcher(doc.vocab)(doc))) is has_count
+    assert bool(find_counts(doc)) is has_count
+
+
+def test_count_anchors_are_selective():
+    from geo.events.numbers import _ANCHORS
+
+    assert _ANCHORS is not None and "" in _ANCHORS  # numbers, and words such as "dozens"
+    assert not _ANCHORS & {"a", "the", "of", "in", "at"}

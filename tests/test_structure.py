@@ -138,8 +138,9 @@ def test_the_environment_is_read_in_one_place():
 
 
 def test_one_spatial_join():
-    # geopandas predicates (pandas' .str.contains is text search, not geometry)
-    pattern = r"\bsjoin(_nearest)?\(|(?<!\.str)\.contains\(|\.within\(|\.intersects\("
+    # geopandas predicates and spatial-index queries (pandas' .str.contains is text search)
+    pattern = (r"\bsjoin(_nearest)?\(|(?<!\.str)\.contains\(|\.within\(|\.intersects\(|"
+               r"\.sindex\.(query|nearest)\(")
     assert _files_matching(pattern) == ["geo.places.regions"]
 
 

@@ -233,6 +233,8 @@ AMOUNT_UNITS = {"dollars", "euros", "pounds", "rubles", "roubles", "lira", "lira
 
 
 def _is_num(token: Token) -> bool:
+    if word_value(token.text) is None and not _dash_range(token.text):
+        return False  # most words: the cheap test first (the matcher asks for every token)
     if (token.ent_type_ in EXCLUDED_ENTS and _entity_has_unit(token)) or \
             _is_time_number(token):
         return False
@@ -302,24 +304,72 @@ if not Token.has_extension("geo_num"):
     Token.set_extension("geo_num", getter=_is_num)
 
 
+def _count_patterns() -> dict[str, list[list[dict]]]:
+    patterns = {qualifier: [p + n for p in prefixes for n in NUMBER_SHAPES]
+                for qualifier, prefixes in QUALIFIER_PREFIXES.items()}
+    more = {"range": [[{"LOWER": {"IN": ["between", "from"]}, "OP": "?"}] + a
+                      + [{"LOWER": {"IN": RANGE_JOINERS}}, RANGE_HEDGE] + b
+                      for a in NUMBER_SHAPES for b in NUMBER_SHAPES],
+            "approximate": APPROX_DOZEN,  # beside the "about N" prefixes of that label
+            "vague": VAGUE_PATTERNS,
+            "zero": ZERO_PATTERNS,
+            "increment": ([INCREMENT_BEFORE + n for n in NUMBER_SHAPES]
+                          + [n + INCREMENT_AFTER for n in NUMBER_SHAPES])}
+    for label, extra in more.items():
+        patterns[label] = patterns.get(label, []) + extra
+    return patterns
+
+
 @lru_cache(maxsize=4)
 def _matcher(vocab) -> Matcher:
     matcher = Matcher(vocab, validate=True)
-    for qualifier, prefixes in QUALIFIER_PREFIXES.items():
-        matcher.add(qualifier, [p + n for p in prefixes for n in NUMBER_SHAPES])
-    matcher.add("range", [[{"LOWER": {"IN": ["between", "from"]}, "OP": "?"}] + a
-                          + [{"LOWER": {"IN": RANGE_JOINERS}}, RANGE_HEDGE] + b
-                          for a in NUMBER_SHAPES for b in NUMBER_SHAPES])
-    matcher.add("approximate", APPROX_DOZEN)
-    matcher.add("vague", VAGUE_PATTERNS)
-    matcher.add("zero", ZERO_PATTERNS)
-    matcher.add("increment", [INCREMENT_BEFORE + n for n in NUMBER_SHAPES]
-                + [n + INCREMENT_AFTER for n in NUMBER_SHAPES])
+    for label, patterns in _count_patterns().items():
+        matcher.add(label, patterns)
     return matcher
+
+
+def _anchors() -> Optional[frozenset]:
+    """The words one of which every count phrase holds ("" standing for any number): for each
+    pattern, a number it requires, else its rarest required word. A sentence with none of them
+    holds no count, so the matcher (a third of the events' time) need not read it. None when
+    some pattern requires no such token (then every sentence is read)."""
+    words = set()
+    for patterns in _count_patterns().values():
+        for pattern in patterns:
+            required = [t for t in pattern if t.get("OP") in (None, "+")]
+            if any(t.get("_") == {"geo_num": True} for t in required):
+                words.add("")
+                continue
+            choices = [{t["LOWER"]} if isinstance(t.get("LOWER"), str) else set(t["LOWER"]["IN"])
+                       for t in required if isinstance(t.get("LOWER"), (str, dict))
+                       and (isinstance(t["LOWER"], str) or set(t["LOWER"]) == {"IN"})]
+            if not choices:
+                return None
+            words.update(min(choices, key=lambda c: (bool(c & COMMON_ANCHORS), len(c))))
+    return frozenset(words)
+
+
+# Words too common to tell a sentence with a count from one without
+COMMON_ANCHORS = {"a", "an", "the", "of", "in", "at", "as", "up", "to", "and", "more", "over",
+                  "than", "from", "between"}
+
+
+_ANCHORS = _anchors()
+
+
+def may_hold_count(tokens) -> bool:
+    """Whether ``tokens`` (a sentence) hold a word a count phrase needs; False means
+    ``find_counts`` finds nothing there."""
+    if _ANCHORS is None:
+        return True
+    number = "" in _ANCHORS
+    return any(t.lower_ in _ANCHORS or (number and t._.geo_num) for t in tokens)
 
 
 def find_counts(doc_or_span) -> list[Count]:
     """Every count phrase, longest match first, in reading order."""
+    if not may_hold_count(doc_or_span):
+        return []
     doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
     offset = doc_or_span.start if isinstance(doc_or_span, Span) else 0
     matcher = _matcher(doc.vocab)

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 
 from spacy.tokens import Doc
 
+from geo.nlp import doc_text
 from geo.places.gazetteer import Gazetteer
 from geo.places.geodesy import haversine_km
 from geo.places.mentions import (AFTER_CHARS, DETERMINER, Mention, modifier, names_a_person,
@@ -61,7 +62,7 @@ def context_mentions(doc: Doc, article: Optional[Article], mentions: list[Mentio
     countries = {c for c in countries if c not in english_speaking()}
     if not countries:
         return []
-    text = doc.text
+    text = doc_text(doc)
     # characters already in a mention, an entity or a party name: a mask, not a list of
     # spans checked pairwise per name (an article of 8,000 names costs linear time)
     taken = bytearray(len(text))
@@ -131,7 +132,7 @@ _FACILITY_AFTER = re.compile(
 def _person_at(doc: Doc) -> list:
     """Per character of the text, the (start, end) of the PERSON entity holding it, else
     None: one pass over the entities, then a lookup per name."""
-    at: list = [None] * len(doc.text)
+    at: list = [None] * len(doc_text(doc))
     for ent in doc.ents:
         if ent.label_ == "PERSON":
             at[ent.start_char:ent.end_char] = [(ent.start_char, ent.end_char)] * (

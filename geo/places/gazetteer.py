@@ -227,16 +227,19 @@ class Gazetteer:
             "WHERE e.feature = 'city' AND n.alt = 0 AND e.population >= ?", (min_population,)))
 
     def in_country(self, code: str) -> list[tuple[str, Candidate]]:
-        """(lookup key, entry) for every name of every town, county, admin-1 unit and region of
-        one country: the entries a variant spelling may be matched against in context."""
+        """(lookup key, entry) for the own name of every town, county, admin-1 unit and region
+        of one country: the entries a variant spelling may be matched against in context, and
+        the towns a map labels. GeoNames' alternate names are left out: they hold codes and
+        stray spellings whose keys meet English words ('American', 'Egyptian'), and they are
+        three quarters of the rows (a large country took seconds to read with them)."""
         code = (code or "").upper()
         hit = self._by_country.get(code)
         if hit is None:
             out = []
             for row in self._db().execute(
                     "SELECT e.*, n.alt AS alt, n.norm AS norm FROM names n "
-                    "JOIN entries e ON e.rowid = n.entry WHERE e.country_code = ? AND "
-                    "e.feature IN ('city', 'admin1', 'admin2', 'region')", (code,)):
+                    "JOIN entries e ON e.rowid = n.entry WHERE e.country_code = ? AND n.alt = 0 "
+                    "AND e.feature IN ('city', 'admin1', 'admin2', 'region')", (code,)):
                 d = dict(row)
                 out.append((d["norm"], Candidate(
                     gazetteer_id=d["gid"], name=d["name"], lat=d["lat"], lon=d["lon"],

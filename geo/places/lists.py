@@ -13,6 +13,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
+from geo.nlp import doc_text
 from geo.places.context import english_speaking
 from geo.places.gazetteer import Candidate, Gazetteer
 from geo.places.geodesy import haversine_km
@@ -94,7 +95,7 @@ class _List:
 
     def __init__(self, doc, article, gazetteer, taken, party_spans, surnames, person_at):
         self.doc, self.article, self.gazetteer = doc, article, gazetteer
-        self.text = doc.text  # a property that joins every token: once, not per list item
+        self.text = doc_text(doc)
         self.taken, self.party_spans = taken, party_spans
         self.surnames, self.person_at = surnames, person_at
 
@@ -148,7 +149,7 @@ def list_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention],
                   places: list[Place], gazetteer: Gazetteer, parties=None) -> list[Mention]:
     """Names in a list (',', 'and', 'or') with a placed sub-country mention, known to the
     gazetteer in that mention's country. Each comes restricted to the list's countries."""
-    text = doc.text
+    text = doc_text(doc)
     taken = bytearray(len(text))
     for m in mentions:
         taken[m.start:m.end] = b"\x01" * (m.end - m.start)

