@@ -95,8 +95,14 @@ def dask_client(workers: Optional[int] = None, scheduler: Optional[str] = None):
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=max(1, workers or 1), threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+    import dask
+
+    # No dashboard, so no use for each worker's statistical profiler, which samples the
+    # extraction thread's stack every 10 ms: 10-20 % of a worker's time on this pure-Python
+    # work (bench/README.md "Ingest speed"). The nanny hands this setting to its worker.
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            LocalCluster(n_workers=max(1, workers or 1), threads_per_worker=1, processes=True,
+                         dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
         yield client
 
